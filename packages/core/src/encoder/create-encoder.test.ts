@@ -1,0 +1,147 @@
+import fc from "fast-check";
+import { get_encoding, type Tiktoken } from "tiktoken";
+import { afterAll, describe, expect, it } from "vitest";
+import type { EncodingName } from "./encodings.js";
+import { getEncoder } from "./get-encoder.js";
+
+const NAMES: EncodingName[] = ["o200k_base", "cl100k_base", "p50k_base", "r50k_base"];
+const references = new Map<EncodingName, Tiktoken>(NAMES.map((n) => [n, get_encoding(n as never)]));
+afterAll(() => {
+  for (const ref of references.values()) ref.free();
+});
+const reference = (name: EncodingName, text: string) => Array.from(references.get(name)!.encode_ordinary(text));
+
+const textLike = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 80 }),
+  fc.string({ unit: "binary", maxLength: 60 }),
+  fc.string({ unit: fc.constantFrom(..."aA zZ'sSt\n\r\t 1234.,!?/-_é中文字ſ\u0085\ufeff\u00a0\u3000😀"), maxLength: 60 }),
+  fc.string({
+    unit: fc.constantFrom(
+      "don't",
+      " I'LL",
+      "Hello",
+      "WORLD",
+      "x",
+      " ",
+      "  ",
+      "\n",
+      "\r\n",
+      "123456",
+      "()",
+      "{",
+      "'",
+      "人工智能",
+      "🙂",
+      "\u0301",
+    ),
+    maxLength: 30,
+  }),
+);
+
+describe.each(NAMES)("%s against tiktoken", (name) => {
+  const encoder = getEncoder(name);
+
+  it("gives the same ids for arbitrary strings", () => {
+    fc.assert(
+      fc.property(textLike, (text) => {
+        expect(encoder.encode(text)).toEqual(reference(name, text));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("counts exactly the ids it encodes", () => {
+    fc.assert(
+      fc.property(textLike, (text) => {
+        expect(encoder.count(text)).toBe(encoder.encode(text).length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("round-trips well-formed strings", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 100 }), (text) => {
+        expect(encoder.decode(encoder.encode(text))).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("encodes special-token strings as plain text", () => {
+    const text = "a<|endoftext|>b<|fim_prefix|>";
+    expect(encoder.encode(text)).toEqual(reference(name, text));
+    expect(encoder.count(text)).toBeGreaterThan(3);
+  });
+});
+
+describe("encoder edges", () => {
+  const o200k = getEncoder("o200k_base");
+
+  it("never throws when counting, whatever it is given", () => {
+    for (const value of [null, undefined, 42, {}, [], Symbol("x")]) {
+      expect(o200k.count(value as never)).toBe(0);
+      expect(o200k.encode(value as never)).toEqual([]);
+    }
+    expect(o200k.count("")).toBe(0);
+  });
+
+  it("encodes lone surrogates as U+FFFD, as TextEncoder and tiktoken do", () => {
+    for (const text of ["\ud800", "a\udc00b", "\udc00\ud800", "x\ud83d"]) expect(o200k.encode(text)).toEqual(reference("o200k_base", text));
+  });
+
+  it("follows tiktoken, not js-tiktoken, around U+0085 and U+FEFF", () => {
+    for (const text of ["a \u0085b", "a \ufeff b", "x\u0085\u0085 y", "\ufeff\ufeff"]) {
+      expect(o200k.encode(text)).toEqual(reference("o200k_base", text));
+      expect(getEncoder("cl100k_base").encode(text)).toEqual(reference("cl100k_base", text));
+    }
+  });
+
+  it("decodes special tokens and rejects ids outside the vocabulary", () => {
+    expect(o200k.decode([199999])).toBe("<|endoftext|>");
+    expect(getEncoder("o200k_harmony").decode([200006, 200008])).toBe("<|start|><|message|>");
+    expect(() => o200k.decode([10_000_000])).toThrow(RangeError);
+    expect(() => o200k.decode([-1])).toThrow(RangeError);
+  });
+
+  it("gives o200k_harmony the ids of o200k_base for ordinary text", () => {
+    const text = "Harmony shares o200k_base's ranks. 你好";
+    expect(getEncoder("o200k_harmony").encode(text)).toEqual(o200k.encode(text));
+  });
+
+  it("loads each encoding once per process", () => {
+    expect(getEncoder("o200k_base")).toBe(o200k);
+    expect(() => getEncoder("nope" as EncodingName)).toThrow(TypeError);
+  });
+});
+
+/** Inputs that are cliffs for other tokenizers; `size` scales them (1 is the benchmark's full size). */
+const WORST_CASES: Array<[string, (size: number) => string]> = [
+  ["repetitions of one letter", (size) => "a".repeat(100_000 * size)],
+  [
+    "Chinese characters without punctuation",
+    (size) => Array.from({ length: 10_000 * size }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919) % 20_000))).join(""),
+  ],
+  ["base64", (size) => Buffer.from(Array.from({ length: 75_000 * size }, (_, i) => (i * 131) % 256)).toString("base64")],
+  ["digits", (size) => Array.from({ length: 100_000 * size }, (_, i) => String((i * 7) % 10)).join("")],
+  ["whitespace runs", (size) => Array.from({ length: 20_000 * size }, (_, i) => " \t\n  ".slice(0, 1 + (i % 5))).join("")],
+  ["emoji", (size) => "😀🎉🚀👍🔥".repeat(10_000 * size)],
+];
+
+describe("inputs that are cliffs for other tokenizers", () => {
+  it.each(WORST_CASES)("%s: exact against tiktoken at a tenth of the size", (_, make) => {
+    const text = make(0.1);
+    for (const name of ["o200k_base", "cl100k_base"] as const) {
+      expect(getEncoder(name).encode(text)).toEqual(reference(name, text));
+    }
+  });
+
+  it.each(WORST_CASES)("%s: full size finishes and round-trips", (_, make) => {
+    const text = make(1);
+    for (const name of ["o200k_base", "cl100k_base"] as const) {
+      const ids = getEncoder(name).encode(text);
+      expect(getEncoder(name).count(text)).toBe(ids.length);
+      expect(getEncoder(name).decode(ids)).toBe(text);
+    }
+  });
+});

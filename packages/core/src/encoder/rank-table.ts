@@ -1,0 +1,139 @@
+/**
+ * Byte-sequence -> rank lookup over flat typed arrays: one byte pool, one offset
+ * array and an open-addressing hash table. It replaces a Map of 200k string keys,
+ * which is what makes js-tiktoken slow to load and heavy to hold.
+ *
+ * Each slot holds [rank, length, first four bytes, next four bytes], so most lookups
+ * (tokens of up to eight bytes) are decided by one cache line of the slot array.
+ */
+export interface RankTable {
+  readonly bytes: Uint8Array;
+  /** `offsets[rank]..offsets[rank + 1]` are the bytes of token `rank`. */
+  readonly offsets: Uint32Array;
+  readonly slots: Int32Array;
+  readonly mask: number;
+  readonly size: number;
+  /** A small direct-mapped memo of recent short lookups (hits and misses), which stays in the CPU cache. */
+  readonly recent: Int32Array;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SLOT = 4;
+const INLINE_BYTES = 8;
+const RECENT_BITS = 12;
+
+export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTable {
+  const size = offsets.length - 1;
+  let capacity = 1;
+  while (capacity < size * 2) capacity <<= 1;
+  const mask = capacity - 1;
+  const slots = new Int32Array(capacity * SLOT).fill(-1);
+  for (let rank = 0; rank < size; rank++) {
+    const start = offsets[rank]!;
+    const end = offsets[rank + 1]!;
+    if (end === start) continue;
+    let h = FNV_OFFSET;
+    let w0 = 0;
+    let w1 = 0;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      h = Math.imul(h ^ b, FNV_PRIME);
+      const k = i - start;
+      if (k < 4) w0 |= b << (k * 8);
+      else if (k < INLINE_BYTES) w1 |= b << ((k - 4) * 8);
+    }
+    let slot = h & mask;
+    while (slots[slot * SLOT] !== -1) slot = (slot + 1) & mask;
+    const at = slot * SLOT;
+    slots[at] = rank;
+    slots[at + 1] = end - start;
+    slots[at + 2] = w0;
+    slots[at + 3] = w1;
+  }
+  const recent = new Int32Array((1 << RECENT_BITS) * SLOT).fill(-1);
+  return { bytes, offsets, slots, mask, size, recent };
+}
+
+/**
+ * Finds (length, w0, w1) with hash `h`; for tokens longer than the inline bytes, the rest
+ * is compared against `buf` when given, else against the char codes of `text`.
+ */
+function probe(
+  table: RankTable,
+  h: number,
+  length: number,
+  w0: number,
+  w1: number,
+  buf: Uint8Array | null,
+  text: string,
+  start: number,
+): number {
+  if (length > INLINE_BYTES) return probeTable(table, h, length, w0, w1, buf, text, start);
+  const { recent } = table;
+  const at = ((h >>> 3) & ((1 << RECENT_BITS) - 1)) * SLOT;
+  if (recent[at + 1] === length && recent[at + 2] === w0 && recent[at + 3] === w1) return recent[at]!;
+  const rank = probeTable(table, h, length, w0, w1, buf, text, start);
+  recent[at] = rank;
+  recent[at + 1] = length;
+  recent[at + 2] = w0;
+  recent[at + 3] = w1;
+  return rank;
+}
+
+function probeTable(
+  table: RankTable,
+  h: number,
+  length: number,
+  w0: number,
+  w1: number,
+  buf: Uint8Array | null,
+  text: string,
+  start: number,
+): number {
+  const { slots, mask, bytes, offsets } = table;
+  let slot = h & mask;
+  for (;;) {
+    const at = slot * SLOT;
+    const rank = slots[at]!;
+    if (rank === -1) return -1;
+    if (slots[at + 1] === length && slots[at + 2] === w0 && slots[at + 3] === w1) {
+      const from = offsets[rank]!;
+      let i = INLINE_BYTES;
+      if (buf) while (i < length && bytes[from + i] === buf[start + i]) i++;
+      else while (i < length && bytes[from + i] === text.charCodeAt(start + i)) i++;
+      if (i >= length) return rank;
+    }
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** The rank of `buf[start..end)`, or -1 when it is not a token. */
+export function lookupRank(table: RankTable, buf: Uint8Array, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  let w0 = 0;
+  let w1 = 0;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    h = Math.imul(h ^ b, FNV_PRIME);
+    const k = i - start;
+    if (k < 4) w0 |= b << (k * 8);
+    else if (k < INLINE_BYTES) w1 |= b << ((k - 4) * 8);
+  }
+  return probe(table, h, end - start, w0, w1, buf, "", start);
+}
+
+/** `lookupRank` for a piece of a string whose characters are all ASCII (bytes equal char codes). */
+export function lookupRankAscii(table: RankTable, text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  let w0 = 0;
+  let w1 = 0;
+  for (let i = start; i < end; i++) {
+    const b = text.charCodeAt(i);
+    h = Math.imul(h ^ b, FNV_PRIME);
+    const k = i - start;
+    if (k < 4) w0 |= b << (k * 8);
+    else if (k < INLINE_BYTES) w1 |= b << ((k - 4) * 8);
+  }
+  return probe(table, h, end - start, w0, w1, null, text, start);
+}
