@@ -1,0 +1,194 @@
+import type { Encoder } from "../encoder/create-encoder.js";
+import type { EncodingName } from "../encoder/encodings.js";
+import { getEncoder } from "../encoder/get-encoder.js";
+import { type ChatFormat, resolveModel } from "../models/resolve-model.js";
+import type { ChatMessage, ToolDefinition } from "./chat-types.js";
+import { asText, countToolDefinitions } from "./count-tools.js";
+import { DEFAULT_IMAGE_SIZE, IMAGE_COST, IMAGE_COST_4O_MINI, imageTokens } from "./image-tokens.js";
+
+export interface MessageCount {
+  /** Everything the prompt costs: messages, tools and reply priming. */
+  total: number;
+  /** Each message's tokens, overhead included, in input order. */
+  perMessage: number[];
+  tools: number;
+  replyPriming: number;
+  encoding: EncodingName;
+  chatFormat: ChatFormat;
+  /** true when some part is an estimate: images of unknown size, unknown part types, tool calls, nested tool schemas, non-OpenAI formats. */
+  approximate: boolean;
+}
+
+export interface CountMessagesOptions {
+  /** Default gpt-4o. */
+  model?: string;
+  tools?: ToolDefinition[];
+}
+
+interface Framing {
+  perMessage: number;
+  perName: number;
+  replyPriming: number;
+}
+
+const FRAMING: Record<ChatFormat, Framing> = {
+  openai: { perMessage: 3, perName: 1, replyPriming: 3 },
+  "openai-0301": { perMessage: 4, perName: -1, replyPriming: 3 },
+  harmony: { perMessage: 3, perName: 1, replyPriming: 3 },
+  plain: { perMessage: 0, perName: 0, replyPriming: 0 },
+};
+
+interface MessageTokens {
+  tokens: number;
+  approximate: boolean;
+}
+
+interface CacheEntry extends MessageTokens {
+  key: string;
+  role: unknown;
+  content: unknown;
+  name: unknown;
+  toolCallId: unknown;
+}
+
+/**
+ * Per-message counts, keyed by the message object itself, so that re-counting a growing
+ * history costs only its new messages. Held weakly: an entry lives no longer than its
+ * message. An entry is used only while the message's fields are the very same values
+ * and the encoding and format match; array contents and tool calls are not cached.
+ */
+const messageCache = new WeakMap<object, CacheEntry>();
+
+/**
+ * Counts a Chat Completions prompt as OpenAI does (cookbook, "How to count tokens with
+ * tiktoken"): 3 tokens per message, +1 per `name`, 3 to prime the reply (gpt-3.5-turbo-0301:
+ * 4 and -1), tools by the cookbook's tool rule. Models outside OpenAI's formats count their
+ * contents joined with a newline. Never throws on malformed messages: what cannot be read
+ * counts as empty and the result is flagged `approximate`.
+ *
+ * @example
+ * ```ts
+ * const { total, perMessage } = countMessages(
+ *   [{ role: "system", content: "You are terse." }, { role: "user", content: "Hi" }],
+ *   { model: "gpt-4o" },
+ * );
+ * ```
+ */
+export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptions): MessageCount {
+  const info = resolveModel(opts?.model ?? "gpt-4o");
+  const encoder = getEncoder(info.encoding);
+  const list = Array.isArray(messages) ? messages : [];
+  const tools = countToolDefinitions(opts?.tools ?? [], encoder);
+  if (info.chatFormat === "plain") return countPlain(list, encoder, tools.tokens);
+  const framing = FRAMING[info.chatFormat];
+  const miniImages = info.model.startsWith("gpt-4o-mini");
+  const cacheKey = `${info.encoding}|${info.chatFormat}|${miniImages}`;
+  let approximate = tools.approximate || info.chatFormat === "harmony";
+  const perMessage = list.map((message) => {
+    const counted = countMessageCached(message, encoder, framing, miniImages, cacheKey);
+    approximate ||= counted.approximate;
+    return counted.tokens;
+  });
+  const replyPriming = framing.replyPriming;
+  const total = perMessage.reduce((a, b) => a + b, 0) + tools.tokens + replyPriming;
+  return { total, perMessage, tools: tools.tokens, replyPriming, encoding: info.encoding, chatFormat: info.chatFormat, approximate };
+}
+
+/**
+ * The plain rule: contents joined with a newline and counted as one text. `perMessage`
+ * holds each content with its separator, which can differ from the joined count by the
+ * few tokens that merge across a boundary.
+ */
+function countPlain(list: readonly ChatMessage[], encoder: Encoder, toolTokens: number): MessageCount {
+  const texts = list.map((m) => contentText(m));
+  const perMessage = texts.map((text, i) => encoder.count(i < texts.length - 1 ? `${text}\n` : text));
+  const total = encoder.count(texts.join("\n")) + toolTokens;
+  return { total, perMessage, tools: toolTokens, replyPriming: 0, encoding: encoder.name, chatFormat: "plain", approximate: true };
+}
+
+function countMessageCached(message: ChatMessage, encoder: Encoder, framing: Framing, miniImages: boolean, key: string): MessageTokens {
+  if (!message || typeof message !== "object") return { tokens: framing.perMessage, approximate: true };
+  const cacheable = (typeof message.content === "string" || message.content == null) && message.tool_calls === undefined;
+  if (!cacheable) return countMessage(message, encoder, framing, miniImages);
+  const hit = messageCache.get(message);
+  if (
+    hit &&
+    hit.key === key &&
+    hit.role === message.role &&
+    hit.content === message.content &&
+    hit.name === message.name &&
+    hit.toolCallId === message.tool_call_id
+  ) {
+    return hit;
+  }
+  const counted = countMessage(message, encoder, framing, miniImages);
+  messageCache.set(message, {
+    ...counted,
+    key,
+    role: message.role,
+    content: message.content,
+    name: message.name,
+    toolCallId: message.tool_call_id,
+  });
+  return counted;
+}
+
+function countMessage(message: ChatMessage, encoder: Encoder, framing: Framing, miniImages: boolean): MessageTokens {
+  let tokens = framing.perMessage + encoder.count(asText(message.role));
+  let approximate = typeof message.role !== "string";
+  const content = countContent(message.content, encoder, miniImages);
+  tokens += content.tokens;
+  approximate ||= content.approximate;
+  if (message.name !== undefined && message.name !== null) tokens += encoder.count(asText(message.name)) + framing.perName;
+  if (message.tool_call_id !== undefined && message.tool_call_id !== null) {
+    tokens += encoder.count(asText(message.tool_call_id));
+    approximate = true;
+  }
+  if (message.tool_calls !== undefined && message.tool_calls !== null) {
+    approximate = true;
+    for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
+      const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
+      tokens += encoder.count(asText(fn?.name)) + encoder.count(asText(fn?.arguments));
+    }
+  }
+  return { tokens, approximate };
+}
+
+function countContent(content: ChatMessage["content"], encoder: Encoder, miniImages: boolean): MessageTokens {
+  if (content === null || content === undefined) return { tokens: 0, approximate: false };
+  if (typeof content === "string") return { tokens: encoder.count(content), approximate: false };
+  if (!Array.isArray(content)) return { tokens: encoder.count(asText(content)), approximate: true };
+  let tokens = 0;
+  let approximate = false;
+  for (const part of content as unknown[]) {
+    const p = part as { type?: unknown; text?: unknown; image_url?: { detail?: string; width?: number; height?: number } };
+    if (typeof part === "string") {
+      tokens += encoder.count(part);
+    } else if (p?.type === "text") {
+      tokens += encoder.count(asText(p.text));
+    } else if (p?.type === "image_url") {
+      const image = p.image_url ?? {};
+      const sized = Number(image.width) > 0 && Number(image.height) > 0;
+      const exact = sized || image.detail === "low";
+      approximate ||= !exact || image.detail === undefined || image.detail === "auto";
+      const { width, height } = sized ? { width: Number(image.width), height: Number(image.height) } : DEFAULT_IMAGE_SIZE;
+      tokens += imageTokens(width, height, image.detail, miniImages ? IMAGE_COST_4O_MINI : IMAGE_COST);
+    } else {
+      approximate = true;
+      if (typeof p?.text === "string") tokens += encoder.count(p.text);
+    }
+  }
+  return { tokens, approximate };
+}
+
+export function contentText(message: ChatMessage | null | undefined): string {
+  const content = message?.content;
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return asText(content);
+  return content.map((part) => (typeof part === "string" ? part : asText((part as { text?: unknown })?.text))).join("");
+}
+
+/** The encoder for a model name; a small convenience for callers that count many texts for one model. */
+export function encoderForModel(model: string): Encoder {
+  return getEncoder(resolveModel(model).encoding);
+}

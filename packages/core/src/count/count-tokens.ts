@@ -1,0 +1,33 @@
+import type { EncodingName } from "../encoder/encodings.js";
+import { isEncodingName } from "../encoder/encodings.js";
+import { getEncoder } from "../encoder/get-encoder.js";
+import { resolveModel } from "../models/resolve-model.js";
+
+export interface CountOptions {
+  /** A model name, resolved with `resolveModel` (unknown names use the fallback encoding). */
+  model?: string;
+  /** An encoding; wins over `model`. */
+  encoding?: EncodingName;
+}
+
+export function encodingFromOptions(opts: CountOptions | undefined): EncodingName {
+  if (opts?.encoding !== undefined && isEncodingName(opts.encoding)) return opts.encoding;
+  return resolveModel(opts?.model ?? "gpt-4o").encoding;
+}
+
+/**
+ * Counts the tokens of a text exactly as OpenAI's tiktoken does. Special-token strings
+ * (`<|endoftext|>`) count as plain text. Never throws: a non-string counts as 0.
+ * Default model: gpt-4o (o200k_base).
+ *
+ * @example
+ * ```ts
+ * countTokens("人工智能");                          // 2
+ * countTokens("人工智能", { model: "gpt-4" });      // 5
+ * countTokens("hello", { encoding: "cl100k_base" }); // 1
+ * ```
+ */
+export function countTokens(text: string, opts?: CountOptions): number {
+  if (typeof text !== "string" || text.length === 0) return 0;
+  return getEncoder(encodingFromOptions(opts)).count(text);
+}

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { registerModel, resetModelRegistry, resolveModel, setFallbackEncoding } from "./resolve-model.js";
+
+afterEach(() => resetModelRegistry());
+
+describe("resolveModel", () => {
+  it.each([
+    ["gpt-5", "o200k_base"],
+    ["gpt-5-mini-2025-08-07", "o200k_base"],
+    ["gpt-4.1-nano", "o200k_base"],
+    ["gpt-4.5-preview", "o200k_base"],
+    ["gpt-4o-2024-08-06", "o200k_base"],
+    ["chatgpt-4o-latest", "o200k_base"],
+    ["o1", "o200k_base"],
+    ["o3-mini", "o200k_base"],
+    ["o4-mini-2025-04-16", "o200k_base"],
+    ["gpt-4", "cl100k_base"],
+    ["gpt-4-0613", "cl100k_base"],
+    ["gpt-3.5-turbo-0125", "cl100k_base"],
+    ["gpt-35-turbo-16k", "cl100k_base"],
+    ["text-embedding-3-small", "cl100k_base"],
+    ["davinci-002", "cl100k_base"],
+    ["babbage-002", "cl100k_base"],
+    ["gpt-oss-120b", "o200k_harmony"],
+    ["ft:gpt-4o-mini-2024-07-18:acme::abc123", "o200k_base"],
+    ["ft:gpt-3.5-turbo-0613:acme::xyz", "cl100k_base"],
+    ["openai/gpt-4o", "o200k_base"],
+  ])("%s -> %s", (model, encoding) => {
+    const info = resolveModel(model);
+    expect(info.encoding).toBe(encoding);
+    expect(info.known).toBe(true);
+  });
+
+  it("resolves gpt-4o before gpt-4 (longest prefix wins)", () => {
+    expect(resolveModel("gpt-4o-mini").encoding).toBe("o200k_base");
+    expect(resolveModel("gpt-4-turbo").encoding).toBe("cl100k_base");
+  });
+
+  it("names chat formats", () => {
+    expect(resolveModel("gpt-4o").chatFormat).toBe("openai");
+    expect(resolveModel("gpt-3.5-turbo-0301").chatFormat).toBe("openai-0301");
+    expect(resolveModel("gpt-oss-20b").chatFormat).toBe("harmony");
+    expect(resolveModel("llama-3-70b").chatFormat).toBe("plain");
+  });
+
+  it("gives limits from the dated table with their source, and undefined when unknown", () => {
+    const info = resolveModel("gpt-4o-mini-2024-07-18");
+    expect(info.contextWindow).toBe(128_000);
+    expect(info.maxOutputTokens).toBe(16_384);
+    expect(info.source).toMatch(/OpenAI.*2026/);
+    const other = resolveModel("gpt-4-0314");
+    expect(other.contextWindow).toBe(8_192);
+    const noLimits = resolveModel("davinci-002");
+    expect(noLimits.contextWindow).toBeUndefined();
+    expect(noLimits.source).toBeUndefined();
+  });
+
+  it("falls back for unknown names without throwing", () => {
+    for (const name of ["my-llama", "", "   ", null, undefined, 42, {}]) {
+      const info = resolveModel(name as never);
+      expect(info.known).toBe(false);
+      expect(info.encoding).toBe("o200k_base");
+      expect(info.contextWindow).toBeUndefined();
+    }
+    setFallbackEncoding("cl100k_base");
+    expect(resolveModel("my-llama").encoding).toBe("cl100k_base");
+    expect(() => setFallbackEncoding("bogus" as never)).toThrow(TypeError);
+  });
+
+  it("lets registerModel add and override models, latest first", () => {
+    registerModel({ match: "my-llama", encoding: "cl100k_base", contextWindow: 8_192, chatFormat: "plain" });
+    expect(resolveModel("my-llama-3")).toMatchObject({
+      encoding: "cl100k_base",
+      known: true,
+      contextWindow: 8_192,
+      source: "registerModel",
+    });
+    registerModel({ match: /^gpt-4o$/, contextWindow: 64_000 });
+    expect(resolveModel("gpt-4o")).toMatchObject({ encoding: "o200k_base", contextWindow: 64_000, maxOutputTokens: 16_384 });
+    expect(resolveModel("gpt-4o-mini").contextWindow).toBe(128_000);
+    expect(() => registerModel({ match: 3 } as never)).toThrow(TypeError);
+    expect(() => registerModel({ match: "x", encoding: "nope" as never })).toThrow(/unknown encoding/);
+  });
+});

@@ -1,0 +1,163 @@
+import type { EncodingName } from "../encoder/encodings.js";
+import { isEncodingName } from "../encoder/encodings.js";
+import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOURCE } from "./model-table.js";
+
+/**
+ * How chat messages are framed for the model:
+ * - `openai`: 3 tokens per message, +1 per `name`, replies primed with 3 (OpenAI cookbook).
+ * - `openai-0301`: gpt-3.5-turbo-0301's 4 per message and -1 per `name`.
+ * - `harmony`: gpt-oss; counted by the `openai` rule and flagged approximate.
+ * - `plain`: models outside OpenAI's formats; message contents joined with a newline, flagged approximate.
+ */
+export type ChatFormat = "openai" | "openai-0301" | "harmony" | "plain";
+
+export interface ModelInfo {
+  /** The name as given (trimmed). */
+  model: string;
+  encoding: EncodingName;
+  /** false when the name matched nothing and the fallback encoding was used. */
+  known: boolean;
+  chatFormat: ChatFormat;
+  /** Undefined when unknown: never a guess. */
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  /** Where the limits came from: the dated built-in table, or `registerModel`. */
+  source?: string;
+}
+
+export interface ModelSpec {
+  /** A name prefix, or a RegExp tested against the whole name. */
+  match: string | RegExp;
+  encoding?: EncodingName;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  chatFormat?: ChatFormat;
+}
+
+const registered: ModelSpec[] = [];
+let fallbackEncoding: EncodingName = "o200k_base";
+const prefixesLongestFirst = Object.keys(MODEL_PREFIX_ENCODINGS).sort((a, b) => b.length - a.length);
+
+/**
+ * Adds or overrides a model: its encoding, limits and chat format. Later registrations
+ * win over earlier ones and over the built-in table.
+ *
+ * @example
+ * ```ts
+ * registerModel({ match: "my-finetune", encoding: "o200k_base", contextWindow: 32_000 });
+ * registerModel({ match: /^llama-3/, encoding: "cl100k_base", chatFormat: "plain", contextWindow: 8_192 });
+ * ```
+ */
+export function registerModel(spec: ModelSpec): void {
+  if (!spec || (typeof spec.match !== "string" && !(spec.match instanceof RegExp))) {
+    throw new TypeError("registerModel needs `match`: a name prefix or a RegExp");
+  }
+  if (spec.encoding !== undefined && !isEncodingName(spec.encoding)) {
+    throw new TypeError(`registerModel: unknown encoding "${String(spec.encoding)}"`);
+  }
+  registered.unshift({ ...spec });
+}
+
+/**
+ * Sets the encoding used for model names nobody knows (default `o200k_base`).
+ *
+ * @example
+ * ```ts
+ * setFallbackEncoding("cl100k_base");
+ * resolveModel("some-new-model").encoding; // "cl100k_base"
+ * ```
+ */
+export function setFallbackEncoding(encoding: EncodingName): void {
+  if (!isEncodingName(encoding)) throw new TypeError(`Unknown encoding "${String(encoding)}"`);
+  fallbackEncoding = encoding;
+}
+
+/** Removes every `registerModel` entry and restores the default fallback (for tests). */
+export function resetModelRegistry(): void {
+  registered.length = 0;
+  fallbackEncoding = "o200k_base";
+}
+
+/**
+ * Resolves a model name to its encoding, chat format and limits: user registrations
+ * first, then exact names, then prefixes (OpenAI's tiktoken table), then fine-tune
+ * names (`ft:gpt-4o-mini:org::id`) by their base. Never throws, never uses the network:
+ * an unknown name gets the fallback encoding and `known: false`.
+ *
+ * @example
+ * ```ts
+ * resolveModel("gpt-4o-2024-08-06"); // { encoding: "o200k_base", known: true, contextWindow: 128000, ... }
+ * resolveModel("my-llama").known;    // false
+ * ```
+ */
+export function resolveModel(model: string): ModelInfo {
+  const name = typeof model === "string" ? model.trim() : "";
+  const user = registered.find((spec) => matches(spec.match, name));
+  const base = builtIn(name);
+  if (user) {
+    const encoding = user.encoding ?? base?.encoding ?? fallbackEncoding;
+    return withLimits(name, encoding, true, user.chatFormat ?? base?.chatFormat ?? formatFor(name, encoding), {
+      contextWindow: user.contextWindow ?? base?.contextWindow,
+      maxOutputTokens: user.maxOutputTokens ?? base?.maxOutputTokens,
+      source: "registerModel",
+    });
+  }
+  if (base) return base;
+  return { model: name, encoding: fallbackEncoding, known: false, chatFormat: "plain" };
+}
+
+function builtIn(name: string): ModelInfo | undefined {
+  const fineTuneBase = name.startsWith("ft:") ? name.slice(3).split(":")[0]! : undefined;
+  const candidate = fineTuneBase ?? name.slice(name.lastIndexOf("/") + 1);
+  const encoding = encodingFor(candidate);
+  if (!encoding) return undefined;
+  const limits = limitsFor(candidate);
+  return withLimits(name, encoding, true, formatFor(candidate, encoding), {
+    ...limits,
+    source: limits ? MODEL_TABLE_SOURCE : undefined,
+  });
+}
+
+function encodingFor(name: string): EncodingName | undefined {
+  if (Object.hasOwn(MODEL_ENCODINGS, name)) return MODEL_ENCODINGS[name];
+  const prefix = prefixesLongestFirst.find((p) => name.startsWith(p));
+  return prefix ? MODEL_PREFIX_ENCODINGS[prefix] : undefined;
+}
+
+function limitsFor(name: string): { contextWindow: number; maxOutputTokens: number } | undefined {
+  let best: string | undefined;
+  for (const key of Object.keys(MODEL_LIMITS)) {
+    const matchesName = name === key || name.startsWith(`${key}-`);
+    if (matchesName && (!best || key.length > best.length)) best = key;
+  }
+  return best ? MODEL_LIMITS[best] : undefined;
+}
+
+function formatFor(name: string, encoding: EncodingName): ChatFormat {
+  if (name === "gpt-3.5-turbo-0301") return "openai-0301";
+  if (encoding === "o200k_harmony") return "harmony";
+  if (encoding === "o200k_base" || encoding === "cl100k_base") return "openai";
+  return "plain";
+}
+
+function withLimits(
+  model: string,
+  encoding: EncodingName,
+  known: boolean,
+  chatFormat: ChatFormat,
+  extra: { contextWindow?: number; maxOutputTokens?: number; source?: string },
+): ModelInfo {
+  const info: ModelInfo = { model, encoding, known, chatFormat };
+  if (extra.contextWindow !== undefined) info.contextWindow = extra.contextWindow;
+  if (extra.maxOutputTokens !== undefined) info.maxOutputTokens = extra.maxOutputTokens;
+  if (extra.source !== undefined && (info.contextWindow !== undefined || info.maxOutputTokens !== undefined)) {
+    info.source = extra.source;
+  }
+  return info;
+}
+
+function matches(match: string | RegExp, name: string): boolean {
+  if (typeof match === "string") return name.startsWith(match);
+  match.lastIndex = 0;
+  return match.test(name);
+}
