@@ -1,5 +1,5 @@
 import type { Encoder } from "../encoder/create-encoder.js";
-import type { EncodingName } from "../encoder/encodings.js";
+import { ENCODING_NAMES, type EncodingName } from "../encoder/encodings.js";
 import { getEncoder } from "../encoder/get-encoder.js";
 import { type ChatFormat, resolveModel } from "../models/resolve-model.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
@@ -44,7 +44,7 @@ interface MessageTokens {
 }
 
 interface CacheEntry extends MessageTokens {
-  key: string;
+  key: number;
   role: unknown;
   content: unknown;
   name: unknown;
@@ -58,6 +58,12 @@ interface CacheEntry extends MessageTokens {
  * and the encoding and format match; array contents and tool calls are not cached.
  */
 const messageCache = new WeakMap<object, CacheEntry>();
+const CHAT_FORMATS: ChatFormat[] = ["openai", "openai-0301", "harmony", "plain"];
+
+/** A number, not a string, so that checking a cache entry compares no characters. */
+function cacheKeyOf(encoding: EncodingName, format: ChatFormat, miniImages: boolean): number {
+  return (ENCODING_NAMES.indexOf(encoding) * CHAT_FORMATS.length + CHAT_FORMATS.indexOf(format)) * 2 + (miniImages ? 1 : 0);
+}
 
 /**
  * Counts a Chat Completions prompt as OpenAI does (cookbook, "How to count tokens with
@@ -82,15 +88,18 @@ export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptio
   if (info.chatFormat === "plain") return countPlain(list, encoder, tools.tokens);
   const framing = FRAMING[info.chatFormat];
   const miniImages = info.model.startsWith("gpt-4o-mini");
-  const cacheKey = `${info.encoding}|${info.chatFormat}|${miniImages}`;
+  const cacheKey = cacheKeyOf(info.encoding, info.chatFormat, miniImages);
   let approximate = tools.approximate || info.chatFormat === "harmony";
-  const perMessage = list.map((message) => {
-    const counted = countMessageCached(message, encoder, framing, miniImages, cacheKey);
+  const perMessage = new Array<number>(list.length);
+  let messageTokens = 0;
+  for (let i = 0; i < list.length; i++) {
+    const counted = countMessageCached(list[i]!, encoder, framing, miniImages, cacheKey);
     approximate ||= counted.approximate;
-    return counted.tokens;
-  });
+    perMessage[i] = counted.tokens;
+    messageTokens += counted.tokens;
+  }
   const replyPriming = framing.replyPriming;
-  const total = perMessage.reduce((a, b) => a + b, 0) + tools.tokens + replyPriming;
+  const total = messageTokens + tools.tokens + replyPriming;
   return { total, perMessage, tools: tools.tokens, replyPriming, encoding: info.encoding, chatFormat: info.chatFormat, approximate };
 }
 
@@ -106,31 +115,43 @@ function countPlain(list: readonly ChatMessage[], encoder: Encoder, toolTokens: 
   return { total, perMessage, tools: toolTokens, replyPriming: 0, encoding: encoder.name, chatFormat: "plain", approximate: true };
 }
 
-function countMessageCached(message: ChatMessage, encoder: Encoder, framing: Framing, miniImages: boolean, key: string): MessageTokens {
+function countMessageCached(message: ChatMessage, encoder: Encoder, framing: Framing, miniImages: boolean, key: number): MessageTokens {
   if (!message || typeof message !== "object") return { tokens: framing.perMessage, approximate: true };
   const cacheable = (typeof message.content === "string" || message.content == null) && message.tool_calls === undefined;
   if (!cacheable) return countMessage(message, encoder, framing, miniImages);
-  const hit = messageCache.get(message);
-  if (
-    hit &&
-    hit.key === key &&
-    hit.role === message.role &&
-    hit.content === message.content &&
-    hit.name === message.name &&
-    hit.toolCallId === message.tool_call_id
-  ) {
-    return hit;
+  let entry = messageCache.get(message);
+  if (!isCurrent(entry, message, key)) {
+    const counted = countMessage(message, encoder, framing, miniImages);
+    entry = {
+      tokens: counted.tokens,
+      approximate: counted.approximate,
+      key,
+      role: message.role,
+      content: message.content,
+      name: message.name,
+      toolCallId: message.tool_call_id,
+    };
+    messageCache.set(message, entry);
+    isCurrent(entry, message, key);
   }
-  const counted = countMessage(message, encoder, framing, miniImages);
-  messageCache.set(message, {
-    ...counted,
-    key,
-    role: message.role,
-    content: message.content,
-    name: message.name,
-    toolCallId: message.tool_call_id,
-  });
-  return counted;
+  return entry;
+}
+
+/**
+ * A first count also calls this on the entry it just stored: that runs every check a warm
+ * re-count runs, on the user's own message shapes, so the second count of a long history
+ * stays in optimized code instead of deoptimizing on its first cache hit (3 ms -> under 1 ms
+ * for 10,000 messages).
+ */
+function isCurrent(entry: CacheEntry | undefined, message: ChatMessage, key: number): entry is CacheEntry {
+  return (
+    entry !== undefined &&
+    entry.key === key &&
+    entry.role === message.role &&
+    entry.content === message.content &&
+    entry.name === message.name &&
+    entry.toolCallId === message.tool_call_id
+  );
 }
 
 function countMessage(message: ChatMessage, encoder: Encoder, framing: Framing, miniImages: boolean): MessageTokens {
