@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { promptTokens, textTokens, type WireMessage, type WireTool } from "./prompt-tokens.js";
+
+export interface ChatRequest {
+  model: string;
+  messages: WireMessage[];
+  tools?: WireTool[];
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  [key: string]: unknown;
+}
+
+export interface Reply {
+  content?: string;
+  toolCalls?: Array<{ name: string; arguments: string }>;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number };
+  completion_tokens_details?: { reasoning_tokens?: number };
+}
+
+export interface ServerError {
+  status: number;
+  message: string;
+  type?: string;
+  code?: string;
+}
+
+export interface OpenAIServerOptions {
+  /** What the assistant answers; default: a short deterministic echo of the last user turn. */
+  reply?: (request: ChatRequest) => Reply;
+  /** The usage to report; default: OpenAI's chat rule counted with js-tiktoken. */
+  usage?: (request: ChatRequest, reply: Reply, counted: Usage) => Usage;
+  /** Answer with an error instead. */
+  fail?: (request: ChatRequest) => ServerError | undefined;
+  /** Prompts (plus max_tokens) over this many tokens are rejected as OpenAI rejects them. */
+  contextWindow?: number;
+  /** Pause between streamed chunks, so that a test can abort a stream midway. */
+  chunkDelayMs?: number;
+}
+
+export interface OpenAIServer {
+  /** `http://127.0.0.1:PORT/v1`, for `ChatOpenAI`'s `configuration.baseURL`. */
+  baseURL: string;
+  /** Every chat request received, newest last (the last 1,000). */
+  requests: ChatRequest[];
+  close(): Promise<void>;
+}
+
+const MAX_LOGGED_REQUESTS = 1000;
+
+/**
+ * Starts a deterministic OpenAI-compatible Chat Completions server on 127.0.0.1 (a random
+ * free port): non-streaming and SSE streaming with `stream_options.include_usage`, tool
+ * calls, OpenAI's error shape and its context-length rejection.
+ *
+ * @example
+ * ```ts
+ * const server = await startOpenAIServer({ contextWindow: 4096 });
+ * const model = new ChatOpenAI({ model: "gpt-4o-mini", apiKey: "test", configuration: { baseURL: server.baseURL } });
+ * await model.invoke("Hello");
+ * await server.close();
+ * ```
+ */
+export async function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<OpenAIServer> {
+  const requests: ChatRequest[] = [];
+  const server = createServer((req, res) => {
+    handle(req, res, options, requests).catch((error) => sendError(res, { status: 500, message: String(error), type: "server_error" }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: OpenAIServerOptions, requests: ChatRequest[]): Promise<void> {
+  if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+    return sendError(res, { status: 404, message: `Unknown route ${req.method} ${req.url}`, type: "invalid_request_error" });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const request = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatRequest;
+  requests.push(request);
+  if (requests.length > MAX_LOGGED_REQUESTS) requests.shift();
+
+  const failure = options.fail?.(request);
+  if (failure) return sendError(res, failure);
+  const prompt = promptTokens(request.model, request.messages, request.tools);
+  const maxOutput = request.max_completion_tokens ?? request.max_tokens ?? 0;
+  if (options.contextWindow !== undefined && prompt + maxOutput > options.contextWindow) {
+    return sendError(res, {
+      status: 400,
+      type: "invalid_request_error",
+      code: "context_length_exceeded",
+      message: `This model's maximum context length is ${options.contextWindow} tokens. However, you requested ${prompt + maxOutput} tokens (${prompt} in the messages, ${maxOutput} in the completion). Please reduce the length of the messages or completion.`,
+    });
+  }
+  const reply = (options.reply ?? echoReply)(request);
+  const completion =
+    textTokens(request.model, reply.content ?? "") +
+    (reply.toolCalls ?? []).reduce((sum, c) => sum + textTokens(request.model, c.name) + textTokens(request.model, c.arguments), 0);
+  const counted: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const usage = options.usage ? options.usage(request, reply, counted) : counted;
+  if (request.stream) return stream(res, request, reply, usage, options.chunkDelayMs ?? 0);
+  send(res, 200, {
+    id: "chatcmpl-tokenledger",
+    object: "chat.completion",
+    created: 1764288000,
+    model: request.model,
+    choices: [{ index: 0, message: wireMessage(reply), finish_reason: reply.toolCalls?.length ? "tool_calls" : "stop", logprobs: null }],
+    usage,
+  });
+}
+
+function echoReply(request: ChatRequest): Reply {
+  const last = [...request.messages].reverse().find((m) => m.role === "user");
+  const text = typeof last?.content === "string" ? last.content : (last?.content ?? []).map((p) => p.text ?? "").join("");
+  return { content: `You said: ${text.slice(0, 60)}` };
+}
+
+function wireMessage(reply: Reply) {
+  return {
+    role: "assistant",
+    content: reply.content ?? null,
+    ...(reply.toolCalls?.length
+      ? {
+          tool_calls: reply.toolCalls.map((c, i) => ({
+            id: `call_${i}`,
+            type: "function",
+            function: { name: c.name, arguments: c.arguments },
+          })),
+        }
+      : {}),
+  };
+}
+
+async function stream(res: ServerResponse, request: ChatRequest, reply: Reply, usage: Usage, delayMs: number): Promise<void> {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  const base = { id: "chatcmpl-tokenledger", object: "chat.completion.chunk", created: 1764288000, model: request.model };
+  const write = async (payload: unknown) => {
+    if (res.destroyed) return;
+    res.write(`data: ${JSON.stringify(payload)}\n\n`);
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  };
+  const includeUsage = request.stream_options?.include_usage === true;
+  const delta = (d: unknown, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta: d, finish_reason: finish }],
+    ...(includeUsage ? { usage: null } : {}),
+  });
+  await write(delta({ role: "assistant", content: "" }));
+  for (const piece of (reply.content ?? "").match(/\s*\S+/gu) ?? []) await write(delta({ content: piece }));
+  for (const [index, call] of (reply.toolCalls ?? []).entries()) {
+    await write(delta({ tool_calls: [{ index, id: `call_${index}`, type: "function", function: { name: call.name, arguments: "" } }] }));
+    await write(delta({ tool_calls: [{ index, function: { arguments: call.arguments } }] }));
+  }
+  await write(delta({}, reply.toolCalls?.length ? "tool_calls" : "stop"));
+  if (includeUsage) await write({ ...base, choices: [], usage });
+  if (!res.destroyed) res.end("data: [DONE]\n\n");
+}
+
+function sendError(res: ServerResponse, error: ServerError): void {
+  send(res, error.status, { error: { message: error.message, type: error.type ?? "server_error", param: null, code: error.code ?? null } });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
