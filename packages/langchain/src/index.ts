@@ -1,0 +1,13 @@
+export { DEFAULT_PRICING, type ModelPrice, PRICING_SOURCE } from "./pricing.js";
+export type { ReportedUsage } from "./read-provider-usage.js";
+export { type MessageFlag, toChatMessage } from "./to-chat-message.js";
+export {
+  type CallParams,
+  type LlmRunRecord,
+  type RecordFlag,
+  TokenLedgerHandler,
+  type TokenLedgerOptions,
+  type TraceUsage,
+  type UsageSource,
+} from "./token-ledger-handler.js";
+export type { UsageTotals } from "./usage-totals.js";

@@ -1,0 +1,84 @@
+/** A price entry in LiteLLM's shape: US dollars per token. */
+export interface ModelPrice {
+  input_cost_per_token: number;
+  output_cost_per_token: number;
+  /** Price of an input token read from the provider's prompt cache; default: the input price. */
+  cache_read_input_token_cost?: number;
+}
+
+const perMillion = (input: number, cachedInput: number | undefined, output: number): ModelPrice => ({
+  input_cost_per_token: input / 1e6,
+  output_cost_per_token: output / 1e6,
+  ...(cachedInput === undefined ? {} : { cache_read_input_token_cost: cachedInput / 1e6 }),
+});
+
+/** Where the default prices come from and when they were copied. */
+export const PRICING_SOURCE = "OpenAI API pricing, standard tier (platform.openai.com/docs/pricing), as known on 2025-08-15";
+
+/**
+ * Default prices for current OpenAI models, USD per token. A dated name (gpt-4o-2024-08-06)
+ * takes the price of its longest listed prefix. Override or extend with the handler's
+ * `pricing` option.
+ */
+export const DEFAULT_PRICING: Readonly<Record<string, ModelPrice>> = {
+  "gpt-5": perMillion(1.25, 0.125, 10),
+  "gpt-5-mini": perMillion(0.25, 0.025, 2),
+  "gpt-5-nano": perMillion(0.05, 0.005, 0.4),
+  "gpt-4.1": perMillion(2, 0.5, 8),
+  "gpt-4.1-mini": perMillion(0.4, 0.1, 1.6),
+  "gpt-4.1-nano": perMillion(0.1, 0.025, 0.4),
+  "gpt-4o": perMillion(2.5, 1.25, 10),
+  "gpt-4o-mini": perMillion(0.15, 0.075, 0.6),
+  o1: perMillion(15, 7.5, 60),
+  o3: perMillion(2, 0.5, 8),
+  "o3-mini": perMillion(1.1, 0.55, 4.4),
+  "o4-mini": perMillion(1.1, 0.275, 4.4),
+  "gpt-4-turbo": perMillion(10, undefined, 30),
+  "gpt-4": perMillion(30, undefined, 60),
+  "gpt-3.5-turbo": perMillion(0.5, undefined, 1.5),
+};
+
+/** Prices as integer picodollars per token, so that sums of many calls never drift. */
+export interface PicoPrice {
+  input: bigint;
+  cachedInput: bigint;
+  output: bigint;
+}
+
+export const PICO_PER_USD = 1e12;
+
+const toPico = (usd: number) => BigInt(Math.round(usd * PICO_PER_USD));
+
+export function compilePricing(overrides: Record<string, ModelPrice> = {}): Map<string, PicoPrice> {
+  const table = new Map<string, PicoPrice>();
+  for (const [model, price] of Object.entries({ ...DEFAULT_PRICING, ...overrides })) {
+    if (!Number.isFinite(price?.input_cost_per_token) || !Number.isFinite(price?.output_cost_per_token)) continue;
+    const input = toPico(price.input_cost_per_token);
+    table.set(model, {
+      input,
+      output: toPico(price.output_cost_per_token),
+      cachedInput: Number.isFinite(price.cache_read_input_token_cost) ? toPico(price.cache_read_input_token_cost!) : input,
+    });
+  }
+  return table;
+}
+
+/** The price of a model name: exact, else its longest listed prefix followed by "-" (gpt-4o-mini-2024-07-18 -> gpt-4o-mini). */
+export function findPrice(table: Map<string, PicoPrice>, model: string | undefined): PicoPrice | undefined {
+  if (!model) return undefined;
+  const name = model.replace(/^[\w.-]+\//, "").replace(/^ft:([^:]+):.*$/, "$1");
+  const exact = table.get(name);
+  if (exact) return exact;
+  let best: string | undefined;
+  for (const key of table.keys()) {
+    if (name.startsWith(`${key}-`) && (!best || key.length > best.length)) best = key;
+  }
+  return best === undefined ? undefined : table.get(best);
+}
+
+export function costInPico(price: PicoPrice, inputTokens: number, cachedInputTokens: number, outputTokens: number): bigint {
+  const cached = Math.min(Math.max(cachedInputTokens, 0), inputTokens);
+  return BigInt(inputTokens - cached) * price.input + BigInt(cached) * price.cachedInput + BigInt(outputTokens) * price.output;
+}
+
+export const picoToUsd = (pico: bigint): number => Number(pico) / PICO_PER_USD;

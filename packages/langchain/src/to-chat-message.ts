@@ -1,0 +1,89 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import type { ChatMessage, ContentPart, ToolCall } from "@tokenledger/core";
+
+/** Why a message's count is less than exact; recorded on ledger records, never thrown. */
+export type MessageFlag = "null-content" | "unknown-content-block" | "malformed-tool-call" | "unknown-message";
+
+const ROLES: Record<string, string> = {
+  human: "user",
+  user: "user",
+  ai: "assistant",
+  assistant: "assistant",
+  system: "system",
+  developer: "developer",
+  tool: "tool",
+  function: "function",
+};
+
+/**
+ * A LangChain message as the OpenAI Chat Completions message that `ChatOpenAI` sends for
+ * it: role, text and image parts, tool calls with JSON arguments, tool_call_id, name.
+ * Never throws; what it had to guess is added to `flags`.
+ */
+export function toChatMessage(message: BaseMessage, flags?: Set<MessageFlag>): ChatMessage {
+  const m = (message ?? {}) as Partial<BaseMessage> & { role?: string; type?: string; tool_call_id?: string; tool_calls?: unknown };
+  const type = typeOf(m);
+  const role = ROLES[type] ?? (typeof m.role === "string" ? m.role : undefined);
+  if (!role) flags?.add("unknown-message");
+  const chat: ChatMessage = { role: role ?? "user", content: toContent(m.content, flags) };
+  if (typeof m.name === "string" && m.name && role !== "tool") chat.name = m.name;
+  if (typeof m.tool_call_id === "string") chat.tool_call_id = m.tool_call_id;
+  if (role === "assistant" && Array.isArray(m.tool_calls) && m.tool_calls.length > 0) chat.tool_calls = toToolCalls(m.tool_calls, flags);
+  return chat;
+}
+
+function typeOf(m: { type?: unknown; getType?: () => string; _getType?: () => string }): string {
+  try {
+    if (typeof m.getType === "function") return m.getType();
+    if (typeof m.type === "string") return m.type;
+    if (typeof m._getType === "function") return m._getType();
+  } catch {}
+  return "";
+}
+
+function toContent(content: unknown, flags?: Set<MessageFlag>): ChatMessage["content"] {
+  if (typeof content === "string") return content;
+  if (content === null || content === undefined) {
+    flags?.add("null-content");
+    return null;
+  }
+  if (!Array.isArray(content)) {
+    flags?.add("unknown-content-block");
+    return String(content);
+  }
+  const parts: ContentPart[] = [];
+  for (const block of content as Array<Record<string, unknown> | string>) {
+    if (typeof block === "string") parts.push({ type: "text", text: block });
+    else if (block?.type === "text" && typeof block.text === "string") parts.push({ type: "text", text: block.text });
+    else if (block?.type === "image_url") {
+      const image = typeof block.image_url === "string" ? { url: block.image_url } : (block.image_url as { url: string });
+      parts.push({ type: "image_url", image_url: image });
+    } else if (block?.type === "image") {
+      const url = String(block.url ?? (block.data ? `data:${block.mimeType ?? "image/png"};base64,${block.data}` : ""));
+      parts.push({ type: "image_url", image_url: { url } });
+    } else {
+      flags?.add("unknown-content-block");
+      parts.push(block as ContentPart);
+    }
+  }
+  return parts;
+}
+
+function toToolCalls(calls: unknown[], flags?: Set<MessageFlag>): ToolCall[] {
+  return calls.map((call, i) => {
+    const c = (call ?? {}) as { id?: unknown; name?: unknown; args?: unknown };
+    if (typeof c.name !== "string" || (c.args !== undefined && (typeof c.args !== "object" || c.args === null)))
+      flags?.add("malformed-tool-call");
+    let args = "{}";
+    try {
+      args = typeof c.args === "string" ? c.args : (JSON.stringify(c.args ?? {}) ?? "{}");
+    } catch {
+      flags?.add("malformed-tool-call");
+    }
+    return {
+      id: typeof c.id === "string" ? c.id : `call_${i}`,
+      type: "function",
+      function: { name: String(c.name ?? ""), arguments: args },
+    };
+  });
+}

@@ -1,0 +1,24 @@
+import { createRequire } from "node:module";
+import { HumanMessage } from "@langchain/core/messages";
+import { describe, expect, it } from "vitest";
+
+const require = createRequire(import.meta.url);
+
+/** What users install: @tokenledger/langchain's built dist, with the user's own @langchain/core. */
+describe("@tokenledger/langchain as published", () => {
+  it("imports as ESM and records a run", async () => {
+    const { TokenLedgerHandler } = await import("@tokenledger/langchain");
+    const ledger = new TokenLedgerHandler();
+    ledger.handleChatModelStart({ lc: 1, type: "not_implemented", id: ["X"] }, [[new HumanMessage("Hello")]], "r1", undefined, {
+      invocation_params: { model: "gpt-4o" },
+    });
+    ledger.handleLLMEnd({ generations: [[{ text: "Hi" }]] }, "r1");
+    expect(ledger.totals()).toMatchObject({ calls: 1, inputTokens: 8, outputTokens: 1 });
+  });
+
+  it("requires as CommonJS", () => {
+    const lib = require("@tokenledger/langchain");
+    expect(typeof lib.TokenLedgerHandler).toBe("function");
+    expect(lib.DEFAULT_PRICING["gpt-4o"].output_cost_per_token).toBe(0.00001);
+  });
+});
