@@ -55,6 +55,9 @@ export interface OpenAIServer {
 }
 
 const MAX_LOGGED_REQUESTS = 1000;
+let completions = 0;
+/** Each completion has its own id, as OpenAI's do: LangChain uses it as the message id, and agents merge messages by id. */
+const nextId = () => `chatcmpl-tokenledger-${++completions}`;
 
 /**
  * Starts a deterministic OpenAI-compatible Chat Completions server on 127.0.0.1 (a random
@@ -115,9 +118,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: OpenAI
     (reply.toolCalls ?? []).reduce((sum, c) => sum + textTokens(request.model, c.name) + textTokens(request.model, c.arguments), 0);
   const counted: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
   const usage = options.usage ? options.usage(request, reply, counted) : counted;
-  if (request.stream) return stream(res, request, reply, usage, options.chunkDelayMs ?? 0);
+  const id = nextId();
+  if (request.stream) return stream(res, id, request, reply, usage, options.chunkDelayMs ?? 0);
   send(res, 200, {
-    id: "chatcmpl-tokenledger",
+    id,
     object: "chat.completion",
     created: 1764288000,
     model: request.model,
@@ -148,9 +152,9 @@ function wireMessage(reply: Reply) {
   };
 }
 
-async function stream(res: ServerResponse, request: ChatRequest, reply: Reply, usage: Usage, delayMs: number): Promise<void> {
+async function stream(res: ServerResponse, id: string, request: ChatRequest, reply: Reply, usage: Usage, delayMs: number): Promise<void> {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-  const base = { id: "chatcmpl-tokenledger", object: "chat.completion.chunk", created: 1764288000, model: request.model };
+  const base = { id, object: "chat.completion.chunk", created: 1764288000, model: request.model };
   const write = async (payload: unknown) => {
     if (res.destroyed) return;
     res.write(`data: ${JSON.stringify(payload)}\n\n`);
