@@ -26,7 +26,7 @@ export function toChatMessage(message: BaseMessage, flags?: Set<MessageFlag>): C
   const role = ROLES[type] ?? (typeof m.role === "string" ? m.role : undefined);
   if (!role) flags?.add("unknown-message");
   const chat: ChatMessage = { role: role ?? "user", content: toContent(m.content, flags) };
-  if (typeof m.name === "string" && m.name && role !== "tool") chat.name = m.name;
+  if (typeof m.name === "string" && m.name) chat.name = m.name;
   if (typeof m.tool_call_id === "string") chat.tool_call_id = m.tool_call_id;
   if (role === "assistant" && Array.isArray(m.tool_calls) && m.tool_calls.length > 0) chat.tool_calls = toToolCalls(m.tool_calls, flags);
   return chat;
