@@ -5,6 +5,7 @@ import { cpus } from "node:os";
 import { countMessages } from "@tokenledger/core";
 import { chatHistory, loadCorpora, WORST_CASES } from "./corpora.mjs";
 import { LIBRARIES } from "./libraries.mjs";
+import { benchTrim } from "./trim.mjs";
 
 const ENCODINGS = ["o200k_base", "cl100k_base"];
 const REFERENCE = "tiktoken (WASM)";
@@ -142,6 +143,26 @@ console.log(
 if (steady >= 1) {
   failures++;
   console.error(`SLOW re-count: ${steady.toFixed(3)} ms`);
+}
+
+const { rows: trimRows, checks: trimChecks } = await benchTrim(corpora, async (f) => {
+  globalThis.gc?.();
+  const start = performance.now();
+  await f();
+  return performance.now() - start;
+});
+console.log(
+  `\n## Trimming a chat history to half its tokens (trimHistory vs @langchain/core trimMessages with a js-tiktoken counter)\n\n${table(trimRows)}\n\nKept message counts can differ by a message or two: trimMessages' counter here has no per-message overhead of its own and no reply priming, trimHistory counts OpenAI's.`,
+);
+for (const c of trimChecks) {
+  if (c.n === 1_000 && c.theirsMs !== undefined && c.theirsMs / c.firstMs < 1_000) {
+    failures++;
+    console.error(`SLOW trim: only ${(c.theirsMs / c.firstMs).toFixed(0)}x trimMessages on 1,000 messages`);
+  }
+  if (c.n === 100_000 && c.firstMs >= 200) {
+    failures++;
+    console.error(`SLOW trim: 100,000 messages in ${c.firstMs.toFixed(0)} ms`);
+  }
 }
 
 if (failures > 0) {

@@ -1,3 +1,4 @@
+export { createHistoryTrimmer } from "./create-history-trimmer.js";
 export { DEFAULT_PRICING, type ModelPrice, PRICING_SOURCE } from "./pricing.js";
 export type { ReportedUsage } from "./read-provider-usage.js";
 export { type MessageFlag, toChatMessage } from "./to-chat-message.js";
@@ -10,4 +11,6 @@ export {
   type TraceUsage,
   type UsageSource,
 } from "./token-ledger-handler.js";
+export { type MessageTypeOrClass, TrimError, type TrimOptions, trimHistory } from "./trim-history.js";
+export { TrimmedChatMessageHistory, type TrimmedHistoryOptions } from "./trimmed-chat-message-history.js";
 export type { UsageTotals } from "./usage-totals.js";

@@ -1,0 +1,1 @@
+export { type ContextWindowOptions, contextWindowMiddleware, TokenBudgetExceededError } from "./context-window-middleware.js";
