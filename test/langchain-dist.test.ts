@@ -21,4 +21,18 @@ describe("@tokenledger/langchain as published", () => {
     expect(typeof lib.TokenLedgerHandler).toBe("function");
     expect(lib.DEFAULT_PRICING["gpt-4o"].output_cost_per_token).toBe(0.00001);
   });
+
+  it("exposes the agent middleware through its own subpath", async () => {
+    const { contextWindowMiddleware, TokenBudgetExceededError } = await import("@tokenledger/langchain/middleware");
+    expect(contextWindowMiddleware({ maxTokens: 1000 }).name).toBe("ContextWindowMiddleware");
+    expect(new TokenBudgetExceededError(10, 5).message).toMatch(/10 tokens of its 5/);
+  });
+
+  it("trims from the built package with exact counts", async () => {
+    const { trimHistory } = await import("@tokenledger/langchain");
+    const history = Array.from({ length: 10 }, (_, i) => new HumanMessage(`message ${i}`));
+    // Each "message N" costs 7 on gpt-4o (3 framing + "user" + 3 text tokens); the reply is primed with 3.
+    expect(trimHistory(history, { maxTokens: 3 + 3 * 7 })).toEqual(history.slice(-3));
+    expect(trimHistory(history, { maxTokens: 3 + 3 * 7 - 1 })).toEqual(history.slice(-2));
+  });
 });
