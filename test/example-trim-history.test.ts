@@ -52,4 +52,15 @@ describe("examples/trim-history against the embedded server", () => {
       stderr: expect.stringMatching(/^usage: /),
     });
   });
+
+  it("ends an unreachable provider with one clear line and exit 1, and warns on an unknown model", async () => {
+    const env = { ...process.env, OPENAI_API_KEY: "sk-bad", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" };
+    const failure = await run(process.execPath, [main, "--turns", "1", "--model", "nobody-knows"], { env }).catch((e) => e);
+    expect(failure.code).toBe(1);
+    const lines = failure.stderr.trim().split("\n");
+    expect(lines).toEqual([
+      expect.stringMatching(/^warning: tokenledger does not know model "nobody-knows"/),
+      expect.stringMatching(/^error: http:\/\/127\.0\.0\.1:9\/v1 answered: Connection error/),
+    ]);
+  });
 });

@@ -3,6 +3,7 @@
 // No configuration: an embedded OpenAI-compatible server on 127.0.0.1. OPENAI_API_KEY: OpenAI
 // (OPENAI_BASE_URL as well: any OpenAI-compatible server). Flags: --model, --max-context, --turns, --json.
 import { parseArgs } from "node:util";
+import { resolveModel } from "@tokenledger/core";
 import { startOpenAIServer } from "@tokenledger/openai-server";
 import { chart, dim, header, row, totalsBlock } from "./report.mjs";
 import { runChat } from "./run-chat.mjs";
@@ -27,6 +28,11 @@ const apiKey = process.env.OPENAI_API_KEY || undefined;
 const server = apiKey ? undefined : await startOpenAIServer({ contextWindow: maxContext, reply: scriptedReply });
 const baseURL = server?.baseURL ?? process.env.OPENAI_BASE_URL;
 const log = values.json ? () => {} : (line) => console.log(line);
+const info = resolveModel(values.model);
+if (!info.known)
+  console.error(
+    `warning: tokenledger does not know model "${values.model}"; counting with ${info.encoding} (estimates may differ from the provider)`,
+  );
 
 log(
   dim(
@@ -54,7 +60,8 @@ try {
     log(chart(rows, budget));
   }
 } catch (error) {
-  console.error(`error: ${error?.message ?? error}`);
+  const where = server ? "the embedded server" : (baseURL ?? "OpenAI");
+  console.error(`error: ${where} answered: ${error?.message ?? error} (check OPENAI_API_KEY, OPENAI_BASE_URL and --model)`);
   process.exitCode = 1;
 } finally {
   await server?.close();
