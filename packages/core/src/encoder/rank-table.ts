@@ -33,23 +33,13 @@ export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTab
     const start = offsets[rank]!;
     const end = offsets[rank + 1]!;
     if (end === start) continue;
-    let h = FNV_OFFSET;
-    let w0 = 0;
-    let w1 = 0;
-    for (let i = start; i < end; i++) {
-      const b = bytes[i]!;
-      h = Math.imul(h ^ b, FNV_PRIME);
-      const k = i - start;
-      if (k < 4) w0 |= b << (k * 8);
-      else if (k < INLINE_BYTES) w1 |= b << ((k - 4) * 8);
-    }
-    let slot = h & mask;
+    let slot = hashBytes(bytes, start, end) & mask;
     while (slots[slot * SLOT] !== -1) slot = (slot + 1) & mask;
     const at = slot * SLOT;
     slots[at] = rank;
     slots[at + 1] = end - start;
-    slots[at + 2] = w0;
-    slots[at + 3] = w1;
+    slots[at + 2] = keyW0;
+    slots[at + 3] = keyW1;
   }
   const recent = new Int32Array((1 << RECENT_BITS) * SLOT).fill(-1);
   return { bytes, offsets, slots, mask, size, recent };
@@ -110,17 +100,29 @@ function probeTable(
 
 /** The rank of `buf[start..end)`, or -1 when it is not a token. */
 export function lookupRank(table: RankTable, buf: Uint8Array, start: number, end: number): number {
+  const h = hashBytes(buf, start, end);
+  return probe(table, h, end - start, keyW0, keyW1, buf, "", start);
+}
+
+/** The first inline bytes of the key last hashed, as two words; module state so that hashing allocates nothing. */
+let keyW0 = 0;
+let keyW1 = 0;
+
+/** FNV-1a of `bytes[start..end)`; also leaves its inline words in keyW0/keyW1. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   let w0 = 0;
   let w1 = 0;
   for (let i = start; i < end; i++) {
-    const b = buf[i]!;
+    const b = bytes[i]!;
     h = Math.imul(h ^ b, FNV_PRIME);
     const k = i - start;
     if (k < 4) w0 |= b << (k * 8);
     else if (k < INLINE_BYTES) w1 |= b << ((k - 4) * 8);
   }
-  return probe(table, h, end - start, w0, w1, buf, "", start);
+  keyW0 = w0;
+  keyW1 = w1;
+  return h;
 }
 
 /** `lookupRank` for a piece of a string whose characters are all ASCII (bytes equal char codes). */
