@@ -162,6 +162,23 @@ describe("countMessages details", () => {
     const warm = countMessages(history);
     expect(warm.total).toBe(cold + warm.perMessage[10_000]!);
   });
+
+  it("sees a message changed in place, a replaced message and another model, when a list is counted again", () => {
+    const history: ChatMessage[] = Array.from({ length: 100 }, (_, i) => ({ role: "user", content: `message ${i}` }));
+    const fresh = () => countMessages(history.map((m) => ({ ...m }))).total;
+    expect(countMessages(history).total).toBe(fresh());
+    history[50]!.content = "a much longer message than it was before, with many more tokens in it";
+    expect(countMessages(history).total).toBe(fresh());
+    history[7] = { role: "assistant", content: "replaced", name: "bot" };
+    expect(countMessages(history).total).toBe(fresh());
+    expect(countMessages(history, { model: "gpt-4" }).total).toBe(
+      countMessages(
+        history.map((m) => ({ ...m })),
+        { model: "gpt-4" },
+      ).total,
+    );
+    expect(countMessages(history).total).toBe(fresh());
+  });
 });
 
 describe("countTokens", () => {

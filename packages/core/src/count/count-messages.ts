@@ -58,6 +58,13 @@ interface CacheEntry extends MessageTokens {
  * and the encoding and format match; array contents and tool calls are not cached.
  */
 const messageCache = new WeakMap<object, CacheEntry>();
+/**
+ * The last count of each message array: a history that grows in place (or is counted again)
+ * is checked by position and identity, which costs a fraction of a WeakMap lookup per message.
+ * Kept only for arrays long enough for it to matter; it ends with the array.
+ */
+const listCache = new WeakMap<readonly ChatMessage[], { key: number; items: ChatMessage[]; entries: Array<CacheEntry | undefined> }>();
+const LIST_CACHE_MIN = 64;
 const CHAT_FORMATS: ChatFormat[] = ["openai", "openai-0301", "harmony", "plain"];
 
 /** A number, not a string, so that checking a cache entry compares no characters. */
@@ -91,13 +98,25 @@ export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptio
   const cacheKey = cacheKeyOf(info.encoding, info.chatFormat, miniImages);
   let approximate = tools.approximate || info.chatFormat === "harmony";
   const perMessage = new Array<number>(list.length);
+  const entries = new Array<CacheEntry | undefined>(list.length);
+  const previous = listCache.get(list);
+  // A list seen for the first time is checked against itself and the entries not yet made, so that
+  // the first count runs the same path a re-count runs and the second count needs no new code.
+  const seen = previous?.key === cacheKey ? previous : { items: list, entries };
   let messageTokens = 0;
   for (let i = 0; i < list.length; i++) {
-    const counted = countMessageCached(list[i]!, encoder, framing, miniImages, cacheKey);
+    const message = list[i]!;
+    const known = seen.items[i] === message ? seen.entries[i] : undefined;
+    const counted =
+      known !== undefined && isCurrent(known, message, cacheKey)
+        ? known
+        : countMessageCached(message, encoder, framing, miniImages, cacheKey);
+    if ("key" in counted) entries[i] = counted as CacheEntry;
     approximate ||= counted.approximate;
     perMessage[i] = counted.tokens;
     messageTokens += counted.tokens;
   }
+  if (list.length >= LIST_CACHE_MIN) listCache.set(list, { key: cacheKey, items: list.slice(), entries });
   const replyPriming = framing.replyPriming;
   const total = messageTokens + tools.tokens + replyPriming;
   return { total, perMessage, tools: tools.tokens, replyPriming, encoding: info.encoding, chatFormat: info.chatFormat, approximate };
