@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/middleware.ts"],
+  entry: { index: "src/index.ts", middleware: "src/middleware.ts", pricing: "src/pricing-entry.ts" },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

@@ -82,3 +82,17 @@ export function costInPico(price: PicoPrice, inputTokens: number, cachedInputTok
 }
 
 export const picoToUsd = (pico: bigint): number => Number(pico) / PICO_PER_USD;
+
+/**
+ * What `inputTokens` of `model` cost as input at the default prices (or `pricing` over them);
+ * `undefined` when the model has no known price.
+ *
+ * @example
+ * ```ts
+ * inputCostUsd("gpt-4o", 1_000_000); // 2.5
+ * ```
+ */
+export function inputCostUsd(model: string, inputTokens: number, pricing?: Record<string, ModelPrice>): number | undefined {
+  const price = findPrice(compilePricing(pricing), model);
+  return price ? picoToUsd(costInPico(price, inputTokens, 0, 0)) : undefined;
+}
