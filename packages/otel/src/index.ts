@@ -1,0 +1,1 @@
+export { DURATION_BUCKETS, type InstrumentOptions, instrumentLedger, TOKEN_BUCKETS } from "./instrument-ledger.js";

@@ -1,0 +1,151 @@
+import { ChatOpenAI } from "@langchain/openai";
+import type { HistogramMetricData, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import {
+  AggregationTemporality,
+  DataPointType,
+  MeterProvider,
+  MetricReader,
+  PeriodicExportingMetricReader,
+} from "@opentelemetry/sdk-metrics";
+import { TokenLedgerHandler } from "@tokenledger/langchain";
+import { startOpenAIServer, type Usage } from "@tokenledger/openai-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DURATION_BUCKETS, instrumentLedger, TOKEN_BUCKETS } from "./instrument-ledger.js";
+
+/** A manual reader: the test decides when to collect. */
+class ManualReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+let server: Awaited<ReturnType<typeof startOpenAIServer>>;
+const numberIn = (text: unknown) => Number(String(text).replace(/\D/g, "") || 0);
+
+beforeAll(async () => {
+  server = await startOpenAIServer({
+    fail: (request) =>
+      numberIn(request.messages.at(-1)?.content) % 10 === 7 ? { status: 500, message: "The server had an error." } : undefined,
+    usage: (request): Usage => {
+      const n = numberIn(request.messages.at(-1)?.content);
+      return {
+        prompt_tokens: 100 + n,
+        completion_tokens: 1 + (n % 50),
+        total_tokens: 101 + n + (n % 50),
+        prompt_tokens_details: { cached_tokens: n % 2 ? 64 : 0 },
+      };
+    },
+  });
+});
+afterAll(() => server.close());
+
+const model = (fields: Record<string, unknown> = {}) =>
+  new ChatOpenAI({ model: "gpt-4o-mini", apiKey: "test", maxRetries: 0, configuration: { baseURL: server.baseURL }, ...fields });
+
+function setup(options: Parameters<typeof instrumentLedger>[1] = {}) {
+  const reader = new ManualReader({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const ledger = new TokenLedgerHandler();
+  const stop = instrumentLedger(ledger, { meterProvider, ...options });
+  const collect = async () => (await reader.collect()).resourceMetrics as ResourceMetrics;
+  return { ledger, stop, collect, meterProvider };
+}
+
+const histogram = (metrics: ResourceMetrics, name: string) =>
+  metrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === name) as HistogramMetricData | undefined;
+
+describe("instrumentLedger with the real OpenTelemetry metrics SDK", () => {
+  it("records gen_ai.client.token.usage and operation.duration with the conventions' names, units, attributes and buckets", async () => {
+    const { ledger, collect } = setup({ attributes: { "service.instance.id": "test-1" } });
+    await model().invoke("request 3", { callbacks: [ledger] });
+    const metrics = await collect();
+    const usage = histogram(metrics, "gen_ai.client.token.usage")!;
+    expect(usage.descriptor.unit).toBe("{token}");
+    expect(usage.dataPointType).toBe(DataPointType.HISTOGRAM);
+    const byType = Object.fromEntries(usage.dataPoints.map((p) => [p.attributes["gen_ai.token.type"], p]));
+    expect(byType.input!.value.sum).toBe(103);
+    expect(byType.output!.value.sum).toBe(4);
+    expect(byType.input!.value.buckets.boundaries).toEqual(TOKEN_BUCKETS);
+    expect(TOKEN_BUCKETS.at(-1)).toBe(67_108_864);
+    expect(byType.input!.attributes).toEqual({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4o-mini",
+      "gen_ai.response.model": "gpt-4o-mini",
+      "gen_ai.token.type": "input",
+      "tokenledger.usage.source": "provider",
+      "service.instance.id": "test-1",
+    });
+    const duration = histogram(metrics, "gen_ai.client.operation.duration")!;
+    expect(duration.descriptor.unit).toBe("s");
+    expect(duration.dataPoints[0]!.value.count).toBe(1);
+    expect(duration.dataPoints[0]!.value.buckets.boundaries).toEqual(DURATION_BUCKETS);
+  });
+
+  it("leaves out local counts unless asked, and then marks them", async () => {
+    const plain = setup();
+    for await (const _ of await model({ streamUsage: false }).stream("request 5", { callbacks: [plain.ledger] })) void _;
+    expect(plain.ledger.records()[0]!.source).toBe("local");
+    expect(histogram(await plain.collect(), "gen_ai.client.token.usage")?.dataPoints ?? []).toHaveLength(0);
+    expect(histogram(await plain.collect(), "gen_ai.client.operation.duration")!.dataPoints).toHaveLength(1);
+
+    const opted = setup({ includeLocalEstimates: true });
+    for await (const _ of await model({ streamUsage: false }).stream("request 5", { callbacks: [opted.ledger] })) void _;
+    const points = histogram(await opted.collect(), "gen_ai.client.token.usage")!.dataPoints;
+    expect(points.map((p) => p.attributes["tokenledger.usage.source"])).toEqual(["local", "local"]);
+    expect(points.find((p) => p.attributes["gen_ai.token.type"] === "output")!.value.sum).toBe(opted.ledger.records()[0]!.outputTokens);
+  });
+
+  it("sums exactly over many concurrent runs through one ledger, errors included, and never twice", async () => {
+    const { ledger, collect } = setup();
+    expect(instrumentLedger(ledger)).toBe(instrumentLedger(ledger));
+    const n = 300;
+    const results = await Promise.allSettled(Array.from({ length: n }, (_, i) => model().invoke(`request ${i}`, { callbacks: [ledger] })));
+    const failed = results.filter((r) => r.status === "rejected").length;
+    expect(failed).toBe(30);
+    const metrics = await collect();
+    const usage = histogram(metrics, "gen_ai.client.token.usage")!;
+    const sum = (type: string) =>
+      usage.dataPoints.filter((p) => p.attributes["gen_ai.token.type"] === type).reduce((s, p) => s + (p.value.sum ?? 0), 0);
+    const count = (type: string) =>
+      usage.dataPoints.filter((p) => p.attributes["gen_ai.token.type"] === type).reduce((s, p) => s + p.value.count, 0);
+    const ok = Array.from({ length: n }, (_, i) => i).filter((i) => i % 10 !== 7);
+    expect(sum("input")).toBe(ok.reduce((s, i) => s + 100 + i, 0));
+    expect(sum("output")).toBe(ok.reduce((s, i) => s + 1 + (i % 50), 0));
+    expect(count("input")).toBe(270);
+    expect(sum("input")).toBe(ledger.totals().inputTokens);
+    const duration = histogram(metrics, "gen_ai.client.operation.duration")!;
+    const errors = duration.dataPoints.filter((p) => p.attributes["error.type"] !== undefined);
+    expect(errors.map((p) => [p.attributes["error.type"], p.value.count])).toEqual([["500", 30]]);
+    expect(duration.dataPoints.reduce((s, p) => s + p.value.count, 0)).toBe(n);
+  });
+
+  it("stops when asked, and a failing exporter never breaks the chain", async () => {
+    let exports = 0;
+    const exporter: PushMetricExporter = {
+      export: (_metrics, done) => {
+        exports++;
+        done({ code: 1, error: new Error("collector is down") });
+      },
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
+    const meterProvider = new MeterProvider({
+      readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 10, exportTimeoutMillis: 5 })],
+    });
+    const ledger = new TokenLedgerHandler();
+    const stop = instrumentLedger(ledger, { meterProvider });
+    for (let i = 0; i < 5; i++) {
+      await model().invoke(`request ${i}`, { callbacks: [ledger] });
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    expect(exports).toBeGreaterThan(0);
+    expect(ledger.totals().calls).toBe(5);
+    stop();
+    await meterProvider.shutdown().catch(() => {});
+
+    const manual = setup();
+    manual.stop();
+    await model().invoke("request 1", { callbacks: [manual.ledger] });
+    expect(histogram(await manual.collect(), "gen_ai.client.token.usage")?.dataPoints ?? []).toHaveLength(0);
+  });
+});

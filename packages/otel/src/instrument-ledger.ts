@@ -1,0 +1,86 @@
+import { type Attributes, type MeterProvider, metrics } from "@opentelemetry/api";
+import type { LlmRunRecord, TokenLedgerHandler } from "@tokenledger/langchain";
+
+export interface InstrumentOptions {
+  /** Default: the global meter provider (`metrics.getMeterProvider()`). */
+  meterProvider?: MeterProvider;
+  /**
+   * Also record token counts the provider did not report (tokenledger's local counts and
+   * LangChain's own estimates), marked with `tokenledger.usage.source`. Default false, as the
+   * GenAI conventions ask.
+   */
+  includeLocalEstimates?: boolean;
+  /** Added to every data point, e.g. `{ "service.instance.id": hostname() }`. */
+  attributes?: Attributes;
+}
+
+/** The GenAI semantic conventions' advised buckets: powers of 4 from 1 to 4^13 tokens. */
+export const TOKEN_BUCKETS = Array.from({ length: 14 }, (_, i) => 4 ** i);
+/** The conventions' advised buckets for gen_ai.client.operation.duration, in seconds. */
+export const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+
+const instrumented = new WeakMap<TokenLedgerHandler, () => void>();
+
+/**
+ * Turns a ledger's records into the OpenTelemetry GenAI client metrics:
+ * `gen_ai.client.token.usage` (one point per call and token type) and
+ * `gen_ai.client.operation.duration`. Returns a function that stops it. Instrumenting the
+ * same ledger again returns the first stop function, so no run is counted twice.
+ *
+ * @example
+ * ```ts
+ * const ledger = new TokenLedgerHandler();
+ * const stop = instrumentLedger(ledger, { meterProvider });
+ * await model.invoke("Hi", { callbacks: [ledger] });
+ * stop();
+ * ```
+ */
+export function instrumentLedger(ledger: TokenLedgerHandler, options: InstrumentOptions = {}): () => void {
+  const existing = instrumented.get(ledger);
+  if (existing) return existing;
+  const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter("@tokenledger/otel", "0.1.0");
+  const tokens = meter.createHistogram("gen_ai.client.token.usage", {
+    unit: "{token}",
+    description: "Number of input and output tokens used",
+    advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+  });
+  const duration = meter.createHistogram("gen_ai.client.operation.duration", {
+    unit: "s",
+    description: "GenAI operation duration",
+    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+  });
+  const unsubscribe = ledger.onRecord((record) => {
+    if (record.cached) return;
+    const attributes = { ...options.attributes, ...recordAttributes(record) };
+    duration.record(record.durationMs / 1000, attributes);
+    const reported = record.source === "provider";
+    if (!reported && !options.includeLocalEstimates) return;
+    const marked = { ...attributes, "tokenledger.usage.source": record.source };
+    if (!reported && record.status === "error" && record.inputTokens === 0 && record.outputTokens === 0) return;
+    tokens.record(record.inputTokens, { ...marked, "gen_ai.token.type": "input" });
+    tokens.record(record.outputTokens, { ...marked, "gen_ai.token.type": "output" });
+  });
+  const stop = () => {
+    unsubscribe();
+    instrumented.delete(ledger);
+  };
+  instrumented.set(ledger, stop);
+  return stop;
+}
+
+function recordAttributes(record: LlmRunRecord): Attributes {
+  return {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": record.provider ?? "_OTHER",
+    "gen_ai.request.model": record.model,
+    ...(record.responseModel ? { "gen_ai.response.model": record.responseModel } : {}),
+    ...(record.status === "error" ? { "error.type": errorType(record) } : {}),
+  };
+}
+
+/** Low-cardinality, as the conventions ask: never the error message itself. */
+function errorType(record: LlmRunRecord): string {
+  if (record.flags.includes("aborted")) return "aborted";
+  if (record.flags.includes("abandoned")) return "abandoned";
+  return /^\d{3}\b/.exec(record.error ?? "")?.[0] ?? "_OTHER";
+}
