@@ -87,7 +87,7 @@ function errorOffset(text: string): number {
   try {
     value();
     space();
-    return i < text.length ? i : text.length;
+    return Math.min(i, text.length);
   } catch (offset) {
     return typeof offset === "number" ? offset : 0;
   }
