@@ -69,6 +69,14 @@ describe("tokenledger count", () => {
     ]);
   });
 
+  it("expands a quoted glob below its base", async () => {
+    const result = JSON.parse((await tokenledger(["count", `${join(dir, "tree")}/**/*.ts`, "--json"])).stdout);
+    expect(result.files.map((f: { file: string }) => f.file.slice(dir.length + 1))).toEqual(["tree/src/a.ts"]);
+    const none = await fails(["count", `${dir}/*.nothing`]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no files match\n$/);
+  });
+
   it("reads stdin and prints a human table", async () => {
     const { stdout } = await tokenledger(["count", "-"], english);
     expect(stdout).toContain(`${countTokens(english)} tokens (o200k_base)`);

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import ignore, { type Ignore } from "ignore";
+import picomatch from "picomatch";
 
 /** A file is binary when its first 8 KB hold a NUL byte, as git decides. */
 export function isBinary(path: string): boolean {
@@ -19,10 +20,21 @@ export function isBinary(path: string): boolean {
  * `.git`, `node_modules` and what the folder's `.gitignore` files exclude.
  */
 export function listInputs(arg: string): string[] {
+  if (picomatch.scan(arg).isGlob) return listGlob(arg);
   if (!statSync(arg).isDirectory()) return [arg];
   const files: string[] = [];
   walk(arg, arg, ignore(), files);
   return files.sort();
+}
+
+/** A glob the shell did not expand (quoted, or on Windows): the text files below its base that match it. */
+function listGlob(pattern: string): string[] {
+  const { base, glob } = picomatch.scan(pattern);
+  const root = base || ".";
+  const matches = picomatch(glob, { dot: false });
+  const files = listInputs(root).filter((file) => matches(relative(root, file)));
+  if (files.length === 0) throw Object.assign(new Error(`no files match ${pattern}`), { code: "no files match" });
+  return files;
 }
 
 function walk(root: string, dir: string, parentRules: Ignore, out: string[]): void {
