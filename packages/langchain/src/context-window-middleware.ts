@@ -16,7 +16,14 @@ export interface ContextWindowOptions extends Pick<TrimOptions, "strategy" | "st
   exitBehavior?: "end" | "error";
 }
 
-/** Thrown by `contextWindowMiddleware` with `exitBehavior: "error"` when a thread's token budget is spent. */
+/**
+ * Thrown by `contextWindowMiddleware` with `exitBehavior: "error"` when a thread's token budget is spent.
+ *
+ * @example
+ * ```ts
+ * try { await agent.invoke(input); } catch (e) { if (e instanceof TokenBudgetExceededError) console.log(e.spent, e.budget); }
+ * ```
+ */
 export class TokenBudgetExceededError extends Error {
   override name = "TokenBudgetExceededError";
   constructor(

@@ -12,13 +12,25 @@ const perMillion = (input: number, cachedInput: number | undefined, output: numb
   ...(cachedInput === undefined ? {} : { cache_read_input_token_cost: cachedInput / 1e6 }),
 });
 
-/** Where the default prices come from and when they were copied. */
+/**
+ * Where the default prices come from and when they were copied.
+ *
+ * @example
+ * ```ts
+ * console.log(`prices: ${PRICING_SOURCE}`);
+ * ```
+ */
 export const PRICING_SOURCE = "OpenAI API pricing, standard tier (platform.openai.com/docs/pricing), as known on 2025-08-15";
 
 /**
  * Default prices for current OpenAI models, USD per token. A dated name (gpt-4o-2024-08-06)
  * takes the price of its longest listed prefix. Override or extend with the handler's
  * `pricing` option.
+ *
+ * @example
+ * ```ts
+ * new TokenLedgerHandler({ pricing: { ...DEFAULT_PRICING, "my-model": { input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 } } });
+ * ```
  */
 export const DEFAULT_PRICING: Readonly<Record<string, ModelPrice>> = {
   "gpt-5": perMillion(1.25, 0.125, 10),

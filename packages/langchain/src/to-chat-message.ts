@@ -19,6 +19,12 @@ const ROLES: Record<string, string> = {
  * A LangChain message as the OpenAI Chat Completions message that `ChatOpenAI` sends for
  * it: role, text and image parts, tool calls with JSON arguments, tool_call_id, name.
  * Never throws; what it had to guess is added to `flags`.
+ *
+ * @example
+ * ```ts
+ * toChatMessage(new AIMessage({ content: "", tool_calls: [{ name: "f", args: { x: 1 }, id: "c1" }] }));
+ * // { role: "assistant", content: "", tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"x":1}' } }] }
+ * ```
  */
 export function toChatMessage(message: BaseMessage, flags?: Set<MessageFlag>): ChatMessage {
   const m = (message ?? {}) as Partial<BaseMessage> & { role?: string; type?: string; tool_call_id?: string; tool_calls?: unknown };

@@ -1,6 +1,7 @@
 import { InMemoryChatMessageHistory } from "@langchain/core/chat_history";
 import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { ChatPromptTemplate, MessagesPlaceholder } from "@langchain/core/prompts";
+import { RunnableWithMessageHistory } from "@langchain/core/runnables";
 import { ChatOpenAI } from "@langchain/openai";
 import { countMessages, type ToolDefinition } from "@tokenledger/core";
 import { startOpenAIServer } from "@tokenledger/openai-server";
@@ -160,6 +161,37 @@ describe("createHistoryTrimmer and TrimmedChatMessageHistory with the real ChatO
       await expect(untrimmed.invoke({ history: await history.getMessages(), input: "one more" })).rejects.toThrow(
         /maximum context length is 300/,
       );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("drops into RunnableWithMessageHistory", async () => {
+    const server = await startOpenAIServer({ contextWindow: 260 });
+    try {
+      const model = new ChatOpenAI({
+        model: "gpt-4o-mini",
+        apiKey: "test",
+        maxRetries: 0,
+        maxTokens: 40,
+        configuration: { baseURL: server.baseURL },
+      });
+      const prompt = ChatPromptTemplate.fromMessages([["system", "Be brief."], new MessagesPlaceholder("history"), ["human", "{input}"]]);
+      const chain = prompt
+        .pipe(createHistoryTrimmer({ model: "gpt-4o-mini", maxTokens: 220, includeSystem: true, startOn: "human" }))
+        .pipe(model);
+      const store = new InMemoryChatMessageHistory();
+      const withHistory = new RunnableWithMessageHistory({
+        runnable: chain,
+        getMessageHistory: () => store,
+        inputMessagesKey: "input",
+        historyMessagesKey: "history",
+      });
+      for (let turn = 0; turn < 12; turn++) {
+        await withHistory.invoke({ input: `Turn ${turn}: what is a context window?` }, { configurable: { sessionId: "s1" } });
+      }
+      expect(await store.getMessages()).toHaveLength(24);
+      expect(server.requests.at(-1)!.messages.length).toBeLessThan(24);
     } finally {
       await server.close();
     }

@@ -31,7 +31,14 @@ export interface TrimOptions {
   tokenCounter?: (messages: BaseMessage[]) => number;
 }
 
-/** Thrown when the options cannot give a budget, or when `includeSystem` keeps a system message that alone is over it. */
+/**
+ * Thrown when the options cannot give a budget, or when `includeSystem` keeps a system message that alone is over it.
+ *
+ * @example
+ * ```ts
+ * try { trimHistory(history, { model: "my-llm" }); } catch (e) { if (e instanceof TrimError) console.error(e.message); }
+ * ```
+ */
 export class TrimError extends Error {
   override name = "TrimError";
 }

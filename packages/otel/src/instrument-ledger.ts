@@ -14,9 +14,23 @@ export interface InstrumentOptions {
   attributes?: Attributes;
 }
 
-/** The GenAI semantic conventions' advised buckets: powers of 4 from 1 to 4^13 tokens. */
+/**
+ * The GenAI semantic conventions' advised buckets: powers of 4 from 1 to 4^13 tokens.
+ *
+ * @example
+ * ```ts
+ * new View({ instrumentName: "gen_ai.client.token.usage", aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: TOKEN_BUCKETS } } });
+ * ```
+ */
 export const TOKEN_BUCKETS = Array.from({ length: 14 }, (_, i) => 4 ** i);
-/** The conventions' advised buckets for gen_ai.client.operation.duration, in seconds. */
+/**
+ * The conventions' advised buckets for gen_ai.client.operation.duration, in seconds.
+ *
+ * @example
+ * ```ts
+ * DURATION_BUCKETS.at(-1); // 81.92
+ * ```
+ */
 export const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 
 const instrumented = new WeakMap<TokenLedgerHandler, () => void>();
