@@ -13,6 +13,7 @@ import { DEFAULT_PRICING, inputCostUsd, PRICING_SOURCE } from "@tokenledger/lang
 import { countStream, openFile } from "./count-stream.js";
 import { listInputs } from "./list-inputs.js";
 import { CliError, parseJson } from "./parse-json.js";
+import { servePlayground } from "./serve-playground.js";
 
 const USAGE = `usage: tokenledger <command> [options]
 
@@ -20,6 +21,7 @@ const USAGE = `usage: tokenledger <command> [options]
   chat FILE.json [--model M]                      a Chat Completions body or messages array: per message, tools, total
   inspect TEXT | --file F [--model M] [--compare] how text splits into tokens, with ids
   models                                          the model table: encoding, context window, max output, price
+  playground [--port N]                           a local page that shows tokens for several models at once
 
   --json     one JSON document on stdout        --strict   an unknown model is an error, not a warning
   --help     this text`;
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
       strict: { type: "boolean", default: false },
       compare: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
+      port: { type: "string", default: "4321" },
     },
   });
   const [command, ...args] = positionals;
@@ -57,6 +60,13 @@ async function main(argv: string[]): Promise<void> {
   if (command === "chat") return chat(args[0], model, values.json);
   if (command === "inspect") return inspect(values.file ? readText(values.file) : args.join(" "), model, values.compare, values.json);
   if (command === "models") return models(values.json);
+  if (command === "playground") {
+    const url = await servePlayground(Number(values.port)).catch((error: NodeJS.ErrnoException) => {
+      throw new CliError(`cannot listen on 127.0.0.1:${values.port}: ${error.code ?? error.message}`);
+    });
+    out(`tokenledger playground: ${url} (Ctrl-C to stop; counting happens in your browser, nothing is sent anywhere)`);
+    return;
+  }
   throw new CliError(`unknown command "${command}"; see tokenledger --help`, 2);
 }
 
