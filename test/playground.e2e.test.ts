@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { countMessages, getEncoder } from "@tokenledger/core";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** The real page, served by the built CLI, driven in Debian's headless Chromium (.ci/run installs it). */
+const bin = join(createRequire(import.meta.url).resolve("tokenledger/package.json"), "..", "dist", "cli.js");
+const artifacts = new URL("../test-artifacts/", import.meta.url);
+let server: ChildProcess;
+let url: string;
+let browser: Browser;
+let page: Page;
+const requested: string[] = [];
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [bin, "playground", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  url = await new Promise<string>((resolve, reject) => {
+    server.stdout!.on("data", (chunk: Buffer) => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(chunk.toString());
+      if (match) resolve(match[1]!);
+    });
+    server.once("exit", (code) => reject(new Error(`playground exited with ${code}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  page = await browser.newPage();
+  page.on("request", (request) => requested.push(request.url()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+const ready = async (after: string | undefined) => {
+  await page.waitForFunction((previous) => document.body.dataset.ready !== undefined && document.body.dataset.ready !== previous, after);
+  return page.evaluate(() => document.body.dataset.ready);
+};
+const panelCount = (model: string) => page.locator(`article[data-model="${model}"] .count`).textContent().then(Number);
+
+describe("the token playground in headless Chromium", () => {
+  it("loads from the local server only, counts as @tokenledger/core in Node, and highlights each token with its id", async () => {
+    const start = Date.now();
+    await page.goto(url);
+    let state = await ready(undefined);
+    const loadMs = Date.now() - start;
+    console.log(`playground loaded and counted in ${loadMs} ms`);
+    expect(loadMs).toBeLessThan(5000);
+
+    await page.fill("#text", "人工智能");
+    state = await ready(state);
+    expect(await panelCount("gpt-4o")).toBe(2);
+    expect(await panelCount("gpt-4")).toBe(5);
+    const ids = await page
+      .locator('article[data-model="gpt-4o"] .tokens span')
+      .evaluateAll((spans) => spans.map((s) => Number((s as HTMLElement).dataset.id)));
+    expect(ids).toEqual(getEncoder("o200k_base").encode("人工智能"));
+    expect(await page.locator('article[data-model="gpt-4o"] .tokens span').first().getAttribute("title")).toBe(`id ${ids[0]}`);
+
+    const mixed = "Tokens are not words: naïve café, 👩‍💻, 画蛇添足, and\n\tcode() { return 42; }";
+    await page.fill("#text", mixed);
+    state = await ready(state);
+    expect(await panelCount("gpt-4o")).toBe(getEncoder("o200k_base").count(mixed));
+    expect(await panelCount("gpt-4")).toBe(getEncoder("cl100k_base").count(mixed));
+
+    await page.check('input[value="gpt-4o-mini"]');
+    await page.uncheck('input[value="gpt-4"]');
+    state = await ready(state);
+    expect(await page.locator("article").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.model))).toEqual([
+      "gpt-4o",
+      "gpt-4o-mini",
+    ]);
+
+    await page.click('button[data-example="Chat JSON"]');
+    state = await ready(state);
+    const body = JSON.parse(await page.inputValue("#text"));
+    expect(await panelCount("gpt-4o")).toBe(countMessages(body.messages, { model: "gpt-4o", tools: body.tools }).total);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: new URL("playground.png", artifacts).pathname, fullPage: true });
+
+    const big = "The context window is a budget. 上下文窗口是预算。\n".repeat(20_000);
+    // A paste: set the value and fire the input event the browser fires (typing 1 MB over CDP would take minutes).
+    await page.evaluate((text) => {
+      const area = document.getElementById("text") as HTMLTextAreaElement;
+      area.value = text;
+      area.dispatchEvent(new Event("input"));
+    }, big);
+    await ready(state);
+    expect(await panelCount("gpt-4o")).toBe(getEncoder("o200k_base").count(big));
+
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.every((r) => r.startsWith(url))).toBe(true);
+  });
+});
