@@ -1,10 +1,3 @@
-import { defineConfig } from "tsup";
+import { libraryConfig } from "../../tsup.library";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", middleware: "src/middleware.ts", pricing: "src/pricing-entry.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-});
+export default libraryConfig({ index: "src/index.ts", middleware: "src/middleware.ts", pricing: "src/pricing-entry.ts" });
