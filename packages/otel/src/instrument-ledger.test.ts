@@ -3,6 +3,7 @@ import type { HistogramMetricData, PushMetricExporter, ResourceMetrics } from "@
 import {
   AggregationTemporality,
   DataPointType,
+  InMemoryMetricExporter,
   MeterProvider,
   MetricReader,
   PeriodicExportingMetricReader,
@@ -117,6 +118,23 @@ describe("instrumentLedger with the real OpenTelemetry metrics SDK", () => {
     const errors = duration.dataPoints.filter((p) => p.attributes["error.type"] !== undefined);
     expect(errors.map((p) => [p.attributes["error.type"], p.value.count])).toEqual([["500", 30]]);
     expect(duration.dataPoints.reduce((s, p) => s + p.value.count, 0)).toBe(n);
+  });
+
+  it("reaches an exporter through the SDK's periodic reader", async () => {
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
+    const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 })] });
+    const ledger = new TokenLedgerHandler();
+    instrumentLedger(ledger, { meterProvider });
+    await model().invoke("request 12", { callbacks: [ledger] });
+    await meterProvider.forceFlush();
+    const exported = exporter.getMetrics().flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics));
+    const usage = exported.find((m) => m.descriptor.name === "gen_ai.client.token.usage") as HistogramMetricData;
+    expect(usage.aggregationTemporality).toBe(AggregationTemporality.DELTA);
+    expect(usage.dataPoints.map((p) => [p.attributes["gen_ai.token.type"], p.value.sum])).toEqual([
+      ["input", 112],
+      ["output", 13],
+    ]);
+    await meterProvider.shutdown();
   });
 
   it("stops when asked, and a failing exporter never breaks the chain", async () => {
