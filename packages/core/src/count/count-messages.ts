@@ -111,12 +111,17 @@ export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptio
       known !== undefined && isCurrent(known, message, cacheKey)
         ? known
         : countMessageCached(message, encoder, framing, miniImages, cacheKey);
-    if ("key" in counted) entries[i] = counted as CacheEntry;
+    if (counted.key >= 0) entries[i] = counted;
     approximate ||= counted.approximate;
     perMessage[i] = counted.tokens;
     messageTokens += counted.tokens;
   }
-  if (list.length >= LIST_CACHE_MIN) listCache.set(list, { key: cacheKey, items: list.slice(), entries });
+  if (list.length >= LIST_CACHE_MIN) {
+    listCache.set(list, { key: cacheKey, items: list.slice(), entries });
+    // A first count of a long list runs once more over its now cached entries (well under 1% of
+    // the first count), so that the re-count path is compiled before the caller's next count.
+    if (previous === undefined) countMessages(list, opts);
+  }
   const replyPriming = framing.replyPriming;
   const total = messageTokens + tools.tokens + replyPriming;
   return { total, perMessage, tools: tools.tokens, replyPriming, encoding: info.encoding, chatFormat: info.chatFormat, approximate };
@@ -134,26 +139,30 @@ function countPlain(list: readonly ChatMessage[], encoder: Encoder, toolTokens: 
   return { total, perMessage, tools: toolTokens, replyPriming: 0, encoding: encoder.name, chatFormat: "plain", approximate: true };
 }
 
-function countMessageCached(message: ChatMessage, encoder: Encoder, framing: Framing, miniImages: boolean, key: number): MessageTokens {
-  if (!message || typeof message !== "object") return { tokens: framing.perMessage, approximate: true };
+/** Always an entry of one shape, so the counting loop stays monomorphic; `key` -1 marks one that is not cached. */
+function countMessageCached(message: ChatMessage, encoder: Encoder, framing: Framing, miniImages: boolean, key: number): CacheEntry {
+  if (!message || typeof message !== "object") return entryOf({ tokens: framing.perMessage, approximate: true }, -1, undefined);
   const cacheable = (typeof message.content === "string" || message.content == null) && message.tool_calls === undefined;
-  if (!cacheable) return countMessage(message, encoder, framing, miniImages);
+  if (!cacheable) return entryOf(countMessage(message, encoder, framing, miniImages), -1, undefined);
   let entry = messageCache.get(message);
   if (!isCurrent(entry, message, key)) {
-    const counted = countMessage(message, encoder, framing, miniImages);
-    entry = {
-      tokens: counted.tokens,
-      approximate: counted.approximate,
-      key,
-      role: message.role,
-      content: message.content,
-      name: message.name,
-      toolCallId: message.tool_call_id,
-    };
+    entry = entryOf(countMessage(message, encoder, framing, miniImages), key, message);
     messageCache.set(message, entry);
     isCurrent(entry, message, key);
   }
   return entry;
+}
+
+function entryOf(counted: MessageTokens, key: number, message: ChatMessage | undefined): CacheEntry {
+  return {
+    tokens: counted.tokens,
+    approximate: counted.approximate,
+    key,
+    role: message?.role,
+    content: message?.content,
+    name: message?.name,
+    toolCallId: message?.tool_call_id,
+  };
 }
 
 /**
