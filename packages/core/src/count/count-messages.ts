@@ -98,26 +98,34 @@ export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptio
   const cacheKey = cacheKeyOf(info.encoding, info.chatFormat, miniImages);
   let approximate = tools.approximate || info.chatFormat === "harmony";
   const perMessage = new Array<number>(list.length);
-  const entries = new Array<CacheEntry | undefined>(list.length);
   const previous = listCache.get(list);
-  // A list seen for the first time is checked against itself and the entries not yet made, so that
-  // the first count runs the same path a re-count runs and the second count needs no new code.
-  const seen = previous?.key === cacheKey ? previous : { items: list, entries };
+  // The snapshot is updated in place: a re-count allocates nothing but its result. A list seen
+  // for the first time gets a fresh snapshot, checked by the same code a re-count runs.
+  const snapshot =
+    previous?.key === cacheKey
+      ? previous
+      : { key: cacheKey, items: new Array<ChatMessage>(list.length), entries: new Array<CacheEntry | undefined>(list.length) };
+  const { items, entries } = snapshot;
   let messageTokens = 0;
   for (let i = 0; i < list.length; i++) {
     const message = list[i]!;
-    const known = seen.items[i] === message ? seen.entries[i] : undefined;
-    const counted =
-      known !== undefined && isCurrent(known, message, cacheKey)
-        ? known
-        : countMessageCached(message, encoder, framing, miniImages, cacheKey);
-    if (counted.key >= 0) entries[i] = counted;
+    const known = items[i] === message ? entries[i] : undefined;
+    let counted: CacheEntry;
+    if (known !== undefined && isCurrent(known, message, cacheKey)) {
+      counted = known;
+    } else {
+      counted = countMessageCached(message, encoder, framing, miniImages, cacheKey);
+      items[i] = message;
+      entries[i] = counted.key >= 0 ? counted : undefined;
+    }
     approximate ||= counted.approximate;
     perMessage[i] = counted.tokens;
     messageTokens += counted.tokens;
   }
+  items.length = list.length;
+  entries.length = list.length;
   if (list.length >= LIST_CACHE_MIN) {
-    listCache.set(list, { key: cacheKey, items: list.slice(), entries });
+    listCache.set(list, snapshot);
     // A first count of a long list runs once more over its now cached entries (well under 1% of
     // the first count), so that the re-count path is compiled before the caller's next count.
     if (previous === undefined) countMessages(list, opts);
