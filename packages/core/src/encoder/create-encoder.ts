@@ -3,7 +3,7 @@ import { bytePairMerge } from "./byte-pair-merge.js";
 import type { EncodingName, EncodingSpec } from "./encodings.js";
 import { parseRanks } from "./parse-ranks.js";
 import { createPieceScanner } from "./pre-tokenizer.js";
-import { buildRankTable, lookupRank, lookupRankAscii, type RankTable } from "./rank-table.js";
+import { buildRankTable, lastAsciiKey, lookupRank, lookupRankAscii, MAX_EXACT_KEY_BYTES, type RankTable } from "./rank-table.js";
 import { writeUtf8 } from "./utf8.js";
 
 /** A tiktoken-compatible encoder: ids equal OpenAI's tiktoken for the same encoding. */
@@ -21,6 +21,12 @@ export interface Encoder {
 const PIECE_CACHE_LIMIT = 65_536;
 /** Longer pieces are rare and cheap to merge relative to their length; caching them would only pin memory. */
 const PIECE_CACHE_MAX_CHARS = 64;
+/**
+ * Token counts of short multi-token ASCII pieces, direct-mapped by the hash the rank lookup
+ * just computed: counting skips the string slice and Map lookup of the piece cache. 4,096
+ * slots of 4 ints; a collision only overwrites.
+ */
+const COUNT_MEMO_BITS = 12;
 
 export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
   const { bytes, offsets } = parseRanks(spec.ranks.bpe_ranks);
@@ -33,6 +39,7 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
   const decoder = new TextDecoder();
   const pieceCache = new Map<string, number[]>();
   let scratch = new Uint8Array(1024);
+  const countMemo = new Int32Array((1 << COUNT_MEMO_BITS) * 4).fill(-1);
 
   function tokenize(text: string, out: number[] | undefined): number {
     const length = text.length;
@@ -51,6 +58,8 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
       if (rank >= 0) {
         out?.push(rank);
         total++;
+      } else if (out === undefined && ascii && end - pos <= MAX_EXACT_KEY_BYTES) {
+        total += countShortAscii(text, pos, end);
       } else {
         total += mergePiece(text, pos, end, out);
       }
@@ -72,6 +81,19 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
   function lookupPiece(text: string, start: number, end: number): number {
     const n = toScratch(text, start, end);
     return lookupRank(table, scratch, 0, n);
+  }
+
+  /** Call right after `lookupRankAscii` missed on `text[start..end)`, which left the piece's key. */
+  function countShortAscii(text: string, start: number, end: number): number {
+    const { h, w0, w1 } = lastAsciiKey;
+    const at = ((h >>> 5) & ((1 << COUNT_MEMO_BITS) - 1)) * 4;
+    if (countMemo[at + 1] === end - start && countMemo[at + 2] === w0 && countMemo[at + 3] === w1) return countMemo[at]!;
+    const n = mergePiece(text, start, end, undefined);
+    countMemo[at] = n;
+    countMemo[at + 1] = end - start;
+    countMemo[at + 2] = w0;
+    countMemo[at + 3] = w1;
+    return n;
   }
 
   /** A piece that is not one token: merged once, then remembered while it is short. */

@@ -137,5 +137,15 @@ export function lookupRankAscii(table: RankTable, text: string, start: number, e
     if (k < 4) w0 |= b << (k * 8);
     else if (k < INLINE_BYTES) w1 |= b << ((k - 4) * 8);
   }
+  lastAsciiKey.h = h;
+  lastAsciiKey.w0 = w0;
+  lastAsciiKey.w1 = w1;
   return probe(table, h, end - start, w0, w1, null, text, start);
 }
+
+/**
+ * The hash and first eight bytes of the key `lookupRankAscii` last looked up, for a caller
+ * that keys its own memo by them. Up to eight bytes they identify the key exactly.
+ */
+export const lastAsciiKey = { h: 0, w0: 0, w1: 0 };
+export const MAX_EXACT_KEY_BYTES = INLINE_BYTES;
