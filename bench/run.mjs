@@ -2,8 +2,7 @@
 // in one run, on the same inputs; counts are checked against tiktoken before timing.
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
-import { countMessages } from "@tokenledger/core";
-import { chatHistory, loadCorpora, WORST_CASES } from "./corpora.mjs";
+import { loadCorpora, WORST_CASES } from "./corpora.mjs";
 import { LIBRARIES } from "./libraries.mjs";
 import { benchTrim } from "./trim.mjs";
 
