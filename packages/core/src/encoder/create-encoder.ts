@@ -40,6 +40,9 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
   const pieceCache = new Map<string, number[]>();
   let scratch = new Uint8Array(1024);
   const countMemo = new Int32Array((1 << COUNT_MEMO_BITS) * 4).fill(-1);
+  // Every byte is a token in byte-level BPE; one-character ASCII pieces (punctuation, spaces,
+  // newlines: a third of the pieces in source code) skip hashing.
+  const asciiByteRank = Int32Array.from({ length: 128 }, (_, c) => lookupRank(table, Uint8Array.of(c), 0, 1));
 
   function tokenize(text: string, out: number[] | undefined): number {
     const length = text.length;
@@ -54,7 +57,11 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
         scanner.lastIndex = pos;
         end = scanner.test(text) ? scanner.lastIndex : pos + 1;
       }
-      const rank = ascii ? lookupRankAscii(table, text, pos, end) : lookupPiece(text, pos, end);
+      const rank = !ascii
+        ? lookupPiece(text, pos, end)
+        : end - pos === 1
+          ? asciiByteRank[text.charCodeAt(pos)]!
+          : lookupRankAscii(table, text, pos, end);
       if (rank >= 0) {
         out?.push(rank);
         total++;
