@@ -3,7 +3,7 @@ import { bytePairMerge } from "./byte-pair-merge.js";
 import type { EncodingName, EncodingSpec } from "./encodings.js";
 import { parseRanks } from "./parse-ranks.js";
 import { createPieceScanner } from "./pre-tokenizer.js";
-import { buildRankTable, lastAsciiKey, lookupRank, lookupRankAscii, MAX_EXACT_KEY_BYTES, type RankTable } from "./rank-table.js";
+import { buildRankTable, lastKey, lookupRank, lookupRankAscii, MAX_EXACT_KEY_BYTES, type RankTable } from "./rank-table.js";
 import { writeUtf8 } from "./utf8.js";
 
 /** A tiktoken-compatible encoder: ids equal OpenAI's tiktoken for the same encoding. */
@@ -92,7 +92,7 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
 
   /** Call right after `lookupRankAscii` missed on `text[start..end)`, which left the piece's key. */
   function countShortAscii(text: string, start: number, end: number): number {
-    const { h, w0, w1 } = lastAsciiKey;
+    const { h, w0, w1 } = lastKey;
     const at = ((h >>> 5) & ((1 << COUNT_MEMO_BITS) - 1)) * 4;
     if (countMemo[at + 1] === end - start && countMemo[at + 2] === w0 && countMemo[at + 3] === w1) return countMemo[at]!;
     const n = mergePiece(text, start, end, undefined);

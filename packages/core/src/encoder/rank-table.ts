@@ -38,8 +38,8 @@ export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTab
     const at = slot * SLOT;
     slots[at] = rank;
     slots[at + 1] = end - start;
-    slots[at + 2] = keyW0;
-    slots[at + 3] = keyW1;
+    slots[at + 2] = lastKey.w0;
+    slots[at + 3] = lastKey.w1;
   }
   const recent = new Int32Array((1 << RECENT_BITS) * SLOT).fill(-1);
   return { bytes, offsets, slots, mask, size, recent };
@@ -101,14 +101,18 @@ function probeTable(
 /** The rank of `buf[start..end)`, or -1 when it is not a token. */
 export function lookupRank(table: RankTable, buf: Uint8Array, start: number, end: number): number {
   const h = hashBytes(buf, start, end);
-  return probe(table, h, end - start, keyW0, keyW1, buf, "", start);
+  return probe(table, h, end - start, lastKey.w0, lastKey.w1, buf, "", start);
 }
 
-/** The first inline bytes of the key last hashed, as two words; module state so that hashing allocates nothing. */
-let keyW0 = 0;
-let keyW1 = 0;
+/**
+ * The hash and first eight bytes (as two words) of the key last hashed by `hashBytes` or
+ * `lookupRankAscii`: module state so that hashing allocates nothing, and a caller can key its
+ * own memo by them. Up to eight bytes they identify the key exactly.
+ */
+export const lastKey = { h: 0, w0: 0, w1: 0 };
+export const MAX_EXACT_KEY_BYTES = INLINE_BYTES;
 
-/** FNV-1a of `bytes[start..end)`; also leaves its inline words in keyW0/keyW1. */
+/** FNV-1a of `bytes[start..end)`; also leaves it and its inline words in `lastKey`. */
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   let w0 = 0;
@@ -120,8 +124,9 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
     if (k < 4) w0 |= b << (k * 8);
     else if (k < INLINE_BYTES) w1 |= b << ((k - 4) * 8);
   }
-  keyW0 = w0;
-  keyW1 = w1;
+  lastKey.h = h;
+  lastKey.w0 = w0;
+  lastKey.w1 = w1;
   return h;
 }
 
@@ -137,15 +142,8 @@ export function lookupRankAscii(table: RankTable, text: string, start: number, e
     if (k < 4) w0 |= b << (k * 8);
     else if (k < INLINE_BYTES) w1 |= b << ((k - 4) * 8);
   }
-  lastAsciiKey.h = h;
-  lastAsciiKey.w0 = w0;
-  lastAsciiKey.w1 = w1;
+  lastKey.h = h;
+  lastKey.w0 = w0;
+  lastKey.w1 = w1;
   return probe(table, h, end - start, w0, w1, null, text, start);
 }
-
-/**
- * The hash and first eight bytes of the key `lookupRankAscii` last looked up, for a caller
- * that keys its own memo by them. Up to eight bytes they identify the key exactly.
- */
-export const lastAsciiKey = { h: 0, w0: 0, w1: 0 };
-export const MAX_EXACT_KEY_BYTES = INLINE_BYTES;
