@@ -101,12 +101,11 @@ function modelNameOf(model: unknown): string {
   return String(m?.model ?? m?.modelName ?? "gpt-4o");
 }
 
+/** The budget from the chat model's own profile; without one, trimHistory takes it from tokenledger's table. */
 function budgetFromProfile(model: unknown, name: string, reserve: number | undefined): number | undefined {
   const profile = (model as { profile?: { maxInputTokens?: number; maxOutputTokens?: number } } | undefined)?.profile;
-  const info = resolveModel(name);
-  const window = profile?.maxInputTokens ?? info.contextWindow;
-  if (window === undefined) return undefined;
-  return Math.max(0, window - (reserve ?? info.maxOutputTokens ?? profile?.maxOutputTokens ?? 0));
+  if (profile?.maxInputTokens === undefined) return undefined;
+  return Math.max(0, profile.maxInputTokens - (reserve ?? resolveModel(name).maxOutputTokens ?? profile.maxOutputTokens ?? 0));
 }
 
 function toolDefinitions(tools: unknown[] | undefined): ToolDefinition[] {
