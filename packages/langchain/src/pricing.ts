@@ -95,6 +95,9 @@ export function costInPico(price: PicoPrice, inputTokens: number, cachedInputTok
 
 export const picoToUsd = (pico: bigint): number => Number(pico) / PICO_PER_USD;
 
+/** The default table compiled once, for callers such as the playground that price on every keystroke. */
+let defaultTable: Map<string, PicoPrice> | undefined;
+
 /**
  * What `inputTokens` of `model` cost as input at the default prices (or `pricing` over them);
  * `undefined` when the model has no known price.
@@ -105,6 +108,6 @@ export const picoToUsd = (pico: bigint): number => Number(pico) / PICO_PER_USD;
  * ```
  */
 export function inputCostUsd(model: string, inputTokens: number, pricing?: Record<string, ModelPrice>): number | undefined {
-  const price = findPrice(compilePricing(pricing), model);
+  const price = findPrice(pricing ? compilePricing(pricing) : (defaultTable ??= compilePricing()), model);
   return price ? picoToUsd(costInPico(price, inputTokens, 0, 0)) : undefined;
 }
