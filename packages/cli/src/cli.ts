@@ -87,11 +87,15 @@ function pickEncoding(name: string | undefined, model: string): EncodingName {
   return name as EncodingName;
 }
 
+function cannotRead(path: string, error: unknown): CliError {
+  return new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+}
+
 function readText(path: string): string {
   try {
     return readFileSync(path === "-" ? 0 : path, "utf8");
   } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw cannotRead(path, error);
   }
 }
 
@@ -102,14 +106,14 @@ async function count(args: string[], model: string, encoding: EncodingName, json
     try {
       files.push(...(arg === "-" ? ["-"] : listInputs(arg)));
     } catch (error) {
-      throw new CliError(`cannot read ${arg}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw cannotRead(arg, error);
     }
   }
   const rows = [];
   for (const file of files) {
     const stream = file === "-" ? process.stdin : openFile(file);
-    const counted = await countStream(stream, encoder, progressFor(file)).catch((error: NodeJS.ErrnoException) => {
-      throw new CliError(`cannot read ${file}: ${error.code ?? error.message}`);
+    const counted = await countStream(stream, encoder, progressFor(file)).catch((error: unknown) => {
+      throw cannotRead(file, error);
     });
     rows.push({ file, ...counted, tokensPerCharacter: counted.characters ? counted.tokens / counted.characters : 0 });
   }
