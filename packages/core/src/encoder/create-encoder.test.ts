@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { get_encoding, type Tiktoken } from "tiktoken";
 import { afterAll, describe, expect, it } from "vitest";
+import { WINDOW_CHARS } from "./create-encoder.js";
 import type { EncodingName } from "./encodings.js";
 import { getEncoder } from "./get-encoder.js";
 
@@ -72,6 +73,32 @@ describe.each(NAMES)("%s against tiktoken", (name) => {
     const text = "a<|endoftext|>b<|fim_prefix|>";
     expect(encoder.encode(text)).toEqual(reference(name, text));
     expect(encoder.count(text)).toBeGreaterThan(3);
+  });
+});
+
+describe("texts longer than the encoder's window", () => {
+  // Units that repeat into short pieces: a piece as long as the window is quadratic for tiktoken itself.
+  const filler = fc.constantFrom("ab ", " x", "a\n  ", "x\n \n ", "中，", "文字 ", "😀 ", "9", "'ll ", "x.", "A\u0301 ");
+  const tail = fc.string({ unit: fc.constantFrom(..."aZ '\n\t.1中😀\u0301", "'ll", "'S", "\r\n", "  "), maxLength: 12 });
+
+  it.each(["o200k_base", "cl100k_base"] as const)("%s: exact whatever piece the window cuts", (name) => {
+    const encoder = getEncoder(name);
+    fc.assert(
+      fc.property(filler, fc.integer({ min: 0, max: 16 }), tail, (unit, short, end) => {
+        const text = unit.repeat(Math.ceil(WINDOW_CHARS / unit.length)).slice(0, WINDOW_CHARS - short) + end;
+        const ids = reference(name, text);
+        expect(encoder.encode(text)).toEqual(ids);
+        expect(encoder.count(text)).toBe(ids.length);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("counts a long mixed text exactly, several windows deep", () => {
+    const text = Array.from({ length: 60_000 }, (_, i) => ["Hello", " 世界", "'re", " 42", "\n\n", "😀", "  x", "{}"][(i * 7) % 8]).join(
+      "",
+    );
+    expect(getEncoder("o200k_base").count(text)).toBe(reference("o200k_base", text).length);
   });
 });
 

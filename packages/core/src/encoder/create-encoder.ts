@@ -1,10 +1,10 @@
-import { ASCII_PIECE_END } from "./ascii-pieces.js";
 import { bytePairMerge } from "./byte-pair-merge.js";
 import type { EncodingName, EncodingSpec } from "./encodings.js";
 import { parseRanks } from "./parse-ranks.js";
+import { CUT, PIECE_END, wideCharsOfLastPiece } from "./piece-end.js";
 import { createPieceScanner } from "./pre-tokenizer.js";
-import { buildRankTable, lastKey, lookupRank, lookupRankAscii, MAX_EXACT_KEY_BYTES, type RankTable } from "./rank-table.js";
-import { writeUtf8 } from "./utf8.js";
+import { buildRankTable, lastKey, lookupRank, MAX_EXACT_KEY_BYTES, type RankTable } from "./rank-table.js";
+import { isHighSurrogate, utf8Length } from "./utf8.js";
 
 /** A tiktoken-compatible encoder: ids equal OpenAI's tiktoken for the same encoding. */
 export interface Encoder {
@@ -20,102 +20,131 @@ export interface Encoder {
 /** Multi-token pieces are remembered up to this many; then the cache starts over, so memory stays bounded. */
 const PIECE_CACHE_LIMIT = 65_536;
 /** Longer pieces are rare and cheap to merge relative to their length; caching them would only pin memory. */
-const PIECE_CACHE_MAX_CHARS = 64;
+const PIECE_CACHE_MAX_BYTES = 64;
 /**
- * Token counts of short multi-token ASCII pieces, direct-mapped by the hash the rank lookup
+ * Token counts of short multi-token pieces, direct-mapped by the hash the rank lookup
  * just computed: counting skips the string slice and Map lookup of the piece cache. 4,096
  * slots of 4 ints; a collision only overwrites.
  */
 const COUNT_MEMO_BITS = 12;
+/**
+ * Text is turned into UTF-8 this many characters at a time (at most 192 KB of bytes, which
+ * stays in the CPU cache); a window grows only for a piece longer than itself.
+ */
+export const WINDOW_CHARS = 1 << 16;
+/**
+ * A piece the pre-tokenizer defers this close to a window's cut (most often because of the
+ * cut) starts the next window rather than asking the regex, which first scans the whole
+ * text for characters its engine classes differently from tiktoken.
+ */
+const NEAR_CUT = 1024;
+/** A UTF-16 code unit is at most three UTF-8 bytes; one more holds the cut. */
+const windowBytes = (chars: number) => 3 * chars + 1;
 
 export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
   const { bytes, offsets } = parseRanks(spec.ranks.bpe_ranks);
   const table = buildRankTable(bytes, offsets);
   const scannerFor = createPieceScanner(spec.pattern);
-  const asciiPieceEnd = spec.pattern === "gpt2" ? undefined : ASCII_PIECE_END[spec.pattern];
+  const knownPieceEnd = spec.pattern === "gpt2" ? undefined : PIECE_END[spec.pattern];
   const specialBytes = new Map<number, Uint8Array>();
   const utf8 = new TextEncoder();
   for (const [text, id] of Object.entries(spec.specialTokens)) specialBytes.set(id, utf8.encode(text));
   const decoder = new TextDecoder();
   const pieceCache = new Map<string, number[]>();
-  let scratch = new Uint8Array(1024);
+  let window = new Uint8Array(windowBytes(WINDOW_CHARS));
   const countMemo = new Int32Array((1 << COUNT_MEMO_BITS) * 4).fill(-1);
-  // Every byte is a token in byte-level BPE; one-character ASCII pieces (punctuation, spaces,
-  // newlines: a third of the pieces in source code) skip hashing.
-  const asciiByteRank = Int32Array.from({ length: 128 }, (_, c) => lookupRank(table, Uint8Array.of(c), 0, 1));
 
   function tokenize(text: string, out: number[] | undefined): number {
     const length = text.length;
     let scanner: RegExp | undefined;
     let total = 0;
     let pos = 0;
+    let windowChars = WINDOW_CHARS;
     while (pos < length) {
-      let end = asciiPieceEnd ? asciiPieceEnd(text, pos) : -1;
-      const ascii = end >= 0;
-      if (!ascii) {
-        scanner ??= scannerFor(text);
-        scanner.lastIndex = pos;
-        end = scanner.test(text) ? scanner.lastIndex : pos + 1;
+      let windowEnd = Math.min(length, pos + windowChars);
+      if (windowEnd < length && isHighSurrogate(text.charCodeAt(windowEnd - 1))) windowEnd--;
+      const last = windowEnd === length;
+      if (window.length < windowBytes(windowEnd - pos)) window = new Uint8Array(windowBytes(windowEnd - pos));
+      const written = utf8.encodeInto(pos === 0 && last ? text : text.slice(pos, windowEnd), window).written;
+      window[written] = CUT;
+      const known = last ? written : written + 1;
+      const windowStart = pos;
+      let at = 0;
+      while (at < written) {
+        let next = knownPieceEnd ? knownPieceEnd(window, known, at) : -1;
+        let end: number;
+        if (next >= 0) {
+          end = pos + next - at - 2 * wideCharsOfLastPiece();
+        } else {
+          if (!last && at + NEAR_CUT > written) break;
+          scanner ??= scannerFor(text);
+          scanner.lastIndex = pos;
+          end = scanner.test(text) ? scanner.lastIndex : pos + 1;
+          next = at + utf8Length(text, pos, end);
+          if (next > written) break;
+        }
+        if (next - at > MAX_EXACT_KEY_BYTES) {
+          total += longPiece(text, pos, end, at, next, out);
+        } else {
+          const rank = next - at === 1 ? table.byteRanks[window[at]!]! : lookupRank(table, window, at, next);
+          if (rank >= 0) {
+            out?.push(rank);
+            total++;
+          } else {
+            total += out === undefined ? countShort(text, pos, end, at, next) : mergePiece(text, pos, end, at, next, out);
+          }
+        }
+        pos = end;
+        at = next;
       }
-      const rank = !ascii
-        ? lookupPiece(text, pos, end)
-        : end - pos === 1
-          ? asciiByteRank[text.charCodeAt(pos)]!
-          : lookupRankAscii(table, text, pos, end);
-      if (rank >= 0) {
-        out?.push(rank);
-        total++;
-      } else if (out === undefined && ascii && end - pos <= MAX_EXACT_KEY_BYTES) {
-        total += countShortAscii(text, pos, end);
-      } else {
-        total += mergePiece(text, pos, end, out);
-      }
-      pos = end;
+      if (pos === windowStart) windowChars *= 2;
     }
+    if (window.length > windowBytes(WINDOW_CHARS)) window = new Uint8Array(windowBytes(WINDOW_CHARS));
     return total;
   }
 
-  function toScratch(text: string, start: number, end: number): number {
-    if (scratch.length < (end - start) * 3) scratch = new Uint8Array((end - start) * 6);
-    return writeUtf8(text, start, end, scratch);
-  }
-
-  function mergeBytes(text: string, start: number, end: number, out: number[] | undefined): number {
-    const n = toScratch(text, start, end);
-    return bytePairMerge(table, scratch, 0, n, out);
-  }
-
-  function lookupPiece(text: string, start: number, end: number): number {
-    const n = toScratch(text, start, end);
-    return lookupRank(table, scratch, 0, n);
-  }
-
-  /** Call right after `lookupRankAscii` missed on `text[start..end)`, which left the piece's key. */
-  function countShortAscii(text: string, start: number, end: number): number {
+  /** Call right after `lookupRank` missed on the piece `text[start..end)`, bytes `window[at..next)`, which left its key. */
+  function countShort(text: string, start: number, end: number, at: number, next: number): number {
     const { h, w0, w1 } = lastKey;
-    const at = ((h >>> 5) & ((1 << COUNT_MEMO_BITS) - 1)) * 4;
-    if (countMemo[at + 1] === end - start && countMemo[at + 2] === w0 && countMemo[at + 3] === w1) return countMemo[at]!;
-    const n = mergePiece(text, start, end, undefined);
-    countMemo[at] = n;
-    countMemo[at + 1] = end - start;
-    countMemo[at + 2] = w0;
-    countMemo[at + 3] = w1;
+    const slot = ((h >>> 5) & ((1 << COUNT_MEMO_BITS) - 1)) * 4;
+    if (countMemo[slot + 1] === next - at && countMemo[slot + 2] === w0 && countMemo[slot + 3] === w1) return countMemo[slot]!;
+    const n = mergePiece(text, start, end, at, next, undefined);
+    countMemo[slot] = n;
+    countMemo[slot + 1] = next - at;
+    countMemo[slot + 2] = w0;
+    countMemo[slot + 3] = w1;
     return n;
   }
 
   /** A piece that is not one token: merged once, then remembered while it is short. */
-  function mergePiece(text: string, start: number, end: number, out: number[] | undefined): number {
-    if (end - start > PIECE_CACHE_MAX_CHARS) return mergeBytes(text, start, end, out);
-    const key = text.slice(start, end);
+  function mergePiece(text: string, start: number, end: number, at: number, next: number, out: number[] | undefined): number {
+    if (next - at > PIECE_CACHE_MAX_BYTES) return bytePairMerge(table, window, at, next, out);
+    return cachedIds(text.slice(start, end), at, next, false, out);
+  }
+
+  /**
+   * A piece longer than the rank lookup's inline bytes: the piece cache is asked before the
+   * rank table, whose probe for a long key is a cache miss and, in Chinese, mostly finds nothing.
+   */
+  function longPiece(text: string, start: number, end: number, at: number, next: number, out: number[] | undefined): number {
+    if (next - at <= PIECE_CACHE_MAX_BYTES) return cachedIds(text.slice(start, end), at, next, true, out);
+    const rank = lookupRank(table, window, at, next);
+    if (rank < 0) return bytePairMerge(table, window, at, next, out);
+    out?.push(rank);
+    return 1;
+  }
+
+  /** The ids of the piece `key`, bytes `window[at..next)`, from the cache, else found (looking the whole piece up first when asked) and cached. */
+  function cachedIds(key: string, at: number, next: number, lookUp: boolean, out: number[] | undefined): number {
     let ids = pieceCache.get(key);
     if (ids === undefined) {
-      ids = [];
-      mergeBytes(text, start, end, ids);
+      const rank = lookUp ? lookupRank(table, window, at, next) : -1;
+      ids = rank >= 0 ? [rank] : [];
+      if (rank < 0) bytePairMerge(table, window, at, next, ids);
       if (pieceCache.size >= PIECE_CACHE_LIMIT) pieceCache.clear();
       pieceCache.set(key, ids);
     }
-    if (out) for (const id of ids) out.push(id);
-    return ids.length;
+    return pushAll(ids, out);
   }
 
   return {
@@ -132,6 +161,11 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
       return decoder.decode(concatBytes(table, specialBytes, ids));
     },
   };
+}
+
+function pushAll(ids: number[], out: number[] | undefined): number {
+  if (out) for (const id of ids) out.push(id);
+  return ids.length;
 }
 
 function concatBytes(table: RankTable, specialBytes: Map<number, Uint8Array>, ids: ArrayLike<number>): Uint8Array {

@@ -8,10 +8,10 @@ type Classes = Record<ClassName, string>;
  * `\s` differs: it lacks U+0085 (NEXT LINE) and adds U+FEFF (BOM), so js-tiktoken
  * splits text around those two characters differently from OpenAI.
  */
-const WS = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+export const WHITE_SPACE = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 /** `(?i:'s|'t|'re|'ve|'m|'ll|'d)` without inline flags, which Node 20 lacks. */
 const CONTRACTION = "'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])";
-const WHITESPACE_TAIL = `[${WS}]*[\\r\\n]+|[${WS}]+(?![^${WS}])|[${WS}]+`;
+const WHITESPACE_TAIL = `[${WHITE_SPACE}]*[\\r\\n]+|[${WHITE_SPACE}]+(?![^${WHITE_SPACE}])|[${WHITE_SPACE}]+`;
 
 const PATTERNS = {
   o200k: (c: Classes) => {
@@ -22,14 +22,22 @@ const PATTERNS = {
       `${prefix}${upper}*${lower}+(?:${CONTRACTION})?`,
       `${prefix}${upper}+${lower}*(?:${CONTRACTION})?`,
       `[${c.N}]{1,3}`,
-      ` ?[^${WS}${c.L}${c.N}]+[\\r\\n/]*`,
+      ` ?[^${WHITE_SPACE}${c.L}${c.N}]+[\\r\\n/]*`,
       WHITESPACE_TAIL,
     ].join("|");
   },
   cl100k: (c: Classes) =>
-    [CONTRACTION, `[^\\r\\n${c.L}${c.N}]?[${c.L}]+`, `[${c.N}]{1,3}`, ` ?[^${WS}${c.L}${c.N}]+[\\r\\n]*`, WHITESPACE_TAIL].join("|"),
+    [CONTRACTION, `[^\\r\\n${c.L}${c.N}]?[${c.L}]+`, `[${c.N}]{1,3}`, ` ?[^${WHITE_SPACE}${c.L}${c.N}]+[\\r\\n]*`, WHITESPACE_TAIL].join(
+      "|",
+    ),
   gpt2: (c: Classes) =>
-    ["'s|'t|'re|'ve|'m|'ll|'d", ` ?[${c.L}]+`, ` ?[${c.N}]+`, ` ?[^${WS}${c.L}${c.N}]+`, `[${WS}]+(?![^${WS}])|[${WS}]+`].join("|"),
+    [
+      "'s|'t|'re|'ve|'m|'ll|'d",
+      ` ?[${c.L}]+`,
+      ` ?[${c.N}]+`,
+      ` ?[^${WHITE_SPACE}${c.L}${c.N}]+`,
+      `[${WHITE_SPACE}]+(?![^${WHITE_SPACE}])|[${WHITE_SPACE}]+`,
+    ].join("|"),
 } as const;
 
 export type PatternName = keyof typeof PATTERNS;

@@ -15,6 +15,8 @@ export interface RankTable {
   readonly size: number;
   /** A small direct-mapped memo of recent short lookups (hits and misses), which stays in the CPU cache. */
   readonly recent: Int32Array;
+  /** The rank of each single byte: every byte is a token in byte-level BPE. */
+  readonly byteRanks: Int32Array;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -42,28 +44,18 @@ export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTab
     slots[at + 3] = lastKey.w1;
   }
   const recent = new Int32Array((1 << RECENT_BITS) * SLOT).fill(-1);
-  return { bytes, offsets, slots, mask, size, recent };
+  const table = { bytes, offsets, slots, mask, size, recent, byteRanks: new Int32Array(256) };
+  for (let b = 0; b < 256; b++) table.byteRanks[b] = lookupRank(table, Uint8Array.of(b), 0, 1);
+  return table;
 }
 
-/**
- * Finds (length, w0, w1) with hash `h`; for tokens longer than the inline bytes, the rest
- * is compared against `buf` when given, else against the char codes of `text`.
- */
-function probe(
-  table: RankTable,
-  h: number,
-  length: number,
-  w0: number,
-  w1: number,
-  buf: Uint8Array | null,
-  text: string,
-  start: number,
-): number {
-  if (length > INLINE_BYTES) return probeTable(table, h, length, w0, w1, buf, text, start);
+/** Finds (length, w0, w1) with hash `h`; for tokens longer than the inline bytes, compares the rest with `buf`. */
+function probe(table: RankTable, h: number, length: number, w0: number, w1: number, buf: Uint8Array, start: number): number {
+  if (length > INLINE_BYTES) return probeTable(table, h, length, w0, w1, buf, start);
   const { recent } = table;
   const at = ((h >>> 3) & ((1 << RECENT_BITS) - 1)) * SLOT;
   if (recent[at + 1] === length && recent[at + 2] === w0 && recent[at + 3] === w1) return recent[at]!;
-  const rank = probeTable(table, h, length, w0, w1, buf, text, start);
+  const rank = probeTable(table, h, length, w0, w1, buf, start);
   recent[at] = rank;
   recent[at + 1] = length;
   recent[at + 2] = w0;
@@ -71,16 +63,7 @@ function probe(
   return rank;
 }
 
-function probeTable(
-  table: RankTable,
-  h: number,
-  length: number,
-  w0: number,
-  w1: number,
-  buf: Uint8Array | null,
-  text: string,
-  start: number,
-): number {
+function probeTable(table: RankTable, h: number, length: number, w0: number, w1: number, buf: Uint8Array, start: number): number {
   const { slots, mask, bytes, offsets } = table;
   let slot = h & mask;
   for (;;) {
@@ -90,8 +73,7 @@ function probeTable(
     if (slots[at + 1] === length && slots[at + 2] === w0 && slots[at + 3] === w1) {
       const from = offsets[rank]!;
       let i = INLINE_BYTES;
-      if (buf) while (i < length && bytes[from + i] === buf[start + i]) i++;
-      else while (i < length && bytes[from + i] === text.charCodeAt(start + i)) i++;
+      while (i < length && bytes[from + i] === buf[start + i]) i++;
       if (i >= length) return rank;
     }
     slot = (slot + 1) & mask;
@@ -101,12 +83,12 @@ function probeTable(
 /** The rank of `buf[start..end)`, or -1 when it is not a token. */
 export function lookupRank(table: RankTable, buf: Uint8Array, start: number, end: number): number {
   const h = hashBytes(buf, start, end);
-  return probe(table, h, end - start, lastKey.w0, lastKey.w1, buf, "", start);
+  return probe(table, h, end - start, lastKey.w0, lastKey.w1, buf, start);
 }
 
 /**
- * The hash and first eight bytes (as two words) of the key last hashed by `hashBytes` or
- * `lookupRankAscii`: module state so that hashing allocates nothing, and a caller can key its
+ * The hash and first eight bytes (as two words) of the key last looked up or hashed:
+ * module state so that hashing allocates nothing, and a caller can key its
  * own memo by them. Up to eight bytes they identify the key exactly.
  */
 export const lastKey = { h: 0, w0: 0, w1: 0 };
@@ -128,22 +110,4 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   lastKey.w0 = w0;
   lastKey.w1 = w1;
   return h;
-}
-
-/** `lookupRank` for a piece of a string whose characters are all ASCII (bytes equal char codes). */
-export function lookupRankAscii(table: RankTable, text: string, start: number, end: number): number {
-  let h = FNV_OFFSET;
-  let w0 = 0;
-  let w1 = 0;
-  for (let i = start; i < end; i++) {
-    const b = text.charCodeAt(i);
-    h = Math.imul(h ^ b, FNV_PRIME);
-    const k = i - start;
-    if (k < 4) w0 |= b << (k * 8);
-    else if (k < INLINE_BYTES) w1 |= b << ((k - 4) * 8);
-  }
-  lastKey.h = h;
-  lastKey.w0 = w0;
-  lastKey.w1 = w1;
-  return probe(table, h, end - start, w0, w1, null, text, start);
 }
