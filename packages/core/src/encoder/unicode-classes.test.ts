@@ -4,7 +4,8 @@ import { getEncoder } from "./get-encoder.js";
 
 /**
  * Every assigned-or-not code point of planes 0-3 and 14, in contexts where its Unicode
- * class decides the split (letter before a contraction, case change, digit run). Planes
+ * class decides the split (letter before a contraction, case change, digit run, a run of
+ * punctuation or space). Planes
  * 4-13 are unassigned and 15-16 private use in every Unicode version.
  */
 function* codePoints(): Generator<string> {
@@ -13,12 +14,12 @@ function* codePoints(): Generator<string> {
 }
 
 describe.each(["o200k_base", "cl100k_base"] as const)("%s classifies every character as tiktoken does", (name) => {
-  it("in letter, case and digit contexts", () => {
+  it("in letter, case, digit, punctuation and space contexts", () => {
     const ours = getEncoder(name);
     const ref = get_encoding(name);
     const mismatches: string[] = [];
     for (const c of codePoints()) {
-      for (const text of [`${c}'sx`, `A${c}a1${c}`]) {
+      for (const text of [`${c}'sx`, `A${c}a1${c}`, ` ${c}${c}!\n${c} `]) {
         const a = ours.encode(text);
         const b = ref.encode_ordinary(text);
         if (a.length !== b.length || a.some((id, i) => id !== b[i])) mismatches.push(c.codePointAt(0)!.toString(16));
