@@ -63,7 +63,14 @@ const messageCache = new WeakMap<object, CacheEntry>();
  * is checked by position and identity, which costs a fraction of a WeakMap lookup per message.
  * Kept only for arrays long enough for it to matter; it ends with the array.
  */
-const listCache = new WeakMap<readonly ChatMessage[], { key: number; items: ChatMessage[]; entries: Array<CacheEntry | undefined> }>();
+const listCache = new WeakMap<readonly ChatMessage[], Snapshot>();
+interface Snapshot {
+  key: number;
+  items: ChatMessage[];
+  entries: Array<CacheEntry | undefined>;
+  /** Whether any message of the last count was approximate. */
+  approximate: boolean;
+}
 const LIST_CACHE_MIN = 64;
 const CHAT_FORMATS: ChatFormat[] = ["openai", "openai-0301", "harmony", "plain"];
 
@@ -104,26 +111,14 @@ export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptio
   const snapshot =
     previous?.key === cacheKey
       ? previous
-      : { key: cacheKey, items: new Array<ChatMessage>(list.length), entries: new Array<CacheEntry | undefined>(list.length) };
-  const { items, entries } = snapshot;
-  let messageTokens = 0;
-  for (let i = 0; i < list.length; i++) {
-    const message = list[i]!;
-    const known = items[i] === message ? entries[i] : undefined;
-    let counted: CacheEntry;
-    if (known !== undefined && isCurrent(known, message, cacheKey)) {
-      counted = known;
-    } else {
-      counted = countMessageCached(message, encoder, framing, miniImages, cacheKey);
-      items[i] = message;
-      entries[i] = counted.key >= 0 ? counted : undefined;
-    }
-    approximate ||= counted.approximate;
-    perMessage[i] = counted.tokens;
-    messageTokens += counted.tokens;
-  }
-  items.length = list.length;
-  entries.length = list.length;
+      : {
+          key: cacheKey,
+          items: new Array<ChatMessage>(list.length),
+          entries: new Array<CacheEntry | undefined>(list.length),
+          approximate: false,
+        };
+  const messageTokens = countInto(perMessage, list, snapshot, encoder, framing, miniImages);
+  approximate ||= snapshot.approximate;
   if (list.length >= LIST_CACHE_MIN) {
     listCache.set(list, snapshot);
     // A first count of a long list runs once more over its now cached entries (well under 1% of
@@ -133,6 +128,45 @@ export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptio
   const replyPriming = framing.replyPriming;
   const total = messageTokens + tools.tokens + replyPriming;
   return { total, perMessage, tools: tools.tokens, replyPriming, encoding: info.encoding, chatFormat: info.chatFormat, approximate };
+}
+
+/**
+ * Fills `perMessage` from the snapshot's entries where a message is the same object with the
+ * same fields, else counts it; returns the sum. A function of its own, so that it stays
+ * compiled whatever deoptimizes its caller (a re-count of 10,000 messages + 1: 0.55 -> 0.22 ms).
+ */
+function countInto(
+  perMessage: number[],
+  list: readonly ChatMessage[],
+  snapshot: Snapshot,
+  encoder: Encoder,
+  framing: Framing,
+  miniImages: boolean,
+): number {
+  const { items, entries, key } = snapshot;
+  // Sized first, so that no read or write in the loop is out of bounds (which deoptimizes it).
+  items.length = list.length;
+  entries.length = list.length;
+  snapshot.approximate = false;
+  let messageTokens = 0;
+  for (let i = 0; i < list.length; i++) {
+    const message = list[i]!;
+    const known = items[i] === message ? entries[i] : undefined;
+    let counted: CacheEntry;
+    if (known !== undefined && isCurrent(known, message, key)) {
+      counted = known;
+    } else {
+      counted = countMessageCached(message, encoder, framing, miniImages, key);
+      items[i] = message;
+      entries[i] = counted.key >= 0 ? counted : undefined;
+    }
+    if (counted.approximate) snapshot.approximate = true;
+    perMessage[i] = counted.tokens;
+    messageTokens += counted.tokens;
+  }
+  // Nothing may follow the loop: a first count runs it in code compiled mid-loop, which has no
+  // type feedback for what comes after, and deoptimizing there throws away the re-count's code.
+  return messageTokens;
 }
 
 /**
