@@ -123,57 +123,39 @@ function pieceEnd(bytes: Uint8Array, length: number, i: number, o200k: boolean):
  * run, the first alternative backtracks to end just after the run's last `BOTH` letter.
  */
 function casedWordEnd(bytes: Uint8Array, length: number, start: number): number {
-  let i = start;
-  let lastBoth = -1;
-  let kind = UNKNOWN;
-  while (i < length) {
-    const c = bytes[i]!;
-    if (c < 128) {
-      if (CLASS[c]! !== UPPER) break;
-      i++;
-    } else {
-      const packed = wideKind(bytes, i);
-      if ((packed & 0xff) !== BOTH) break;
-      lastBoth = i;
-      i += packed >> 8;
-      wideChars++;
-    }
+  const upperEnd = runEnd(bytes, length, start, UPPER, UPPER, BOTH);
+  let i = upperEnd < 0 ? -1 : runEnd(bytes, length, upperEnd, LOWER, LOWER, BOTH);
+  if (i < 0) return -1;
+  if (i === upperEnd) {
+    let lastBothEnd = upperEnd;
+    while (lastBothEnd > start && bytes[lastBothEnd - 1]! < 128) lastBothEnd--;
+    if (lastBothEnd > start) i = lastBothEnd;
   }
-  const upperEnd = i;
-  while (i < length) {
-    const c = bytes[i]!;
-    if (c < 128) {
-      kind = CLASS[c]!;
-      if (kind !== LOWER) break;
-      i++;
-    } else {
-      const packed = wideKind(bytes, i);
-      kind = packed & 0xff;
-      if (kind !== BOTH) break;
-      i += packed >> 8;
-      wideChars++;
-    }
-  }
-  if (i < length && kind === UNKNOWN) return -1;
-  if (i === upperEnd && lastBoth >= 0) i = lastBoth + 3;
   const contraction = contractionLength(bytes, length, i);
   return contraction < 0 ? -1 : i + contraction;
 }
 
 /** cl100k: `\p{L}+`. */
 function letterRunEnd(bytes: Uint8Array, length: number, start: number): number {
-  let i = start;
+  return runEnd(bytes, length, start, UPPER, LOWER, BOTH);
+}
+
+/**
+ * The end of the run from `i` of ASCII characters of class `a` or `b` and wider ones of class
+ * `wide`, or -1 when a character of unknown class ends it.
+ */
+function runEnd(bytes: Uint8Array, length: number, i: number, a: number, b: number, wide: number): number {
   while (i < length) {
     const c = bytes[i]!;
     if (c < 128) {
       const kind = CLASS[c]!;
-      if (kind !== UPPER && kind !== LOWER) return i;
+      if (kind !== a && kind !== b) return i;
       i++;
     } else {
       const packed = wideKind(bytes, i);
       const kind = packed & 0xff;
       if (kind === UNKNOWN) return -1;
-      if (kind !== BOTH) return i;
+      if (kind !== wide) return i;
       i += packed >> 8;
       wideChars++;
     }
@@ -194,20 +176,8 @@ function digitsEnd(bytes: Uint8Array, length: number, start: number): number {
 
 /** ` ?[^\s\p{L}\p{N}]+[\r\n]*` (o200k also takes `/` in the tail). */
 function punctuationEnd(bytes: Uint8Array, length: number, start: number, o200k: boolean): number {
-  let i = bytes[start] === 32 ? start + 1 : start;
-  while (i < length) {
-    const c = bytes[i]!;
-    if (c < 128) {
-      if (CLASS[c]! !== OTHER) break;
-      i++;
-    } else {
-      const packed = wideKind(bytes, i);
-      if ((packed & 0xff) === UNKNOWN) return -1;
-      if ((packed & 0xff) !== OTHER) break;
-      i += packed >> 8;
-      wideChars++;
-    }
-  }
+  let i = runEnd(bytes, length, bytes[start] === 32 ? start + 1 : start, OTHER, OTHER, OTHER);
+  if (i < 0) return -1;
   while (i < length) {
     const c = bytes[i]!;
     if (c === CUT) return -1;
