@@ -6,7 +6,7 @@ import { RunnableLambda, RunnableSequence } from "@langchain/core/runnables";
 import { ChatOpenAI } from "@langchain/openai";
 import { countTokens } from "@tokenledger/core";
 import { type OpenAIServer, promptTokens, startOpenAIServer, type Usage } from "@tokenledger/openai-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TokenLedgerHandler } from "./token-ledger-handler.js";
 
 let server: OpenAIServer;
@@ -266,18 +266,26 @@ describe("TokenLedgerHandler under load", () => {
     }
   });
 
-  it("closes runs that never end, so a long-running server does not grow", async () => {
-    const ledger = new TokenLedgerHandler({ staleAfterMs: 1 });
-    const llm = { lc: 1, type: "not_implemented" as const, id: ["ChatOpenAI"] };
-    ledger.handleChatModelStart(llm, [[new HumanMessage("never ends")]], "run-1", undefined, { invocation_params: { model: "gpt-4o" } });
-    ledger.handleLLMNewToken("partial answer", { prompt: 0, completion: 0 }, "run-1");
-    ledger.handleChainStart(llm, {}, "chain-1");
-    expect(ledger.pendingCount).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    ledger.handleChatModelStart(llm, [[new HumanMessage("next")]], "run-2", undefined, { invocation_params: { model: "gpt-4o" } });
-    expect(ledger.getRun("run-1")).toMatchObject({ status: "error", outputTokens: countTokens("partial answer"), source: "local" });
-    expect(ledger.getRun("run-1")!.flags).toContain("abandoned");
-    expect(ledger._internalSizes()).toEqual({ inflight: 1, lineage: 0 });
+  it("closes runs that never end, so a long-running server does not grow", () => {
+    // The clock moves only when the test moves it: a slow machine cannot age a run early.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const ledger = new TokenLedgerHandler({ staleAfterMs: 1_000 });
+      const llm = { lc: 1, type: "not_implemented" as const, id: ["ChatOpenAI"] };
+      ledger.handleChatModelStart(llm, [[new HumanMessage("never ends")]], "run-1", undefined, { invocation_params: { model: "gpt-4o" } });
+      ledger.handleLLMNewToken("partial answer", { prompt: 0, completion: 0 }, "run-1");
+      ledger.handleChainStart(llm, {}, "chain-1");
+      vi.advanceTimersByTime(999);
+      ledger.handleChainStart(llm, {}, "chain-2");
+      expect(ledger.pendingCount).toBe(1);
+      vi.advanceTimersByTime(1_001);
+      ledger.handleChatModelStart(llm, [[new HumanMessage("next")]], "run-2", undefined, { invocation_params: { model: "gpt-4o" } });
+      expect(ledger.getRun("run-1")).toMatchObject({ status: "error", outputTokens: countTokens("partial answer"), source: "local" });
+      expect(ledger.getRun("run-1")!.flags).toContain("abandoned");
+      expect(ledger._internalSizes()).toEqual({ inflight: 1, lineage: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
