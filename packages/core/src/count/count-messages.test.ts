@@ -163,6 +163,18 @@ describe("countMessages details", () => {
     expect(warm.total).toBe(cold + warm.perMessage[10_000]!);
   });
 
+  it("gives a long list's first count the per-message counts and flags of counting each message alone", () => {
+    const history: ChatMessage[] = Array.from({ length: 100 }, (_, i) =>
+      i === 10
+        ? { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" } }] }
+        : { role: "user", content: `message ${i}` },
+    );
+    const counted = countMessages(history);
+    expect(counted.perMessage).toEqual(history.map((m) => countMessages([m]).perMessage[0]));
+    expect(counted.approximate).toBe(true);
+    expect(countMessages(history.slice(50)).approximate).toBe(false);
+  });
+
   it("sees a message changed in place, a replaced message and another model, when a list is counted again", () => {
     const history: ChatMessage[] = Array.from({ length: 100 }, (_, i) => ({ role: "user", content: `message ${i}` }));
     const fresh = () => countMessages(history.map((m) => ({ ...m }))).total;

@@ -43,12 +43,21 @@ interface MessageTokens {
   approximate: boolean;
 }
 
-interface CacheEntry extends MessageTokens {
-  key: number;
-  role: unknown;
-  content: unknown;
-  name: unknown;
-  toolCallId: unknown;
+/**
+ * A class, not an object literal: a literal's allocation site lets the garbage collector decide
+ * later to allocate its objects elsewhere, which throws away all compiled code that inlined the
+ * allocation, the re-count loop with it (second count of 10,000 messages + 1: 0.8 -> 0.6 ms).
+ */
+class CacheEntry implements MessageTokens {
+  constructor(
+    readonly tokens: number,
+    readonly approximate: boolean,
+    readonly key: number,
+    readonly role: unknown,
+    readonly content: unknown,
+    readonly name: unknown,
+    readonly toolCallId: unknown,
+  ) {}
 }
 
 /**
@@ -117,27 +126,31 @@ export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptio
           entries: new Array<CacheEntry | undefined>(list.length),
           approximate: false,
         };
-  const messageTokens = countInto(perMessage, list, snapshot, encoder, framing, miniImages);
-  approximate ||= snapshot.approximate;
-  if (list.length >= LIST_CACHE_MIN) {
-    listCache.set(list, snapshot);
-    // A first count of a long list runs once more over its now cached entries (well under 1% of
-    // the first count), so that the re-count path is compiled before the caller's next count.
-    if (previous === undefined) countMessages(list, opts);
+  const long = list.length >= LIST_CACHE_MIN;
+  if (long && previous === undefined) {
+    // A first count of a long list counts its first half, then re-counts that half from the
+    // cache (well under 1% of the count), so that the engine compiles the re-count while the
+    // second half is counted, and the caller's next count runs compiled from its start.
+    const half = list.length >> 1;
+    for (let pass = 0; pass < 2; pass++) countInto(perMessage, list, half, snapshot, encoder, framing, miniImages);
   }
+  const messageTokens = countInto(perMessage, list, list.length, snapshot, encoder, framing, miniImages);
+  approximate ||= snapshot.approximate;
+  if (long) listCache.set(list, snapshot);
   const replyPriming = framing.replyPriming;
   const total = messageTokens + tools.tokens + replyPriming;
   return { total, perMessage, tools: tools.tokens, replyPriming, encoding: info.encoding, chatFormat: info.chatFormat, approximate };
 }
 
 /**
- * Fills `perMessage` from the snapshot's entries where a message is the same object with the
- * same fields, else counts it; returns the sum. A function of its own, so that it stays
- * compiled whatever deoptimizes its caller (a re-count of 10,000 messages + 1: 0.55 -> 0.22 ms).
+ * Fills `perMessage[0..end)` from the snapshot's entries where a message is the same object
+ * with the same fields, else counts it; returns the sum. A function of its own, so that it
+ * stays compiled whatever deoptimizes its caller.
  */
 function countInto(
   perMessage: number[],
   list: readonly ChatMessage[],
+  end: number,
   snapshot: Snapshot,
   encoder: Encoder,
   framing: Framing,
@@ -145,11 +158,11 @@ function countInto(
 ): number {
   const { items, entries, key } = snapshot;
   // Sized first, so that no read or write in the loop is out of bounds (which deoptimizes it).
-  items.length = list.length;
-  entries.length = list.length;
+  items.length = end;
+  entries.length = end;
   snapshot.approximate = false;
   let messageTokens = 0;
-  for (let i = 0; i < list.length; i++) {
+  for (let i = 0; i < end; i++) {
     const message = list[i]!;
     const known = items[i] === message ? entries[i] : undefined;
     let counted: CacheEntry;
@@ -196,15 +209,7 @@ function countMessageCached(message: ChatMessage, encoder: Encoder, framing: Fra
 }
 
 function entryOf(counted: MessageTokens, key: number, message: ChatMessage | undefined): CacheEntry {
-  return {
-    tokens: counted.tokens,
-    approximate: counted.approximate,
-    key,
-    role: message?.role,
-    content: message?.content,
-    name: message?.name,
-    toolCallId: message?.tool_call_id,
-  };
+  return new CacheEntry(counted.tokens, counted.approximate, key, message?.role, message?.content, message?.name, message?.tool_call_id);
 }
 
 /**
