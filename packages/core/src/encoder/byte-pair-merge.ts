@@ -50,38 +50,43 @@ function scanMerge(table: RankTable, buf: Uint8Array, start: number, n: number, 
   return parts;
 }
 
+/**
+ * A candidate is the key `rank * 2^32 + position` (ties go to the leftmost pair). `current[i]`
+ * is the key of the pair that starts at part `i` now, so a popped key that is not current is
+ * stale and skipped: no decrease-key, and the heap holds bare keys.
+ */
 function heapMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
   const next = new Int32Array(n);
   const prev = new Int32Array(n);
+  const current = new Float64Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     next[i] = i + 1;
     prev[i] = i - 1;
   }
-  const heap = new PairHeap(n * 3);
+  const heap = new KeyHeap(n * 3);
   for (let i = 0; i < n - 1; i++) {
-    const rank = lookupRank(table, buf, start + i, start + i + 2);
-    if (rank >= 0) heap.add(rank, i, i + 2);
+    current[i] = keyOf(table, buf, start, i, i + 2);
+    if (current[i]! >= 0) heap.add(current[i]!);
   }
   heap.heapify();
   let parts = n;
   while (heap.size > 0) {
-    const i = heap.topPos();
-    const pairEnd = heap.topEnd();
-    heap.pop();
+    const key = heap.pop();
+    // Exact: keys stay below 2^53, and ToUint32 keeps the low 32 bits of the integer.
+    const i = key >>> 0;
+    if (current[i] !== key) continue;
     const j = next[i]!;
-    if (prev[i]! === -2 || j >= n || next[j]! !== pairEnd) continue;
-    prev[j] = -2;
+    const pairEnd = next[j]!;
+    current[j] = -1;
     next[i] = pairEnd;
     if (pairEnd < n) prev[pairEnd] = i;
     parts--;
-    if (pairEnd < n) {
-      const rank = lookupRank(table, buf, start + i, start + next[pairEnd]!);
-      if (rank >= 0) heap.push(rank, i, next[pairEnd]!);
-    }
+    current[i] = pairEnd < n ? keyOf(table, buf, start, i, next[pairEnd]!) : -1;
+    if (current[i]! >= 0) heap.push(current[i]!);
     const before = prev[i]!;
     if (before >= 0) {
-      const rank = lookupRank(table, buf, start + before, start + pairEnd);
-      if (rank >= 0) heap.push(rank, before, pairEnd);
+      current[before] = keyOf(table, buf, start, before, pairEnd);
+      if (current[before]! >= 0) heap.push(current[before]!);
     }
   }
   if (out) {
@@ -90,65 +95,57 @@ function heapMerge(table: RankTable, buf: Uint8Array, start: number, n: number, 
   return parts;
 }
 
+/** The heap key of the pair of parts from `i` to `end`, or -1 when it is not a token. */
+function keyOf(table: RankTable, buf: Uint8Array, start: number, i: number, end: number): number {
+  const rank = lookupRank(table, buf, start + i, start + end);
+  return rank < 0 ? -1 : rank * 0x1_0000_0000 + i;
+}
+
 function rankOrNone(table: RankTable, buf: Uint8Array, from: number, to: number): number {
   const rank = lookupRank(table, buf, from, to);
   return rank < 0 ? NONE : rank;
 }
 
-/**
- * A binary min-heap of merge candidates. The key packs rank and position into one exact
- * double (rank * 2^32 + position), so ties go to the leftmost pair with one comparison.
- * `ends` remembers where the pair ended, to discard candidates a later merge made stale.
- */
-class PairHeap {
+/** A binary min-heap of numbers. */
+class KeyHeap {
   size = 0;
   private readonly keys: Float64Array;
-  private readonly ends: Int32Array;
 
   constructor(capacity: number) {
     this.keys = new Float64Array(capacity);
-    this.ends = new Int32Array(capacity);
-  }
-
-  topPos(): number {
-    return this.keys[0]! % 0x1_0000_0000;
-  }
-
-  topEnd(): number {
-    return this.ends[0]!;
   }
 
   /** Appends without ordering; call `heapify` before the first `pop`. */
-  add(rank: number, pos: number, end: number): void {
-    this.keys[this.size] = rank * 0x1_0000_0000 + pos;
-    this.ends[this.size++] = end;
+  add(key: number): void {
+    this.keys[this.size++] = key;
   }
 
   heapify(): void {
-    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i, this.keys[i]!, this.ends[i]!);
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i, this.keys[i]!);
   }
 
-  push(rank: number, pos: number, end: number): void {
-    const key = rank * 0x1_0000_0000 + pos;
+  push(key: number): void {
+    const { keys } = this;
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (this.keys[parent]! <= key) break;
-      this.keys[i] = this.keys[parent]!;
-      this.ends[i] = this.ends[parent]!;
+      if (keys[parent]! <= key) break;
+      keys[i] = keys[parent]!;
       i = parent;
     }
-    this.keys[i] = key;
-    this.ends[i] = end;
+    keys[i] = key;
   }
 
-  pop(): void {
+  /** Removes and returns the smallest key. */
+  pop(): number {
+    const top = this.keys[0]!;
     const last = --this.size;
-    if (last > 0) this.siftDown(0, this.keys[last]!, this.ends[last]!);
+    if (last > 0) this.siftDown(0, this.keys[last]!);
+    return top;
   }
 
-  private siftDown(from: number, key: number, end: number): void {
-    const { keys, ends, size } = this;
+  private siftDown(from: number, key: number): void {
+    const { keys, size } = this;
     let i = from;
     for (;;) {
       let child = 2 * i + 1;
@@ -156,10 +153,8 @@ class PairHeap {
       if (child + 1 < size && keys[child + 1]! < keys[child]!) child++;
       if (keys[child]! >= key) break;
       keys[i] = keys[child]!;
-      ends[i] = ends[child]!;
       i = child;
     }
     keys[i] = key;
-    ends[i] = end;
   }
 }
