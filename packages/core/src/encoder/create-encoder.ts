@@ -84,14 +84,14 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
           if (next > written) break;
         }
         if (next - at > MAX_EXACT_KEY_BYTES) {
-          total += longPiece(text, pos, end, at, next, out);
+          total += pieceIds(text, pos, end, at, next, false, out);
         } else {
           const rank = next - at === 1 ? table.byteRanks[window[at]!]! : lookupRank(table, window, at, next);
           if (rank >= 0) {
             out?.push(rank);
             total++;
           } else {
-            total += out === undefined ? countShort(text, pos, end, at, next) : mergePiece(text, pos, end, at, next, out);
+            total += out === undefined ? countShort(text, pos, end, at, next) : pieceIds(text, pos, end, at, next, true, out);
           }
         }
         pos = end;
@@ -108,7 +108,7 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
     const { h, w0, w1 } = lastKey;
     const slot = ((h >>> 5) & ((1 << COUNT_MEMO_BITS) - 1)) * 4;
     if (countMemo[slot + 1] === next - at && countMemo[slot + 2] === w0 && countMemo[slot + 3] === w1) return countMemo[slot]!;
-    const n = mergePiece(text, start, end, at, next, undefined);
+    const n = pieceIds(text, start, end, at, next, true, undefined);
     countMemo[slot] = n;
     countMemo[slot + 1] = next - at;
     countMemo[slot + 2] = w0;
@@ -116,35 +116,38 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
     return n;
   }
 
-  /** A piece that is not one token: merged once, then remembered while it is short. */
-  function mergePiece(text: string, start: number, end: number, at: number, next: number, out: number[] | undefined): number {
-    if (next - at > PIECE_CACHE_MAX_BYTES) return bytePairMerge(table, window, at, next, out);
-    return cachedIds(text.slice(start, end), at, next, false, out);
-  }
-
   /**
-   * A piece longer than the rank lookup's inline bytes: the piece cache is asked before the
-   * rank table, whose probe for a long key is a cache miss and, in Chinese, mostly finds nothing.
+   * The ids of a piece of more than one byte: its whole rank first (tiktoken's first step) unless
+   * the caller already `knownSplit` it is not one token, else merged; remembered while short. The
+   * piece cache is asked before the rank table: a probe for a long key is a CPU cache miss and, in
+   * Chinese, mostly finds nothing.
    */
-  function longPiece(text: string, start: number, end: number, at: number, next: number, out: number[] | undefined): number {
-    if (next - at <= PIECE_CACHE_MAX_BYTES) return cachedIds(text.slice(start, end), at, next, true, out);
-    const rank = lookupRank(table, window, at, next);
-    if (rank < 0) return bytePairMerge(table, window, at, next, out);
-    out?.push(rank);
-    return 1;
-  }
-
-  /** The ids of the piece `key`, bytes `window[at..next)`, from the cache, else found (looking the whole piece up first when asked) and cached. */
-  function cachedIds(key: string, at: number, next: number, lookUp: boolean, out: number[] | undefined): number {
+  function pieceIds(
+    text: string,
+    start: number,
+    end: number,
+    at: number,
+    next: number,
+    knownSplit: boolean,
+    out: number[] | undefined,
+  ): number {
+    if (next - at > PIECE_CACHE_MAX_BYTES) {
+      const rank = knownSplit ? -1 : lookupRank(table, window, at, next);
+      if (rank < 0) return bytePairMerge(table, window, at, next, out);
+      out?.push(rank);
+      return 1;
+    }
+    const key = text.slice(start, end);
     let ids = pieceCache.get(key);
     if (ids === undefined) {
-      const rank = lookUp ? lookupRank(table, window, at, next) : -1;
+      const rank = knownSplit ? -1 : lookupRank(table, window, at, next);
       ids = rank >= 0 ? [rank] : [];
       if (rank < 0) bytePairMerge(table, window, at, next, ids);
       if (pieceCache.size >= PIECE_CACHE_LIMIT) pieceCache.clear();
       pieceCache.set(key, ids);
     }
-    return pushAll(ids, out);
+    if (out) for (const id of ids) out.push(id);
+    return ids.length;
   }
 
   return {
@@ -161,11 +164,6 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
       return decoder.decode(concatBytes(table, specialBytes, ids));
     },
   };
-}
-
-function pushAll(ids: number[], out: number[] | undefined): number {
-  if (out) for (const id of ids) out.push(id);
-  return ids.length;
 }
 
 function concatBytes(table: RankTable, specialBytes: Map<number, Uint8Array>, ids: ArrayLike<number>): Uint8Array {
