@@ -11,6 +11,13 @@ export {
   type TraceUsage,
   type UsageSource,
 } from "./token-ledger-handler.js";
-export { type MessageTypeOrClass, TrimError, type TrimOptions, trimHistory } from "./trim-history.js";
+export {
+  type MessageTypeOrClass,
+  type TokenCounter,
+  TrimError,
+  type TrimOptions,
+  trimHistory,
+  trimHistoryAsync,
+} from "./trim-history.js";
 export { TrimmedChatMessageHistory, type TrimmedHistoryOptions } from "./trimmed-chat-message-history.js";
 export type { UsageTotals } from "./usage-totals.js";
