@@ -10,9 +10,15 @@ export interface CountOptions {
   encoding?: EncodingName;
 }
 
+/** The encoding the options name; options that throw when read give the default, gpt-4o's. */
 export function encodingFromOptions(opts: CountOptions | undefined): EncodingName {
-  if (opts?.encoding !== undefined && isEncodingName(opts.encoding)) return opts.encoding;
-  return resolveModel(opts?.model ?? "gpt-4o").encoding;
+  try {
+    const encoding = opts?.encoding;
+    if (encoding !== undefined && isEncodingName(encoding)) return encoding;
+    return resolveModel(opts?.model ?? "gpt-4o").encoding;
+  } catch {
+    return resolveModel("gpt-4o").encoding;
+  }
 }
 
 /**
