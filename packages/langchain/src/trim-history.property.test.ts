@@ -182,7 +182,7 @@ const optionsArb = fc.record({
 const snapshotOf = (messages: BaseMessage[]) => ({ items: [...messages], json: JSON.stringify(messages) });
 function expectUntouched(messages: BaseMessage[], before: ReturnType<typeof snapshotOf>) {
   expect(messages).toHaveLength(before.items.length);
-  messages.forEach((m, i) => expect(m).toBe(before.items[i]));
+  for (let i = 0; i < messages.length; i++) expect(messages[i]).toBe(before.items[i]);
   expect(JSON.stringify(messages)).toBe(before.json);
 }
 
