@@ -123,6 +123,18 @@ describe("issue 15: never a request the API rejects", () => {
     });
     expect(() => trimHistory([hostile], { maxTokens: 100 })).toThrow(/cannot be read/);
     expect(() => trimHistory([new HumanMessage("hi")], new Proxy({}, { get: () => 1 / 0 }) as never)).toThrow(TrimError);
+    const long = [new HumanMessage("one\ntwo\nthree four five six seven eight nine ten")];
+    for (const textSplitter of [() => 7, async () => ["a"], () => [1, 2]] as never[]) {
+      expect(() => trimHistory(long, { maxTokens: 12, allowPartial: true, textSplitter })).toThrow(
+        /textSplitter must return an array of strings/,
+      );
+    }
+    const broken = () => {
+      throw new Error("no splits today");
+    };
+    expect(() => trimHistory(long, { maxTokens: 12, allowPartial: true, textSplitter: broken })).toThrow(
+      new TrimError("trimHistory: textSplitter threw: no splits today"),
+    );
   });
 });
 

@@ -238,7 +238,7 @@ describe("trimHistory on hostile options and histories (property, independent co
     await fc.assert(
       fc.asyncProperty(historyArb, fc.integer({ min: 0, max: 300 }), optionsArb, poisonArb, async (history, maxTokens, o, poison) => {
         // The poisoned answer comes for one message only: the newest human one.
-        const target = history.findLast((m) => m.getType() === "human");
+        const target = [...history].reverse().find((m) => m.getType() === "human");
         const count = (ms: BaseMessage[]) => {
           let total = ms.length === 0 ? 3 : 0;
           for (const m of ms) {

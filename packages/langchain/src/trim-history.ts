@@ -242,12 +242,15 @@ function partialOf(list: BaseMessage[], [start, end]: [number, number], room: nu
 }
 
 function split(text: string, splitter: TrimOptions["textSplitter"]): string[] {
-  let splits: unknown;
-  if (typeof splitter === "function") splits = splitter(text);
-  else if (splitter && typeof splitter.splitText === "function") splits = splitter.splitText(text);
-  else {
+  if (typeof splitter !== "function" && typeof splitter?.splitText !== "function") {
     const lines = text.split("\n");
     return [...lines.slice(0, -1).map((line) => `${line}\n`), lines.at(-1)!];
+  }
+  let splits: unknown;
+  try {
+    splits = typeof splitter === "function" ? splitter(text) : splitter!.splitText(text);
+  } catch (cause) {
+    throw new TrimError(`trimHistory: textSplitter threw: ${cause instanceof Error ? cause.message : describe(cause)}`, { cause });
   }
   if (!Array.isArray(splits) || !splits.every((s) => typeof s === "string"))
     throw new TrimError(`trimHistory: textSplitter must return an array of strings (synchronously), got ${describe(splits)}`);
