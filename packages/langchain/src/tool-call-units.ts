@@ -33,8 +33,9 @@ export function hasToolCalls(message: BaseMessage): boolean {
  * followed by exactly one answer per call, else dropped with its answers (OpenAI rejects a call
  * left unanswered). Throws TrimError on an element that is not a readable message.
  */
-export function apiValid(messages: readonly BaseMessage[]): BaseMessage[] {
+export function apiValid(messages: readonly BaseMessage[]): { list: BaseMessage[]; units: Array<[number, number]> } {
   const kept: BaseMessage[] = [];
+  const units: Array<[number, number]> = [];
   const length = messages.length;
   for (let i = 0; i < length; ) {
     const message = messages[i]!;
@@ -47,7 +48,7 @@ export function apiValid(messages: readonly BaseMessage[]): BaseMessage[] {
       throw new TrimError(`trimHistory: messages[${i}] cannot be read (its tool_calls threw)`, { cause });
     }
     if (type === "tool" || !ids) {
-      if (type !== "tool") kept.push(message);
+      if (type !== "tool") units.push([kept.length, kept.push(message)]);
       i++;
       continue;
     }
@@ -58,10 +59,10 @@ export function apiValid(messages: readonly BaseMessage[]): BaseMessage[] {
     for (; end < length && typeOf(messages[end]) === "tool"; end++) {
       if (open.delete(toolCallId(messages[end]!))) answers.push(messages[end]!);
     }
-    if (wellFormed && open.size === 0) kept.push(message, ...answers);
+    if (wellFormed && open.size === 0) units.push([kept.length, kept.push(message, ...answers)]);
     i = end;
   }
-  return kept;
+  return { list: kept, units };
 }
 
 function toolCallId(message: BaseMessage): unknown {
@@ -91,8 +92,7 @@ export function startingOn(list: BaseMessage[], wanted: Set<string>): BaseMessag
 }
 
 /** Drops whole units from the end until the last message has a wanted type, so no tool-call pair is cut. */
-export function endingOn(list: BaseMessage[], wanted: Set<string>): BaseMessage[] {
-  const units = unitsOf(list);
+export function endingOn(list: BaseMessage[], wanted: Set<string>, units = unitsOf(list)): BaseMessage[] {
   while (units.length > 0 && !wanted.has(typeOf(list[units.at(-1)![1] - 1]))) units.pop();
   return list.slice(0, units.at(-1)?.[1] ?? 0);
 }

@@ -71,9 +71,9 @@ interface Plan {
  * ```
  */
 export function trimHistory(messages: BaseMessage[], options: TrimOptions): BaseMessage[] {
-  const { list, plan } = prepare(messages, options);
+  const { list, units, plan } = prepare(messages, options);
   const counter = plan.tokenCounter ? customCounter(plan.tokenCounter, list) : exactCounter(list, plan.model, plan.tools, plan.strategy);
-  return run(list, plan, counter);
+  return run(list, units, plan, counter);
 }
 
 /**
@@ -86,18 +86,28 @@ export function trimHistory(messages: BaseMessage[], options: TrimOptions): Base
  * ```
  */
 export async function trimHistoryAsync(messages: BaseMessage[], options: TrimOptions): Promise<BaseMessage[]> {
-  const { list, plan } = prepare(messages, options);
-  if (!plan.tokenCounter) return run(list, plan, exactCounter(list, plan.model, plan.tools, plan.strategy));
-  return withAsyncCounter(plan.tokenCounter, list, (counter) => run(list, plan, counter));
+  const { list, units, plan } = prepare(messages, options);
+  if (!plan.tokenCounter) return run(list, units, plan, exactCounter(list, plan.model, plan.tools, plan.strategy));
+  return withAsyncCounter(plan.tokenCounter, list, (counter) => run(list, units, plan, counter));
 }
 
-function prepare(messages: BaseMessage[], options: TrimOptions): { list: BaseMessage[]; plan: Plan } {
+/** An API-valid list and its units (an AI message with tool calls and its answers, or one message), in order. */
+interface Prepared {
+  list: BaseMessage[];
+  units: Array<[number, number]>;
+  plan: Plan;
+}
+
+function prepare(messages: BaseMessage[], options: TrimOptions): Prepared {
   try {
     if (!Array.isArray(messages)) throw new TrimError(`trimHistory: messages must be an array of BaseMessage, got ${describe(messages)}`);
     const plan = planOf(options);
-    let list = apiValid(messages);
-    if (plan.strategy === "last" && plan.endOn) list = endingOn(list, plan.endOn);
-    return { list, plan };
+    let { list, units } = apiValid(messages);
+    if (plan.strategy === "last" && plan.endOn) {
+      list = endingOn(list, plan.endOn, units);
+      units = units.filter(([, end]) => end <= list.length);
+    }
+    return { list, units, plan };
   } catch (cause) {
     if (cause instanceof TrimError) throw cause;
     throw new TrimError("trimHistory: the messages or options cannot be read (reading them threw)", { cause });
@@ -129,13 +139,13 @@ function planOf(options: TrimOptions): Plan {
 }
 
 /** One trim over an API-valid list; the result is again API-valid and its count within the budget. */
-function run(list: BaseMessage[], plan: Plan, counter: Counter): BaseMessage[] {
+function run(list: BaseMessage[], units: Array<[number, number]>, plan: Plan, counter: Counter): BaseMessage[] {
   if (counter.fixed > plan.budget) {
     throw new TrimError(
       `trimHistory: ${counter.fixedWhat} alone need ${counter.fixed} tokens, over the budget of ${plan.budget}; no history fits`,
     );
   }
-  const trimmed = plan.strategy === "last" ? trimLast(list, plan, counter) : trimFirst(list, plan, counter);
+  const trimmed = plan.strategy === "last" ? trimLast(list, units, plan, counter) : trimFirst(list, units, plan, counter);
   return counter.total ? fitWhole(trimmed, plan, counter.total) : trimmed.kept;
 }
 
@@ -145,11 +155,11 @@ interface Trimmed {
   pinned: number;
 }
 
-function trimLast(list: BaseMessage[], plan: Plan, counter: Counter): Trimmed {
+function trimLast(list: BaseMessage[], all: Array<[number, number]>, plan: Plan, counter: Counter): Trimmed {
   const system = plan.includeSystem && list.length > 0 && typeOf(list[0]) === "system" ? list[0]! : undefined;
   let used = counter.fixed + (system ? counter.at(0) : 0);
   if (system && used > plan.budget) throw systemOverBudget(used, plan.budget);
-  const units = unitsOf(list).filter(([start]) => !(system && start === 0));
+  const units = system ? all.slice(1) : all;
   let first = units.length;
   let partial: BaseMessage | undefined;
   for (let u = units.length - 1; u >= 0; u--) {
@@ -167,10 +177,10 @@ function trimLast(list: BaseMessage[], plan: Plan, counter: Counter): Trimmed {
   return system ? { kept: [system, ...kept], pinned: 1 } : { kept, pinned: 0 };
 }
 
-function trimFirst(list: BaseMessage[], plan: Plan, counter: Counter): Trimmed {
+function trimFirst(list: BaseMessage[], units: Array<[number, number]>, plan: Plan, counter: Counter): Trimmed {
   let used = counter.fixed;
   const kept: BaseMessage[] = [];
-  for (const unit of unitsOf(list)) {
+  for (const unit of units) {
     const cost = sum(counter, unit);
     if (used + cost > plan.budget) {
       const partial = plan.allowPartial ? partialOf(list, unit, plan.budget - used, counter, plan) : undefined;
