@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { countMessages, getEncoder } from "@tokenledger/core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "./launch-browser.js";
 
-/** The real page, served by the built CLI, driven in headless Chromium (see launch-browser.ts for which one). */
-const bin = join(createRequire(import.meta.url).resolve("tokenledger/package.json"), "..", "dist", "cli.js");
+/** The real page, served by the built CLI (by path: a workspace dependency would make pnpm link its bin before
+ * it is built), driven in headless Chromium (see launch-browser.ts for which one). */
+const bin = fileURLToPath(new URL("../packages/cli/dist/cli.js", import.meta.url));
 const artifacts = new URL("../test-artifacts/", import.meta.url);
 let server: ChildProcess;
 let url: string;
