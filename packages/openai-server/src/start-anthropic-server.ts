@@ -84,7 +84,7 @@ async function handle(
   requests: MessagesRequest[],
   usages: MessagesUsage[],
 ): Promise<void> {
-  if (req.method !== "POST" || !req.url?.split("?")[0]!.endsWith("/v1/messages")) {
+  if (req.method !== "POST" || !(req.url ?? "").split("?")[0]!.endsWith("/v1/messages")) {
     return sendError(res, { status: 404, type: "not_found_error", message: `Unknown route ${req.method} ${req.url}` });
   }
   const request = await readJson<MessagesRequest>(req);
