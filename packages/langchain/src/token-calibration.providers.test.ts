@@ -11,7 +11,9 @@ import {
   startOpenAIServer,
   type Usage,
 } from "@tokenledger/openai-server";
+import { createAgent } from "langchain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contextWindowMiddleware } from "./context-window-middleware.js";
 import { createHistoryTrimmer } from "./create-history-trimmer.js";
 import { TokenCalibration } from "./token-calibration.js";
 import { TokenLedgerHandler } from "./token-ledger-handler.js";
@@ -256,6 +258,38 @@ describe("calibrated trimming against a tokenizer the client does not know", () 
       for (const record of records) expect(record.inputTokens + MAX_OUTPUT).toBeLessThanOrEqual(WINDOW);
       expect(Math.max(...records.map((r) => r.inputTokens))).toBeGreaterThan(WINDOW / 2);
       console.info(`llama3.1-8b (vLLM-style server): ${JSON.stringify(calibration.stats("llama3.1-8b"))}`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("contextWindowMiddleware with a calibration keeps every call of a createAgent thread inside the window", async () => {
+    const server = await startAnthropicServer({ reply, contextWindow: WINDOW });
+    try {
+      const calibration = new TokenCalibration();
+      const ledger = new TokenLedgerHandler();
+      calibration.attach(ledger);
+      const agent = createAgent({
+        model: new ChatAnthropic({
+          model: "claude-sonnet-4-5",
+          apiKey: "test",
+          anthropicApiUrl: server.baseURL,
+          maxRetries: 0,
+          maxTokens: MAX_OUTPUT,
+        }),
+        systemPrompt: SYSTEM,
+        middleware: [contextWindowMiddleware({ maxTokens: WINDOW - MAX_OUTPUT, calibration })],
+      });
+      let messages: BaseMessage[] = [];
+      for (let i = 0; i < 30; i++) {
+        messages = (await agent.invoke({ messages: [...messages, new HumanMessage(turn(i))] }, { callbacks: [ledger] })).messages;
+      }
+      const calls = ledger.records();
+      expect(calls).toHaveLength(30);
+      for (const record of calls) expect(record.inputTokens + MAX_OUTPUT).toBeLessThanOrEqual(WINDOW);
+      expect(Math.max(...calls.map((r) => r.inputTokens))).toBeGreaterThan(WINDOW / 2);
+      expect(calibration.stats("claude-sonnet-4-5")!.seen).toBe(30);
+      expect(messages.length).toBe(60);
     } finally {
       await server.close();
     }
