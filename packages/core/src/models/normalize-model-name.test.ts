@@ -36,6 +36,8 @@ describe("normalizeModelName", () => {
     ["llama-4-scout-17b-16e-instruct", "llama-4-scout-17b-16e"],
     ["gpt-3.5-turbo-instruct", "gpt-3.5-turbo-instruct"],
     ["mistral.mistral-large-2407-v1:0", "mistral-large-2407"],
+    ["anthropic.claude-v2", "claude-v2"],
+    ["anthropic.claude-v2:1", "claude-v2-1"],
   ])("%j -> %j", (name, expected) => expect(normalizeModelName(name)).toBe(expected));
 
   it("gives an empty name for what is not a string", () => {

@@ -37,7 +37,11 @@ export function normalizeModelName(model: unknown): string {
   if (name.startsWith("ft:")) return name.slice(3).split(":")[0]!;
   name = name.slice(name.lastIndexOf("/") + 1).replace("@", "-");
   const bedrock = BEDROCK_ID.exec(name);
-  if (bedrock) name = bedrock[1]!.replace(/-v\d+(?::\d+)?$/, "");
+  if (bedrock) {
+    // The API version (`-v1:0`) goes; a version that is the model's own name (`claude-v2`) stays.
+    const bare = bedrock[1]!.replace(/-v\d+(?::\d+)?$/, "");
+    name = /\d/.test(bare) ? bare : bedrock[1]!;
+  }
   const colon = name.indexOf(":");
   if (colon >= 0) {
     const tag = name.slice(colon + 1).replace(QUANTISATION, "");
