@@ -1,4 +1,4 @@
-import { countMessages } from "@tokenledger/core";
+import { countMessages, normalizeModelName } from "@tokenledger/core";
 import type { LlmRunRecord } from "./token-ledger-handler.js";
 
 /** What trimming needs from a calibration: the factor our counts are multiplied by to be safe. */
@@ -272,10 +272,9 @@ function summary(state: ModelState): NonNullable<ModelState["cached"]> {
   return state.cached;
 }
 
+/** One calibration per model, whatever the provider calls it (`anthropic/claude-sonnet-4.5` is `claude-sonnet-4-5`). */
 function keyOf(model: string): string {
-  return String(model ?? "")
-    .trim()
-    .toLowerCase();
+  return normalizeModelName(model);
 }
 
 function positive(value: number | undefined, fallback: number): number {
