@@ -5,7 +5,8 @@ import { createMiddleware } from "langchain";
 import { z } from "zod/v3";
 import { type TrimOptions, trimHistory } from "./trim-history.js";
 
-export interface ContextWindowOptions extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens"> {
+export interface ContextWindowOptions
+  extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens" | "calibration"> {
   /** The model whose rules and window apply; default: the agent model's own name. */
   model?: string;
   /** The prompt budget; default: the model profile's `maxInputTokens`, else tokenledger's table, minus `reserveOutputTokens`. */

@@ -2,6 +2,7 @@ import { AIMessage, type BaseMessage, HumanMessage, type MessageType, SystemMess
 import { type ChatMessage, countMessages, DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/core";
 import { messageType as typeOf } from "./message-type.js";
 import { toChatMessage } from "./to-chat-message.js";
+import { calibratedBudget, type TrimCalibration } from "./token-calibration.js";
 
 type MessageClass = new (...args: never[]) => BaseMessage;
 /** A message type name ("human", "ai", ...) or class (HumanMessage, ...), as `trimMessages` takes them. */
@@ -28,6 +29,8 @@ export interface TrimOptions {
   allowPartial?: boolean;
   /** How a partial message's text is split; default: into lines, as `trimMessages` does. */
   textSplitter?: ((text: string) => string[]) | { splitText(text: string): string[] };
+  /** A `TokenCalibration`: the budget is divided by the model's safety factor (reported / counted, plus a margin). */
+  calibration?: TrimCalibration;
   /** Your own counter; called on one message at a time (and on `[]` for the fixed cost), so it must be additive. */
   tokenCounter?: (messages: BaseMessage[]) => number;
 }
@@ -71,7 +74,7 @@ const chatCache = new WeakMap<BaseMessage, { content: unknown; toolCalls: unknow
  */
 export function trimHistory(messages: BaseMessage[], options: TrimOptions): BaseMessage[] {
   if (!Array.isArray(messages)) throw new TrimError("trimHistory: messages must be an array of BaseMessage");
-  const budget = budgetOf(options);
+  const budget = calibratedBudget(budgetOf(options), options.calibration, options.model ?? "gpt-4o");
   let list = withoutOrphanToolMessages(messages);
   const strategy = options.strategy ?? "last";
   if (strategy !== "last" && strategy !== "first")
