@@ -1,12 +1,13 @@
 import { AIMessage, type BaseMessage, type SystemMessage } from "@langchain/core/messages";
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
-import { resolveModel, type ToolDefinition } from "@tokenledger/core";
+import { DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/core";
 import { createMiddleware } from "langchain";
 import { z } from "zod/v3";
 import { promptBudget } from "./prompt-budget.js";
 import { type TrimOptions, trimHistoryAsync } from "./trim-history.js";
 
-export interface ContextWindowOptions extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens"> {
+export interface ContextWindowOptions
+  extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens" | "calibration"> {
   /** The model whose rules and window apply; default: the agent model's own name. */
   model?: string;
   /**
@@ -102,7 +103,7 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
 function modelNameOf(model: unknown): string {
   const m = model as { model?: unknown; modelName?: unknown } | string | undefined;
   if (typeof m === "string") return m.replace(/^[\w-]+:/, "");
-  return String(m?.model ?? m?.modelName ?? "gpt-4o");
+  return String(m?.model ?? m?.modelName ?? DEFAULT_MODEL);
 }
 
 /**

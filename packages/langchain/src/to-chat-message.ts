@@ -1,5 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import type { ChatMessage, ContentPart, ToolCall } from "@tokenledger/core";
+import { messageType } from "./message-type.js";
 
 /** Why a message's count is less than exact; recorded on ledger records, never thrown. */
 export type MessageFlag = "null-content" | "unknown-content-block" | "malformed-tool-call" | "unknown-message" | "unreadable-field";
@@ -36,7 +37,7 @@ export function toChatMessage(message: BaseMessage, flags?: Set<MessageFlag>): C
       return undefined;
     }
   };
-  const type = typeOf(m);
+  const type = messageType(m);
   const ownRole = read("role");
   const role = ROLES[type] ?? (typeof ownRole === "string" ? ownRole : undefined);
   if (!role) flags?.add("unknown-message");
@@ -68,17 +69,6 @@ function toolCallsOf(calls: unknown, kwargs: () => unknown, flags?: Set<MessageF
 function fromOpenAICall(call: unknown): unknown {
   const c = call as { id?: unknown; function?: { name?: unknown; arguments?: unknown } } | null;
   return { id: c?.id, name: c?.function?.name, args: c?.function?.arguments };
-}
-
-/** A message's LangChain type ("human", "ai", "tool", ...), or "" when it has none or reading it throws. */
-export function typeOf(message: unknown): string {
-  const m = (message ?? {}) as { type?: unknown; getType?: () => unknown; _getType?: () => unknown };
-  try {
-    if (typeof m.getType === "function") return String(m.getType() ?? "");
-    if (typeof m.type === "string") return m.type;
-    if (typeof m._getType === "function") return String(m._getType() ?? "");
-  } catch {}
-  return "";
 }
 
 function toContent(content: unknown, flags?: Set<MessageFlag>): ChatMessage["content"] {

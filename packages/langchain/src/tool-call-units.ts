@@ -1,6 +1,6 @@
 import type { BaseMessage, MessageType } from "@langchain/core/messages";
+import { messageType as typeOf } from "./message-type.js";
 import { describe } from "./prompt-budget.js";
-import { typeOf } from "./to-chat-message.js";
 import { TrimError } from "./trim-error.js";
 
 type MessageClass = new (...args: never[]) => BaseMessage;

@@ -1,7 +1,8 @@
 import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
-import type { ToolDefinition } from "@tokenledger/core";
+import { DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
+import { messageType as typeOf } from "./message-type.js";
 import { budgetOf, describe } from "./prompt-budget.js";
-import { typeOf } from "./to-chat-message.js";
+import { calibratedBudget, type TrimCalibration } from "./token-calibration.js";
 import { apiValid, endingOn, hasToolCalls, type MessageTypeOrClass, startingOn, typesOf, unitsOf } from "./tool-call-units.js";
 import { type Counter, customCounter, exactCounter, type TokenCounter, withAsyncCounter } from "./trim-counter.js";
 import { TrimError } from "./trim-error.js";
@@ -34,6 +35,8 @@ export interface TrimOptions {
   allowPartial?: boolean;
   /** How a partial message's text is split; default: into lines, as `trimMessages` does. Synchronous. */
   textSplitter?: ((text: string) => string[]) | { splitText(text: string): string[] };
+  /** A `TokenCalibration`: the budget is divided by the model's safety factor (reported / counted, plus a margin). */
+  calibration?: TrimCalibration;
   /**
    * Your own counter; called on one message at a time (and on `[]` for the fixed cost), so it must be
    * additive. It may be async with `trimHistoryAsync` (and everything built on it); `trimHistory` is
@@ -125,8 +128,8 @@ function planOf(options: TrimOptions): Plan {
   if (tokenCounter !== undefined && typeof tokenCounter !== "function")
     throw new TrimError(`trimHistory: tokenCounter must be a function, got ${describe(tokenCounter)}`);
   return {
-    budget: budgetOf(maxTokens, model, reserveOutputTokens),
-    model: model ?? "gpt-4o",
+    budget: calibratedBudget(budgetOf(maxTokens, model, reserveOutputTokens), options.calibration, model ?? DEFAULT_MODEL),
+    model: model ?? DEFAULT_MODEL,
     tools,
     strategy,
     includeSystem: Boolean(options.includeSystem),

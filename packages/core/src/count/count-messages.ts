@@ -1,6 +1,7 @@
 import type { Encoder } from "../encoder/create-encoder.js";
 import { ENCODING_NAMES, type EncodingName } from "../encoder/encodings.js";
 import { getEncoder } from "../encoder/get-encoder.js";
+import { DEFAULT_MODEL } from "../models/default-model.js";
 import { type ChatFormat, type ModelInfo, resolveModel } from "../models/resolve-model.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { asText, countToolDefinitions, type ToolCount } from "./count-tools.js";
@@ -127,10 +128,10 @@ export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptio
 /** The model and tools of the options; options that throw when read count as the defaults, flagged. */
 function readOptions(opts: CountMessagesOptions | undefined): { model: string; tools: unknown; unreadable: boolean } {
   try {
-    const model = opts?.model ?? "gpt-4o";
-    return { model: typeof model === "string" ? model : "gpt-4o", tools: opts?.tools ?? [], unreadable: typeof model !== "string" };
+    const model = opts?.model ?? DEFAULT_MODEL;
+    return { model: typeof model === "string" ? model : DEFAULT_MODEL, tools: opts?.tools ?? [], unreadable: typeof model !== "string" };
   } catch {
-    return { model: "gpt-4o", tools: [], unreadable: true };
+    return { model: DEFAULT_MODEL, tools: [], unreadable: true };
   }
 }
 

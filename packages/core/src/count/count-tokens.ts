@@ -1,6 +1,7 @@
 import type { EncodingName } from "../encoder/encodings.js";
 import { isEncodingName } from "../encoder/encodings.js";
 import { getEncoder } from "../encoder/get-encoder.js";
+import { DEFAULT_MODEL } from "../models/default-model.js";
 import { resolveModel } from "../models/resolve-model.js";
 
 export interface CountOptions {
@@ -10,14 +11,14 @@ export interface CountOptions {
   encoding?: EncodingName;
 }
 
-/** The encoding the options name; options that throw when read give the default, gpt-4o's. */
+/** The encoding the options name; options that throw when read give the default model's. */
 export function encodingFromOptions(opts: CountOptions | undefined): EncodingName {
   try {
     const encoding = opts?.encoding;
     if (encoding !== undefined && isEncodingName(encoding)) return encoding;
-    return resolveModel(opts?.model ?? "gpt-4o").encoding;
+    return resolveModel(opts?.model ?? DEFAULT_MODEL).encoding;
   } catch {
-    return resolveModel("gpt-4o").encoding;
+    return resolveModel(DEFAULT_MODEL).encoding;
   }
 }
 
