@@ -3,6 +3,14 @@ export { DEFAULT_PRICING, inputCostUsd, type ModelPrice, PRICING_SOURCE } from "
 export type { ReportedUsage } from "./read-provider-usage.js";
 export { type MessageFlag, toChatMessage } from "./to-chat-message.js";
 export {
+  type ChatModelLike,
+  chatModelName,
+  createTokenCounter,
+  type TokenCounter,
+  type TokenCounterOptions,
+  withTokenCounter,
+} from "./token-counter.js";
+export {
   type CallParams,
   type LlmRunRecord,
   type RecordFlag,

@@ -1,6 +1,7 @@
 import { AIMessage, type BaseMessage, HumanMessage, type MessageType, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { type ChatMessage, countMessages, resolveModel, type ToolDefinition } from "@tokenledger/core";
 import { toChatMessage } from "./to-chat-message.js";
+import { type ChatModelLike, resolveCounterOption } from "./token-counter.js";
 
 type MessageClass = new (...args: never[]) => BaseMessage;
 /** A message type name ("human", "ai", ...) or class (HumanMessage, ...), as `trimMessages` takes them. */
@@ -27,8 +28,8 @@ export interface TrimOptions {
   allowPartial?: boolean;
   /** How a partial message's text is split; default: into lines, as `trimMessages` does. */
   textSplitter?: ((text: string) => string[]) | { splitText(text: string): string[] };
-  /** Your own counter; called on one message at a time (and on `[]` for the fixed cost), so it must be additive. */
-  tokenCounter?: (messages: BaseMessage[]) => number;
+  /** Your own counter; called on one message at a time (and on `[]` for the fixed cost), so it must be additive. A chat model (or `createTokenCounter(...)`) counts exactly by its model's rules. */
+  tokenCounter?: ((messages: BaseMessage[]) => number) | ChatModelLike;
 }
 
 /**
@@ -68,7 +69,8 @@ const chatCache = new WeakMap<BaseMessage, { content: unknown; toolCalls: unknow
  * const kept = trimHistory(history, { model: "gpt-4o-mini", maxTokens: 4000, includeSystem: true, startOn: "human" });
  * ```
  */
-export function trimHistory(messages: BaseMessage[], options: TrimOptions): BaseMessage[] {
+export function trimHistory(messages: BaseMessage[], trimOptions: TrimOptions): BaseMessage[] {
+  const options = resolveCounterOption(trimOptions);
   if (!Array.isArray(messages)) throw new TrimError("trimHistory: messages must be an array of BaseMessage");
   const budget = budgetOf(options);
   let list = withoutOrphanToolMessages(messages);
@@ -96,7 +98,7 @@ function budgetOf(options: TrimOptions): number {
 }
 
 function createCounter(list: BaseMessage[], options: TrimOptions, strategy: "last" | "first"): Counter {
-  const custom = options.tokenCounter;
+  const custom = options.tokenCounter as ((messages: BaseMessage[]) => number) | undefined;
   if (custom) {
     const memo = new Map<number, number>();
     const one = (m: BaseMessage) => custom([m]);
