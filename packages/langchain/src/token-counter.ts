@@ -7,7 +7,7 @@ import { toChatMessage } from "./to-chat-message.js";
 export type TokenCounter = (messages: BaseMessage[]) => number;
 
 /** A chat model instance, read only for its name: `model`, `modelName` or its identifying params. */
-export type ChatModelLike = { model?: unknown; modelName?: unknown; _identifyingParams?: () => Record<string, unknown> };
+export type ChatModelLike = { model?: unknown; modelName?: unknown; _identifyingParams?: () => unknown };
 
 export interface TokenCounterOptions {
   /** Tools sent with every call, counted in each result: OpenAI definitions or LangChain tools. */
@@ -70,7 +70,7 @@ export function chatModelName(model: unknown): string | undefined {
   const named = [m.model, m.modelName, m.lc_kwargs?.model, m.lc_kwargs?.modelName].find((v) => typeof v === "string" && v !== "");
   if (named !== undefined) return named as string;
   try {
-    const params = typeof m._identifyingParams === "function" ? m._identifyingParams() : undefined;
+    const params = (typeof m._identifyingParams === "function" ? m._identifyingParams() : undefined) as Record<string, unknown> | undefined;
     const name = params?.model_name ?? params?.model;
     return typeof name === "string" && name !== "" ? name : undefined;
   } catch {
