@@ -115,10 +115,18 @@ export function withTokenCounter<P extends { countTokens: unknown }, R>(
   return { apply: (params) => edit.apply({ ...params, countTokens: counter }) };
 }
 
-function toToolDefinitions(tools: unknown[] | undefined): ToolDefinition[] {
-  return (tools ?? []).map((tool) =>
-    tool && typeof tool === "object" && "function" in tool
-      ? (tool as ToolDefinition)
-      : (convertToOpenAITool(tool as never) as ToolDefinition),
-  );
+/** OpenAI tool definitions from OpenAI definitions or LangChain tools; a provider's built-in tool (no function shape) is sent as is and not counted. */
+export function toToolDefinitions(tools: unknown[] | undefined): ToolDefinition[] {
+  const definitions: ToolDefinition[] = [];
+  for (const tool of Array.isArray(tools) ? tools : []) {
+    if (tool && typeof tool === "object" && "function" in tool) definitions.push(tool as ToolDefinition);
+    else {
+      try {
+        definitions.push(convertToOpenAITool(tool as never) as ToolDefinition);
+      } catch {
+        // A provider's built-in tool: nothing to count.
+      }
+    }
+  }
+  return definitions;
 }
