@@ -97,11 +97,12 @@ describe("SummaryBuffer", () => {
         fc.boolean(),
         fc.integer({ min: 0, max: 300 }),
         fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
-        async (groups, maxTokens, systemText, withTools, padding, failEvery) => {
+        fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
+        async (groups, maxTokens, systemText, withTools, padding, failEvery, keepTokens) => {
           const tools = withTools ? TOOLS : [];
           const system = systemText === undefined ? [] : [new SystemMessage(systemText)];
           const summarizer = fakeSummarizer(padding, (call) => failEvery !== undefined && call % failEvery === 0);
-          const buffer = new SummaryBuffer({ summarizer, maxTokens, model: MODEL, tools });
+          const buffer = new SummaryBuffer({ summarizer, maxTokens, model: MODEL, tools, keepTokens });
           const store: BaseMessage[] = [];
           for (const group of groups) {
             store.push(...group);
@@ -123,7 +124,7 @@ describe("SummaryBuffer", () => {
           }
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
@@ -166,5 +167,27 @@ describe("SummaryBuffer", () => {
     await expect(buffer.fit({ system: [new SystemMessage("a long system prompt ".repeat(10))], messages: [] })).rejects.toThrow(TrimError);
     expect(() => new SummaryBuffer({ summarizer: undefined as never, maxTokens: 10 })).toThrow(TypeError);
     expect(() => new SummaryBuffer({ summarizer: fakeSummarizer(0, () => false), maxTokens: -1 })).toThrow(TrimError);
+    expect(() => new SummaryBuffer({ summarizer: fakeSummarizer(0, () => false), maxTokens: 10, keepTokens: Number.NaN })).toThrow(
+      TrimError,
+    );
+  });
+});
+
+describe("SummaryBuffer keepTokens", () => {
+  it("folds down to keepTokens when a fold is due, so the summarizer runs once per several turns", async () => {
+    const run = async (keepTokens?: number) => {
+      const summarizer = fakeSummarizer(0, () => false);
+      const buffer = new SummaryBuffer({ summarizer, maxTokens: 200, model: MODEL, keepTokens });
+      const store: BaseMessage[] = [];
+      for (let i = 0; i < 30; i++) {
+        store.push(i % 2 ? new AIMessage(`answer ${i} about the trip to 巴黎`) : new HumanMessage(`question ${i} about museums`));
+        expect(referencePromptTokens((await buffer.fit({ messages: store })).messages, [])).toBeLessThanOrEqual(200);
+      }
+      return summarizer.calls();
+    };
+    const everyTurn = await run();
+    const batched = await run(60);
+    expect(batched).toBeGreaterThan(0);
+    expect(batched * 2).toBeLessThan(everyTurn);
   });
 });

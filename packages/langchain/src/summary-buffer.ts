@@ -30,6 +30,12 @@ export interface SummaryBufferOptions {
   model?: string;
   /** Tools sent with every call (OpenAI definitions or LangChain tools); their tokens come out of the budget. */
   tools?: unknown[];
+  /**
+   * When a fold is due, fold until the newest turns kept take at most this many tokens, so that
+   * the summarizer runs once per several turns instead of on every turn. Default: fold only what
+   * does not fit (as Python's ConversationSummaryBufferMemory).
+   */
+  keepTokens?: number;
   /** Most tokens the summary message may take; a longer summary is cut to it (flagged). Default: half of what the system prompt and tools leave. */
   maxSummaryTokens?: number;
   /** Instructions for the summarizer. Default: `DEFAULT_SUMMARY_PROMPT`. */
@@ -113,6 +119,9 @@ export class SummaryBuffer {
     if (!Number.isFinite(options?.maxTokens) || options.maxTokens < 0) {
       throw new TrimError(`summary buffer: maxTokens must be a number >= 0, got ${options?.maxTokens}`);
     }
+    if (options.keepTokens !== undefined && !(options.keepTokens >= 0)) {
+      throw new TrimError(`summary buffer: keepTokens must be a number >= 0, got ${options.keepTokens}`);
+    }
     if (typeof options.summarizer?.invoke !== "function") throw new TypeError("summary buffer: summarizer must be a chat model");
   }
 
@@ -142,8 +151,8 @@ export class SummaryBuffer {
     let error: string | undefined;
     // Each round folds at least one message, so this ends; a second round runs only when the new summary grew.
     while (error === undefined) {
-      const { cut } = this.#arrange(system, state.summary, conversation, settings);
-      if (cut === 0) break;
+      if (this.#arrange(system, state.summary, conversation, settings).cut === 0) break;
+      const { cut } = this.#arrange(system, state.summary, conversation, settings, this.options.keepTokens);
       let summary = state.summary;
       try {
         for (const chunk of this.#chunks(conversation.slice(0, cut), settings.model)) {
@@ -194,6 +203,7 @@ export class SummaryBuffer {
     summary: string,
     conversation: BaseMessage[],
     settings: { model: string; tools: ToolDefinition[] },
+    keepTokens = Number.POSITIVE_INFINITY,
   ): Arranged {
     const budget = this.options.maxTokens;
     const fixed = countMessages(system.map(chat), settings);
@@ -214,7 +224,10 @@ export class SummaryBuffer {
     const kept = trimHistory(conversation, {
       model: settings.model,
       tools: settings.tools,
-      maxTokens: budget - (fixed.total - fixed.tools - fixed.replyPriming) - summaryTokens,
+      maxTokens: Math.min(
+        budget - (fixed.total - fixed.tools - fixed.replyPriming) - summaryTokens,
+        fixed.tools + fixed.replyPriming + keepTokens,
+      ),
     });
     const cut = kept.length > 0 ? conversation.indexOf(kept[0]!) : conversation.length;
     const head = text ? [this.#summaryMessage(text)] : [];
