@@ -35,7 +35,7 @@ type MarkedCounter = TokenCounter & { [RULES]?: CounterRules };
  * const tokenCounter = createTokenCounter(new ChatOpenAI({ model: "gpt-4o-mini" }));
  * summarizationMiddleware({ model: summarizer, trigger: { tokens: 4000 }, tokenCounter });
  * await trimMessages(history, { maxTokens: 4000, tokenCounter });
- * tokenCounter([new HumanMessage("Hello")]); // 11 (3 framing + 1 role + 1 text + ... + 3 reply priming)
+ * tokenCounter([new HumanMessage("Hello")]); // 8: 3 framing + 1 role + 1 text + 3 reply priming
  * ```
  */
 export function createTokenCounter(model: string | ChatModelLike, options: TokenCounterOptions = {}): TokenCounter {
