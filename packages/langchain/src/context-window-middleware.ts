@@ -3,6 +3,7 @@ import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import { resolveModel, type ToolDefinition } from "@tokenledger/core";
 import { createMiddleware } from "langchain";
 import { z } from "zod/v3";
+import { chatModelName } from "./token-counter.js";
 import { type TrimOptions, trimHistory } from "./trim-history.js";
 
 export interface ContextWindowOptions extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens"> {
@@ -96,9 +97,7 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
 }
 
 function modelNameOf(model: unknown): string {
-  const m = model as { model?: unknown; modelName?: unknown } | string | undefined;
-  if (typeof m === "string") return m.replace(/^[\w-]+:/, "");
-  return String(m?.model ?? m?.modelName ?? "gpt-4o");
+  return chatModelName(model) ?? "gpt-4o";
 }
 
 /** The budget from the chat model's own profile; without one, trimHistory takes it from tokenledger's table. */

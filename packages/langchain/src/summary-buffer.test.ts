@@ -165,6 +165,7 @@ describe("SummaryBuffer", () => {
   it("rejects a system prompt over the budget and a missing summarizer with one clear error", async () => {
     const buffer = new SummaryBuffer({ summarizer: fakeSummarizer(0, () => false), maxTokens: 10, model: MODEL });
     await expect(buffer.fit({ system: [new SystemMessage("a long system prompt ".repeat(10))], messages: [] })).rejects.toThrow(TrimError);
+    await expect(buffer.fit({ messages: "hello" as never })).rejects.toThrow(TrimError);
     expect(() => new SummaryBuffer({ summarizer: undefined as never, maxTokens: 10 })).toThrow(TypeError);
     expect(() => new SummaryBuffer({ summarizer: fakeSummarizer(0, () => false), maxTokens: -1 })).toThrow(TrimError);
     expect(() => new SummaryBuffer({ summarizer: fakeSummarizer(0, () => false), maxTokens: 10, keepTokens: Number.NaN })).toThrow(

@@ -137,6 +137,7 @@ export class SummaryBuffer {
 
   /** Folds what no longer fits into the summary and returns the prompt that fits the budget. Never changes `input.messages`. */
   async fit(input: FitInput, config?: Partial<RunnableConfig>): Promise<SummaryBufferResult> {
+    if (!Array.isArray(input?.messages)) throw new TrimError("summary buffer: messages must be an array of BaseMessage");
     const thread = input.thread ?? "default";
     const system = input.system ?? [];
     const messages = input.messages;
