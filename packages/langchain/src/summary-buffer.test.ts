@@ -192,3 +192,21 @@ describe("SummaryBuffer keepTokens", () => {
     expect(batched * 2).toBeLessThan(everyTurn);
   });
 });
+
+describe("SummaryBuffer summary message", () => {
+  it("puts the summary in a human message when asked, and treats an empty summary as a failure", async () => {
+    const store = Array.from({ length: 12 }, (_, i) => new HumanMessage(`question ${i} about the museums of 巴黎`));
+    const human = new SummaryBuffer({ summarizer: fakeSummarizer(0, () => false), maxTokens: 80, model: MODEL, summaryRole: "human" });
+    const result = await human.fit({ messages: store });
+    expect(result.messages[0]!.getType()).toBe("human");
+    expect(String(result.messages[0]!.content)).toMatch(/^Summary of the earlier conversation:\nquestion/);
+    const empty = new SummaryBuffer({
+      summarizer: { invoke: async () => ({ content: [{ type: "text", text: "  " }] }) },
+      maxTokens: 80,
+      model: MODEL,
+    });
+    const degraded = await empty.fit({ messages: store });
+    expect(degraded).toMatchObject({ degraded: true, error: "the summarizer returned no text", summarizedCount: 0 });
+    expect(referencePromptTokens(degraded.messages, [])).toBeLessThanOrEqual(80);
+  });
+});
