@@ -2,14 +2,17 @@ import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   countMessages,
+  DEFAULT_MODEL,
+  DEFAULT_PRICING,
   ENCODING_NAMES,
   type EncodingName,
   getEncoder,
+  inputCostUsd,
   MODEL_LIMITS,
   MODEL_TABLE_SOURCE,
+  PRICING_SOURCE,
   resolveModel,
 } from "@tokenledger/core";
-import { DEFAULT_PRICING, inputCostUsd, PRICING_SOURCE } from "@tokenledger/langchain/pricing";
 import { countStream, openFile } from "./count-stream.js";
 import { listInputs } from "./list-inputs.js";
 import { CliError, parseJson } from "./parse-json.js";
@@ -71,7 +74,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 function pickModel(name: string | undefined, strict: boolean): string {
-  const model = name ?? "gpt-4o";
+  const model = name ?? DEFAULT_MODEL;
   const info = resolveModel(model);
   if (!info.known) {
     if (strict) throw new CliError(`unknown model "${model}" (--strict)`);

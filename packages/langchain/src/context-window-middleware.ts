@@ -1,12 +1,13 @@
 import { AIMessage, type BaseMessage, type SystemMessage } from "@langchain/core/messages";
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
-import { resolveModel, type ToolDefinition } from "@tokenledger/core";
+import { DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/core";
 import { createMiddleware } from "langchain";
 import { z } from "zod/v3";
 import { chatModelName } from "./token-counter.js";
 import { type TrimOptions, trimHistory } from "./trim-history.js";
 
-export interface ContextWindowOptions extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens"> {
+export interface ContextWindowOptions
+  extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens" | "calibration"> {
   /** The model whose rules and window apply; default: the agent model's own name. */
   model?: string;
   /** The prompt budget; default: the model profile's `maxInputTokens`, else tokenledger's table, minus `reserveOutputTokens`. */
@@ -97,7 +98,7 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
 }
 
 function modelNameOf(model: unknown): string {
-  return chatModelName(model) ?? "gpt-4o";
+  return chatModelName(model) ?? DEFAULT_MODEL;
 }
 
 /** The budget from the chat model's own profile; without one, trimHistory takes it from tokenledger's table. */

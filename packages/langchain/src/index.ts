@@ -1,6 +1,6 @@
 export { createHistoryTrimmer } from "./create-history-trimmer.js";
 export { createSummaryBuffer } from "./create-summary-buffer.js";
-export { DEFAULT_PRICING, inputCostUsd, type ModelPrice, PRICING_SOURCE } from "./pricing.js";
+export { DEFAULT_PRICING, inputCostUsd, type ModelPrice, PRICING_SOURCE } from "./pricing-entry.js";
 export type { ReportedUsage } from "./read-provider-usage.js";
 export {
   DEFAULT_SUMMARY_PROMPT,
@@ -14,6 +14,14 @@ export {
 } from "./summary-buffer.js";
 export { SummaryBufferChatMessageHistory, type SummaryBufferHistoryOptions } from "./summary-buffer-history.js";
 export { type MessageFlag, toChatMessage } from "./to-chat-message.js";
+export {
+  type CalibratedEstimate,
+  type CalibrationStats,
+  calibratedBudget,
+  TokenCalibration,
+  type TokenCalibrationOptions,
+  type TrimCalibration,
+} from "./token-calibration.js";
 export {
   type ChatModelLike,
   chatModelName,

@@ -1,7 +1,7 @@
 import type { Callbacks } from "@langchain/core/callbacks/manager";
 import { type BaseMessage, getBufferString, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { countMessages, type ToolDefinition } from "@tokenledger/core";
+import { countMessages, DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
 import { toChatMessage } from "./to-chat-message.js";
 import { toToolDefinitions } from "./token-counter.js";
 import { TrimError, trimHistory } from "./trim-history.js";
@@ -142,7 +142,7 @@ export class SummaryBuffer {
     const system = input.system ?? [];
     const messages = input.messages;
     const settings = {
-      model: input.model ?? this.options.model ?? "gpt-4o",
+      model: input.model ?? this.options.model ?? DEFAULT_MODEL,
       tools: toToolDefinitions(input.tools ?? this.options.tools),
     };
     let state = this.#stateOf(thread, messages);

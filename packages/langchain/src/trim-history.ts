@@ -1,6 +1,8 @@
 import { AIMessage, type BaseMessage, HumanMessage, type MessageType, SystemMessage, ToolMessage } from "@langchain/core/messages";
-import { type ChatMessage, countMessages, resolveModel, type ToolDefinition } from "@tokenledger/core";
+import { type ChatMessage, countMessages, DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/core";
+import { messageType as typeOf } from "./message-type.js";
 import { toChatMessage } from "./to-chat-message.js";
+import { calibratedBudget, type TrimCalibration } from "./token-calibration.js";
 import { type ChatModelLike, resolveCounterOption } from "./token-counter.js";
 
 type MessageClass = new (...args: never[]) => BaseMessage;
@@ -28,6 +30,8 @@ export interface TrimOptions {
   allowPartial?: boolean;
   /** How a partial message's text is split; default: into lines, as `trimMessages` does. */
   textSplitter?: ((text: string) => string[]) | { splitText(text: string): string[] };
+  /** A `TokenCalibration`: the budget is divided by the model's safety factor (reported / counted, plus a margin). */
+  calibration?: TrimCalibration;
   /** Your own counter; called on one message at a time (and on `[]` for the fixed cost), so it must be additive. A chat model (or `createTokenCounter(...)`) counts exactly by its model's rules. */
   tokenCounter?: ((messages: BaseMessage[]) => number) | ChatModelLike;
 }
@@ -72,7 +76,7 @@ const chatCache = new WeakMap<BaseMessage, { content: unknown; toolCalls: unknow
 export function trimHistory(messages: BaseMessage[], trimOptions: TrimOptions): BaseMessage[] {
   const options = resolveCounterOption(trimOptions);
   if (!Array.isArray(messages)) throw new TrimError("trimHistory: messages must be an array of BaseMessage");
-  const budget = budgetOf(options);
+  const budget = calibratedBudget(budgetOf(options), options.calibration, options.model ?? "gpt-4o");
   let list = withoutOrphanToolMessages(messages);
   const strategy = options.strategy ?? "last";
   if (strategy !== "last" && strategy !== "first")
@@ -104,7 +108,7 @@ function createCounter(list: BaseMessage[], options: TrimOptions, strategy: "las
     const one = (m: BaseMessage) => custom([m]);
     return { fixed: custom([]), at: (i) => memo.get(i) ?? memo.set(i, one(list[i]!)).get(i)!, one };
   }
-  const model = options.model ?? "gpt-4o";
+  const model = options.model ?? DEFAULT_MODEL;
   const fixed = countMessages([], { model, tools: options.tools });
   const tokens = new Float64Array(list.length).fill(-1);
   const at = (i: number) => {
@@ -280,14 +284,6 @@ function withoutOrphanToolMessages(messages: BaseMessage[]): BaseMessage[] {
 function hasToolCalls(message: BaseMessage): boolean {
   const calls = (message as AIMessage).tool_calls;
   return typeOf(message) === "ai" && Array.isArray(calls) && calls.length > 0;
-}
-
-function typeOf(message: BaseMessage): string {
-  try {
-    return typeof message?.getType === "function" ? message.getType() : String((message as { type?: string })?.type ?? "");
-  } catch {
-    return "";
-  }
 }
 
 function types(spec: MessageTypeOrClass | MessageTypeOrClass[]): Set<string> {

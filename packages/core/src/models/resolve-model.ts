@@ -1,6 +1,9 @@
 import type { EncodingName } from "../encoder/encodings.js";
 import { isEncodingName } from "../encoder/encodings.js";
+import { longestPrefix } from "./longest-prefix.js";
+import { catalogLimits, MODEL_CATALOG_SOURCE } from "./model-catalog.js";
 import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOURCE } from "./model-table.js";
+import { normalizeModelName } from "./normalize-model-name.js";
 
 /**
  * How chat messages are framed for the model:
@@ -21,7 +24,7 @@ export interface ModelInfo {
   /** Undefined when unknown: never a guess. */
   contextWindow?: number;
   maxOutputTokens?: number;
-  /** Where the limits came from: the dated built-in table, or `registerModel`. */
+  /** Where the limits came from: the dated OpenAI table, the generated catalog (`MODEL_CATALOG_SOURCE`), or `registerModel`. */
   source?: string;
 }
 
@@ -36,11 +39,22 @@ export interface ModelSpec {
 
 const registered: ModelSpec[] = [];
 let fallbackEncoding: EncodingName = "o200k_base";
-const prefixesLongestFirst = Object.keys(MODEL_PREFIX_ENCODINGS).sort((a, b) => b.length - a.length);
+const encodingPrefixes = Object.keys(MODEL_PREFIX_ENCODINGS);
+interface Limits {
+  contextWindow: number;
+  maxOutputTokens?: number;
+  source: string;
+}
+/** Every model's limits in one table, for one longest-prefix lookup: the generated catalog, then OpenAI's dated table over it. */
+let limitTable: Map<string, Limits> | undefined;
+/** Lookups already made, by normalised name (cleared when full). */
+const limitCache = new Map<string, Limits | null>();
 
 /**
  * Adds or overrides a model: its encoding, limits and chat format. Later registrations
- * win over earlier ones and over the built-in table.
+ * win over earlier ones and over the built-in table. Throws a TypeError for a missing
+ * `match` or an unknown encoding, and a RangeError for a `contextWindow` or
+ * `maxOutputTokens` that is not a whole number >= 0.
  *
  * @example
  * ```ts
@@ -54,6 +68,12 @@ export function registerModel(spec: ModelSpec): void {
   }
   if (spec.encoding !== undefined && !isEncodingName(spec.encoding)) {
     throw new TypeError(`registerModel: unknown encoding "${String(spec.encoding)}"`);
+  }
+  for (const limit of ["contextWindow", "maxOutputTokens"] as const) {
+    const value = spec[limit];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw new RangeError(`registerModel: ${limit} must be a whole number of tokens >= 0, got ${String(value)}`);
+    }
   }
   registered.unshift({ ...spec });
 }
@@ -92,7 +112,8 @@ export function resetModelRegistry(): void {
  */
 export function resolveModel(model: string): ModelInfo {
   const name = typeof model === "string" ? model.trim() : "";
-  const user = registered.find((spec) => matches(spec.match, name));
+  const normalised = normalizeModelName(name);
+  const user = registered.find((spec) => matches(spec.match, name) || matches(spec.match, normalised));
   const base = builtIn(name);
   if (user) {
     const encoding = user.encoding ?? base?.encoding ?? fallbackEncoding;
@@ -106,31 +127,39 @@ export function resolveModel(model: string): ModelInfo {
   return { model: name, encoding: fallbackEncoding, known: false, chatFormat: "plain" };
 }
 
+/** OpenAI's names by their encoding; other catalog models by the fallback encoding and the plain (approximate) format. */
 function builtIn(name: string): ModelInfo | undefined {
-  const fineTuneBase = name.startsWith("ft:") ? name.slice(3).split(":")[0]! : undefined;
-  const candidate = fineTuneBase ?? name.slice(name.lastIndexOf("/") + 1);
-  const encoding = encodingFor(candidate);
-  if (!encoding) return undefined;
+  const candidate = normalizeModelName(name);
+  const openai = encodingFor(candidate);
   const limits = limitsFor(candidate);
-  return withLimits(name, encoding, true, formatFor(candidate, encoding), {
-    ...limits,
-    source: limits ? MODEL_TABLE_SOURCE : undefined,
-  });
+  if (!openai && !limits) return undefined;
+  const encoding = openai ?? fallbackEncoding;
+  return withLimits(name, encoding, true, openai ? formatFor(candidate, openai) : "plain", { ...limits });
 }
 
 function encodingFor(name: string): EncodingName | undefined {
   if (Object.hasOwn(MODEL_ENCODINGS, name)) return MODEL_ENCODINGS[name];
-  const prefix = prefixesLongestFirst.find((p) => name.startsWith(p));
+  const prefix = longestPrefix(encodingPrefixes, name);
   return prefix ? MODEL_PREFIX_ENCODINGS[prefix] : undefined;
 }
 
-function limitsFor(name: string): { contextWindow: number; maxOutputTokens: number } | undefined {
-  let best: string | undefined;
-  for (const key of Object.keys(MODEL_LIMITS)) {
-    const matchesName = name === key || name.startsWith(`${key}-`);
-    if (matchesName && (!best || key.length > best.length)) best = key;
+function limitsFor(name: string): Limits | undefined {
+  const cached = limitCache.get(name);
+  if (cached !== undefined) return cached ?? undefined;
+  if (!limitTable) {
+    limitTable = new Map();
+    const openai = Object.keys(MODEL_LIMITS);
+    for (const [model, limits] of Object.entries(catalogLimits())) {
+      // A model OpenAI's dated table already names (gpt-4o-mini-2024-07-18) keeps that table's entry.
+      if (longestPrefix(openai, model) === undefined) limitTable.set(model, { ...limits, source: MODEL_CATALOG_SOURCE });
+    }
+    for (const [model, limits] of Object.entries(MODEL_LIMITS)) limitTable.set(model, { ...limits, source: MODEL_TABLE_SOURCE });
   }
-  return best ? MODEL_LIMITS[best] : undefined;
+  const key = longestPrefix(limitTable.keys(), name);
+  const limits = key === undefined ? undefined : limitTable.get(key);
+  if (limitCache.size >= 1000) limitCache.clear();
+  limitCache.set(name, limits ?? null);
+  return limits;
 }
 
 function formatFor(name: string, encoding: EncodingName): ChatFormat {
