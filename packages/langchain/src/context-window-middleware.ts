@@ -4,6 +4,7 @@ import { DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/c
 import { createMiddleware } from "langchain";
 import { z } from "zod/v3";
 import { promptBudget } from "./prompt-budget.js";
+import { chatModelName } from "./token-counter.js";
 import { type TrimOptions, trimHistoryAsync } from "./trim-history.js";
 
 export interface ContextWindowOptions
@@ -101,9 +102,7 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
 }
 
 function modelNameOf(model: unknown): string {
-  const m = model as { model?: unknown; modelName?: unknown } | string | undefined;
-  if (typeof m === "string") return m.replace(/^[\w-]+:/, "");
-  return String(m?.model ?? m?.modelName ?? DEFAULT_MODEL);
+  return chatModelName(model) ?? DEFAULT_MODEL;
 }
 
 /**

@@ -6,6 +6,7 @@ import { calibratedBudget, type TrimCalibration } from "./token-calibration.js";
 import { apiValid, endingOn, hasToolCalls, type MessageTypeOrClass, startingOn, typesOf, unitsOf } from "./tool-call-units.js";
 import { type Counter, customCounter, exactCounter, type TokenCounter, withAsyncCounter } from "./trim-counter.js";
 import { TrimError } from "./trim-error.js";
+import { type ChatModelLike, resolveCounterOption } from "./token-counter.js";
 
 export type { MessageTypeOrClass } from "./tool-call-units.js";
 export type { TokenCounter } from "./trim-counter.js";
@@ -40,9 +41,10 @@ export interface TrimOptions {
   /**
    * Your own counter; called on one message at a time (and on `[]` for the fixed cost), so it must be
    * additive. It may be async with `trimHistoryAsync` (and everything built on it); `trimHistory` is
-   * synchronous and throws TrimError on a Promise.
+   * synchronous and throws TrimError on a Promise. A chat model (or `createTokenCounter(...)`) counts
+   * exactly by its model's rules instead.
    */
-  tokenCounter?: TokenCounter;
+  tokenCounter?: TokenCounter | ChatModelLike;
 }
 
 /** The options, read once and checked. */
@@ -120,7 +122,7 @@ function prepare(messages: BaseMessage[], options: TrimOptions): Prepared {
 function planOf(options: TrimOptions): Plan {
   if (typeof options !== "object" || options === null)
     throw new TrimError(`trimHistory: options must be an object, got ${describe(options)}`);
-  const { maxTokens, model, reserveOutputTokens, tools, strategy = "last", tokenCounter, textSplitter } = options;
+  const { maxTokens, model, reserveOutputTokens, tools, strategy = "last", tokenCounter, textSplitter } = resolveCounterOption(options);
   if (model !== undefined && typeof model !== "string") throw new TrimError(`trimHistory: model must be a string, got ${describe(model)}`);
   if (tools !== undefined && !Array.isArray(tools)) throw new TrimError(`trimHistory: tools must be an array, got ${describe(tools)}`);
   if (strategy !== "last" && strategy !== "first")
