@@ -11,7 +11,7 @@ export const DEFAULT_RESERVE_SHARE = 0.5;
 /** `value` if it is a finite number >= 0, else a TrimError naming `what`. */
 export function tokenCount(value: unknown, what: string): number {
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
-  throw new TrimError(`trimHistory: ${what} must be a finite number >= 0, got ${describe(value)}`);
+  throw new TrimError(`trimHistory: ${what} must be a finite number >= 0, got ${describeValue(value)}`);
 }
 
 /**
@@ -42,7 +42,7 @@ export function budgetOf(maxTokens: number | undefined, model: string | undefine
 }
 
 /** A short, never-throwing description of a value for an error message. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   try {
     if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
     if (typeof value === "object" && value !== null)

@@ -1,6 +1,6 @@
 import type { BaseMessage, MessageType } from "@langchain/core/messages";
 import { messageType as typeOf } from "./message-type.js";
-import { describe } from "./prompt-budget.js";
+import { describeValue } from "./prompt-budget.js";
 import { TrimError } from "./trim-error.js";
 
 type MessageClass = new (...args: never[]) => BaseMessage;
@@ -40,7 +40,7 @@ export function apiValid(messages: readonly BaseMessage[]): { list: BaseMessage[
   for (let i = 0; i < length; ) {
     const message = messages[i]!;
     const type = typeOf(message);
-    if (!type) throw new TrimError(`trimHistory: messages[${i}] is not a LangChain message (${describe(message)})`);
+    if (!type) throw new TrimError(`trimHistory: messages[${i}] is not a LangChain message (${describeValue(message)})`);
     let ids: unknown[] | undefined;
     try {
       ids = type === "ai" ? callIdsOf(message) : undefined;
@@ -104,7 +104,7 @@ export function typesOf(spec: MessageTypeOrClass | MessageTypeOrClass[], option:
     list.map((t) => {
       if (typeof t === "string") return t;
       const type = typeof t === "function" ? typeOfClass(t) : "";
-      if (!type) throw new TrimError(`trimHistory: ${option} takes message type names or classes, got ${describe(t)}`);
+      if (!type) throw new TrimError(`trimHistory: ${option} takes message type names or classes, got ${describeValue(t)}`);
       return type;
     }),
   );

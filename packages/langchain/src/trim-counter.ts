@@ -1,6 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { type ChatMessage, countMessages, type ToolDefinition } from "@tokenledger/core";
-import { describe, tokenCount } from "./prompt-budget.js";
+import { describeValue, tokenCount } from "./prompt-budget.js";
 import { type MessageFlag, toChatMessage } from "./to-chat-message.js";
 import { TrimError } from "./trim-error.js";
 
@@ -181,7 +181,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 function describeError(error: unknown): string {
   try {
-    return error instanceof Error ? error.message : describe(error);
+    return error instanceof Error ? error.message : describeValue(error);
   } catch {
     return "an error";
   }

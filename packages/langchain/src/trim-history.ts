@@ -1,7 +1,7 @@
 import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
 import { messageType as typeOf } from "./message-type.js";
-import { budgetOf, describe } from "./prompt-budget.js";
+import { budgetOf, describeValue } from "./prompt-budget.js";
 import { calibratedBudget, type TrimCalibration } from "./token-calibration.js";
 import { type ChatModelLike, resolveCounterOption } from "./token-counter.js";
 import { apiValid, endingOn, hasToolCalls, type MessageTypeOrClass, startingOn, typesOf, unitsOf } from "./tool-call-units.js";
@@ -105,7 +105,8 @@ interface Prepared {
 
 function prepare(messages: BaseMessage[], options: TrimOptions): Prepared {
   try {
-    if (!Array.isArray(messages)) throw new TrimError(`trimHistory: messages must be an array of BaseMessage, got ${describe(messages)}`);
+    if (!Array.isArray(messages))
+      throw new TrimError(`trimHistory: messages must be an array of BaseMessage, got ${describeValue(messages)}`);
     const plan = planOf(options);
     let { list, units } = apiValid(messages);
     if (plan.strategy === "last" && plan.endOn) {
@@ -121,14 +122,15 @@ function prepare(messages: BaseMessage[], options: TrimOptions): Prepared {
 
 function planOf(options: TrimOptions): Plan {
   if (typeof options !== "object" || options === null)
-    throw new TrimError(`trimHistory: options must be an object, got ${describe(options)}`);
+    throw new TrimError(`trimHistory: options must be an object, got ${describeValue(options)}`);
   const { maxTokens, model, reserveOutputTokens, tools, strategy = "last", tokenCounter, textSplitter } = resolveCounterOption(options);
-  if (model !== undefined && typeof model !== "string") throw new TrimError(`trimHistory: model must be a string, got ${describe(model)}`);
-  if (tools !== undefined && !Array.isArray(tools)) throw new TrimError(`trimHistory: tools must be an array, got ${describe(tools)}`);
+  if (model !== undefined && typeof model !== "string")
+    throw new TrimError(`trimHistory: model must be a string, got ${describeValue(model)}`);
+  if (tools !== undefined && !Array.isArray(tools)) throw new TrimError(`trimHistory: tools must be an array, got ${describeValue(tools)}`);
   if (strategy !== "last" && strategy !== "first")
-    throw new TrimError(`trimHistory: unknown strategy ${describe(strategy)}; use 'last' or 'first'`);
+    throw new TrimError(`trimHistory: unknown strategy ${describeValue(strategy)}; use 'last' or 'first'`);
   if (tokenCounter !== undefined && typeof tokenCounter !== "function")
-    throw new TrimError(`trimHistory: tokenCounter must be a function, got ${describe(tokenCounter)}`);
+    throw new TrimError(`trimHistory: tokenCounter must be a function, got ${describeValue(tokenCounter)}`);
   return {
     budget: calibratedBudget(budgetOf(maxTokens, model, reserveOutputTokens), options.calibration, model ?? DEFAULT_MODEL),
     model: model ?? DEFAULT_MODEL,
@@ -265,10 +267,10 @@ function split(text: string, splitter: TrimOptions["textSplitter"]): string[] {
   try {
     splits = typeof splitter === "function" ? splitter(text) : splitter!.splitText(text);
   } catch (cause) {
-    throw new TrimError(`trimHistory: textSplitter threw: ${cause instanceof Error ? cause.message : describe(cause)}`, { cause });
+    throw new TrimError(`trimHistory: textSplitter threw: ${cause instanceof Error ? cause.message : describeValue(cause)}`, { cause });
   }
   if (!Array.isArray(splits) || !splits.every((s) => typeof s === "string"))
-    throw new TrimError(`trimHistory: textSplitter must return an array of strings (synchronously), got ${describe(splits)}`);
+    throw new TrimError(`trimHistory: textSplitter must return an array of strings (synchronously), got ${describeValue(splits)}`);
   return splits;
 }
 
