@@ -5,8 +5,12 @@ import p50kEdit from "js-tiktoken/ranks/p50k_edit";
 import r50k from "js-tiktoken/ranks/r50k_base";
 import type { PatternName } from "./pre-tokenizer.js";
 
-/** The tiktoken encodings tokenledger can count with. */
-export type EncodingName = "o200k_base" | "o200k_harmony" | "cl100k_base" | "p50k_base" | "p50k_edit" | "r50k_base" | "gpt2";
+/** OpenAI's tiktoken encodings. */
+export type OpenAIEncodingName = "o200k_base" | "o200k_harmony" | "cl100k_base" | "p50k_base" | "p50k_edit" | "r50k_base" | "gpt2";
+/** Open-weight models' Hugging Face tokenizers; their data loads on demand (see `loadEncoding`). */
+export type OpenWeightEncodingName = "llama3" | "qwen3" | "deepseek_v3" | "gemma3";
+/** The encodings tokenledger can count with. */
+export type EncodingName = OpenAIEncodingName | OpenWeightEncodingName;
 
 export interface EncodingSpec {
   ranks: { bpe_ranks: string; special_tokens: Record<string, number> };
