@@ -3,6 +3,7 @@ import { ENCODING_NAMES, type EncodingName } from "../encoder/encodings.js";
 import { getEncoder } from "../encoder/get-encoder.js";
 import { type ChatFormat, resolveModel } from "../models/resolve-model.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
+import { countTemplated } from "./count-templated.js";
 import { asText, countToolDefinitions } from "./count-tools.js";
 import { DEFAULT_IMAGE_SIZE, IMAGE_COST, IMAGE_COST_4O_MINI, imageTokens } from "./image-tokens.js";
 
@@ -35,6 +36,7 @@ const FRAMING: Record<ChatFormat, Framing> = {
   openai: { perMessage: 3, perName: 1, replyPriming: 3 },
   "openai-0301": { perMessage: 4, perName: -1, replyPriming: 3 },
   harmony: { perMessage: 3, perName: 1, replyPriming: 3 },
+  template: { perMessage: 0, perName: 0, replyPriming: 0 },
   plain: { perMessage: 0, perName: 0, replyPriming: 0 },
 };
 
@@ -81,7 +83,7 @@ interface Snapshot {
   approximate: boolean;
 }
 const LIST_CACHE_MIN = 64;
-const CHAT_FORMATS: ChatFormat[] = ["openai", "openai-0301", "harmony", "plain"];
+const CHAT_FORMATS: ChatFormat[] = ["openai", "openai-0301", "harmony", "template", "plain"];
 
 /** A number, not a string, so that checking a cache entry compares no characters. */
 function cacheKeyOf(encoding: EncodingName, format: ChatFormat, miniImages: boolean): number {
@@ -105,6 +107,7 @@ function cacheKeyOf(encoding: EncodingName, format: ChatFormat, miniImages: bool
  */
 export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptions): MessageCount {
   const info = resolveModel(opts?.model ?? "gpt-4o");
+  if (info.chatFormat === "template") return countTemplated(Array.isArray(messages) ? messages : [], info, opts?.tools, countPlain);
   const encoder = getEncoder(info.encoding);
   const list = Array.isArray(messages) ? messages : [];
   const tools = countToolDefinitions(opts?.tools ?? [], encoder);

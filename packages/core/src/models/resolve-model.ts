@@ -1,5 +1,5 @@
 import type { EncodingName } from "../encoder/encodings.js";
-import { isEncodingName } from "../encoder/encodings.js";
+import { isEncodingName, isOpenWeightEncoding } from "../encoder/encodings.js";
 import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOURCE } from "./model-table.js";
 
 /**
@@ -7,9 +7,10 @@ import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOUR
  * - `openai`: 3 tokens per message, +1 per `name`, replies primed with 3 (OpenAI cookbook).
  * - `openai-0301`: gpt-3.5-turbo-0301's 4 per message and -1 per `name`.
  * - `harmony`: gpt-oss; counted by the `openai` rule and flagged approximate.
+ * - `template`: open-weight models (Llama 3, Qwen, DeepSeek, Gemma): the model's own chat template, rendered.
  * - `plain`: models outside OpenAI's formats; message contents joined with a newline, flagged approximate.
  */
-export type ChatFormat = "openai" | "openai-0301" | "harmony" | "plain";
+export type ChatFormat = "openai" | "openai-0301" | "harmony" | "template" | "plain";
 
 export interface ModelInfo {
   /** The name as given (trimmed). */
@@ -72,6 +73,11 @@ export function setFallbackEncoding(encoding: EncodingName): void {
   fallbackEncoding = encoding;
 }
 
+/** The encoding unknown model names get (see `setFallbackEncoding`). */
+export function fallbackEncodingName(): EncodingName {
+  return fallbackEncoding;
+}
+
 /** Removes every `registerModel` entry and restores the default fallback (for tests). */
 export function resetModelRegistry(): void {
   registered.length = 0;
@@ -108,7 +114,7 @@ export function resolveModel(model: string): ModelInfo {
 
 function builtIn(name: string): ModelInfo | undefined {
   const fineTuneBase = name.startsWith("ft:") ? name.slice(3).split(":")[0]! : undefined;
-  const candidate = fineTuneBase ?? name.slice(name.lastIndexOf("/") + 1);
+  const candidate = fineTuneBase ?? name.slice(name.lastIndexOf("/") + 1).toLowerCase();
   const encoding = encodingFor(candidate);
   if (!encoding) return undefined;
   const limits = limitsFor(candidate);
@@ -136,6 +142,7 @@ function limitsFor(name: string): { contextWindow: number; maxOutputTokens: numb
 function formatFor(name: string, encoding: EncodingName): ChatFormat {
   if (name === "gpt-3.5-turbo-0301") return "openai-0301";
   if (encoding === "o200k_harmony") return "harmony";
+  if (isOpenWeightEncoding(encoding)) return "template";
   if (encoding === "o200k_base" || encoding === "cl100k_base") return "openai";
   return "plain";
 }

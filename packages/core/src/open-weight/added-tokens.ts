@@ -5,11 +5,7 @@ interface TrieNode {
 }
 
 /** Calls `onText(start, end)` for text between added tokens and `onToken(id)` for each added token, in order. */
-export type AddedTokenSplitter = (
-  text: string,
-  onText: (start: number, end: number) => void,
-  onToken: (id: number) => void,
-) => void;
+export type AddedTokenSplitter = (text: string, onText: (start: number, end: number) => void, onToken: (id: number) => void) => void;
 
 /**
  * Splits text on a tokenizer's added tokens the way Hugging Face's tokenizers do: scanning

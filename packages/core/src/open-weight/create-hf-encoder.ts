@@ -27,7 +27,8 @@ export function createHfEncoder(name: OpenWeightEncodingName, json: TokenizerJso
   const pre = readPreTokenizer(name, json.pre_tokenizer);
   const normalize = readNormalizer(name, json.normalizer);
   for (const t of json.added_tokens) {
-    if (t.lstrip || t.rstrip || t.single_word) throw new TypeError(`${name}: added token options lstrip/rstrip/single_word are not supported`);
+    if (t.lstrip || t.rstrip || t.single_word)
+      throw new TypeError(`${name}: added token options lstrip/rstrip/single_word are not supported`);
   }
 
   const idOf = new Map<string, number>(Object.entries(model.vocab));
@@ -71,8 +72,11 @@ export function createHfEncoder(name: OpenWeightEncodingName, json: TokenizerJso
   const ignoreMerges = model.ignore_merges === true;
 
   const unnormalizedSplit = createAddedTokenSplitter(json.added_tokens.filter((t) => !t.normalized || normalize === undefined));
-  const normalizedTokens = normalize ? json.added_tokens.filter((t) => t.normalized).map((t) => ({ content: normalize(t.content), id: t.id })) : [];
-  const normalizedSplit: AddedTokenSplitter | undefined = normalizedTokens.length > 0 ? createAddedTokenSplitter(normalizedTokens) : undefined;
+  const normalizedTokens = normalize
+    ? json.added_tokens.filter((t) => t.normalized).map((t) => ({ content: normalize(t.content), id: t.id }))
+    : [];
+  const normalizedSplit: AddedTokenSplitter | undefined =
+    normalizedTokens.length > 0 ? createAddedTokenSplitter(normalizedTokens) : undefined;
 
   const wordCache = new Map<string, number[]>();
   let bytes = new Uint8Array(256);

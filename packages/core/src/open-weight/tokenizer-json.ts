@@ -1,6 +1,14 @@
 /** The parts of a Hugging Face `tokenizer.json` that tokenledger reads. */
 export interface TokenizerJson {
-  added_tokens: Array<{ id: number; content: string; special?: boolean; lstrip?: boolean; rstrip?: boolean; normalized?: boolean; single_word?: boolean }>;
+  added_tokens: Array<{
+    id: number;
+    content: string;
+    special?: boolean;
+    lstrip?: boolean;
+    rstrip?: boolean;
+    normalized?: boolean;
+    single_word?: boolean;
+  }>;
   normalizer: NormalizerJson | null;
   pre_tokenizer: PreTokenizerJson | null;
   model: {
