@@ -1,15 +1,17 @@
-import { registerCl100k } from "./encoder/register-cl100k.js";
-import { registerO200k } from "./encoder/register-o200k.js";
-import { registerP50k } from "./encoder/register-p50k.js";
-import { registerP50kEdit } from "./encoder/register-p50k-edit.js";
-import { registerR50k } from "./encoder/register-r50k.js";
-
-// The main entry keeps `getEncoder` synchronous for every OpenAI encoding, so it carries all
-// their rank data; `@tokenledger/core/lite` plus one encoding entry carries only that one.
-registerO200k();
-registerCl100k();
-registerP50k();
-registerP50kEdit();
-registerR50k();
-
-export * from "./lite.js";
+export type { ChatMessage, ContentPart, ToolCall, ToolDefinition } from "./count/chat-types.js";
+export { type CountMessagesOptions, countMessages, encoderForModel, type MessageCount } from "./count/count-messages.js";
+export { type CountOptions, countTokens } from "./count/count-tokens.js";
+export type { Encoder } from "./encoder/create-encoder.js";
+export { ENCODING_NAMES, type EncodingName, type OpenAIEncodingName, type OpenWeightEncodingName } from "./encoder/encodings.js";
+export { getEncoder, loadEncoding } from "./encoder/get-encoder.js";
+export { MODEL_LIMITS, MODEL_TABLE_SOURCE } from "./models/model-table.js";
+export {
+  type ChatFormat,
+  type ModelInfo,
+  type ModelSpec,
+  registerModel,
+  resetModelRegistry,
+  resolveModel,
+  setFallbackEncoding,
+} from "./models/resolve-model.js";
+export { type FullTokenUsage, TokenTracker } from "./token-tracker.js";

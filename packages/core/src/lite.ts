@@ -1,20 +1,4 @@
-// `@tokenledger/core/lite`: the whole API without any rank data. Import the entries of the
-// encodings you use (`@tokenledger/core/encodings/o200k_base`, ...) so that a bundle carries
-// only those.
-export type { ChatMessage, ContentPart, ToolCall, ToolDefinition } from "./count/chat-types.js";
-export { type CountMessagesOptions, countMessages, encoderForModel, type MessageCount } from "./count/count-messages.js";
-export { type CountOptions, countTokens } from "./count/count-tokens.js";
-export type { Encoder } from "./encoder/create-encoder.js";
-export { ENCODING_NAMES, type EncodingName, type OpenAIEncodingName, type OpenWeightEncodingName } from "./encoder/encodings.js";
-export { getEncoder, loadEncoding } from "./encoder/get-encoder.js";
-export { MODEL_LIMITS, MODEL_TABLE_SOURCE } from "./models/model-table.js";
-export {
-  type ChatFormat,
-  type ModelInfo,
-  type ModelSpec,
-  registerModel,
-  resetModelRegistry,
-  resolveModel,
-  setFallbackEncoding,
-} from "./models/resolve-model.js";
-export { type FullTokenUsage, TokenTracker } from "./token-tracker.js";
+// `@tokenledger/core/lite`: the whole API of `@tokenledger/core` without any rank data (its
+// build swaps `builtin-encodings.ts` for an empty one). Import the entries of the encodings you
+// use (`@tokenledger/core/encodings/o200k_base`, ...) so that a bundle carries only those.
+export * from "./index.js";

