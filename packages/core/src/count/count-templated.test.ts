@@ -48,9 +48,8 @@ const conversation = fc
     turns: fc.array(text, { minLength: 1, maxLength: 7 }),
   })
   .map(({ system, turns }) => {
-    const messages: ChatMessage[] = system === undefined ? [] : [{ role: "system", content: system }];
-    turns.forEach((content, i) => messages.push({ role: i % 2 === 0 ? "user" : "assistant", content }));
-    return messages;
+    const head: ChatMessage[] = system === undefined ? [] : [{ role: "system", content: system }];
+    return [...head, ...turns.map((content, i): ChatMessage => ({ role: i % 2 === 0 ? "user" : "assistant", content }))];
   });
 
 const tool = fc
