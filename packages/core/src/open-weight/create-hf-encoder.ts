@@ -144,23 +144,38 @@ export function createHfEncoder(name: OpenWeightEncodingName, json: TokenizerJso
     else if (unkId >= 0) ids.push(unkId);
   }
 
+  /**
+   * `@huggingface/tokenizers`' regex split (every match is a piece, and so is the text between
+   * matches), with a sticky regex: `test` at each position, which allocates no match arrays.
+   * Trying positions in order finds the same leftmost matches as a global search.
+   */
   function splitWords(text: string, level: number): void {
     if (level === pre.patterns.length) {
       encodeWord(text);
       return;
     }
     const regex = pre.patterns[level]!;
-    regex.lastIndex = 0;
-    let previous = 0;
-    for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-      const at = m.index;
-      const length = m[0].length;
-      if (previous < at) splitWords(text.slice(previous, at), level + 1);
-      if (length > 0) splitWords(m[0], level + 1);
-      else regex.lastIndex = at + ((text.codePointAt(at) ?? 0) > 0xffff ? 2 : 1);
-      previous = at + length;
+    const n = text.length;
+    let gapStart = 0;
+    let pos = 0;
+    while (pos < n) {
+      regex.lastIndex = pos;
+      if (!regex.test(text)) {
+        pos += codePointLength(text, pos);
+        continue;
+      }
+      const end = regex.lastIndex;
+      if (gapStart < pos) splitWords(text.slice(gapStart, pos), level + 1);
+      if (end > pos) {
+        splitWords(pos === 0 && end === n ? text : text.slice(pos, end), level + 1);
+        pos = end;
+        gapStart = end;
+      } else {
+        gapStart = pos;
+        pos += codePointLength(text, pos);
+      }
     }
-    if (previous < text.length) splitWords(text.slice(previous), level + 1);
+    if (gapStart < n) splitWords(gapStart === 0 ? text : text.slice(gapStart), level + 1);
   }
 
   function encodeSection(section: string): void {
@@ -226,6 +241,8 @@ export function createHfEncoder(name: OpenWeightEncodingName, json: TokenizerJso
   };
 }
 
+const codePointLength = (text: string, at: number): number => ((text.codePointAt(at) ?? 0) > 0xffff ? 2 : 1);
+
 /** `"a b"`: tokens hold no space in the string form of merges. */
 function splitMerge(merge: string): [string, string] {
   const space = merge.indexOf(" ", 1);
@@ -246,7 +263,7 @@ function readPreTokenizer(name: string, json: PreTokenizerJson | null): PreToken
       if (invert) throw new TypeError(`${name}: inverted Split pre-tokenizers are not supported`);
       // @huggingface/tokenizers isolates every match whatever the behavior; so does tokenledger.
       const source = pattern.Regex !== undefined ? translateRegex(pattern.Regex) : escapeRegex(pattern.String ?? "");
-      result.patterns.push(new RegExp(source, "gu"));
+      result.patterns.push(new RegExp(source, "uy"));
     } else if (step.type === "ByteLevel") {
       const { add_prefix_space, use_regex } = step as Extract<PreTokenizerJson, { type: "ByteLevel" }>;
       if (add_prefix_space || use_regex !== false) throw new TypeError(`${name}: only ByteLevel without its own regex is supported`);

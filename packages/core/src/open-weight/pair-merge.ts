@@ -51,7 +51,7 @@ function findPair(table: PairTable, a: number, b: number): number {
 }
 
 /** Below this many symbols a plain scan for the best pair beats the heap. */
-const HEAP_THRESHOLD = 48;
+const HEAP_THRESHOLD = 16;
 
 /**
  * Merges `ids[0..n)` in place by the pair table and returns the number of symbols left
@@ -99,10 +99,9 @@ function scanMerge(table: PairTable, ids: Int32Array, n: number): number {
  */
 function heapMerge(table: PairTable, ids: Int32Array, n: number): number {
   const { slots } = table;
-  const next = new Int32Array(n);
-  const prev = new Int32Array(n);
-  const current = new Float64Array(n).fill(-1);
-  const heap = new Float64Array(n * 3);
+  if (heapBuffers.next.length < n) heapBuffers = buffersFor(n * 2);
+  const { next, prev, current, heap } = heapBuffers;
+  current.fill(-1, 0, n);
   let size = 0;
   const keyAt = (i: number, j: number) => {
     const at = findPair(table, ids[i]!, ids[j]!);
@@ -161,5 +160,15 @@ function heapMerge(table: PairTable, ids: Int32Array, n: number): number {
   }
   let parts = 0;
   for (let i = 0; i < n; i = next[i]!) ids[parts++] = ids[i]!;
+  if (n > 1 << 16) heapBuffers = buffersFor(256);
   return parts;
 }
+
+/** Reused between words (each merge runs to completion before the next starts); shrunk after a huge word. */
+const buffersFor = (n: number) => ({
+  next: new Int32Array(n),
+  prev: new Int32Array(n),
+  current: new Float64Array(n),
+  heap: new Float64Array(n * 3),
+});
+let heapBuffers = buffersFor(256);
