@@ -87,6 +87,19 @@ describe.each(FAMILIES)("%s against @huggingface/tokenizers", (family) => {
     );
   });
 
+  it("counts long texts between added tokens the same when they come again (the section cache)", () => {
+    fc.assert(
+      fc.property(fc.array(textLike, { minLength: 1, maxLength: 8 }), (parts) => {
+        const text = parts.join("<|im_end|>");
+        const ids = expected(text);
+        expect(ours.count(text)).toBe(ids.length);
+        expect(ours.count(text)).toBe(ids.length);
+        expect(ours.count(`${text}<|eot_id|>${text}`)).toBe(expected(`${text}<|eot_id|>${text}`).length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("gives the same ids for long single pieces (the heap merge)", () => {
     for (const text of ["a".repeat(3000), "人工智能".repeat(700), `x${" ".repeat(2000)}y`, "😀".repeat(800), "abc def ".repeat(400)]) {
       expect(ours.encode(text)).toEqual(expected(text));

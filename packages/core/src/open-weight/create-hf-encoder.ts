@@ -10,6 +10,13 @@ import { escapeRegex, translateRegex } from "./translate-regex.js";
 /** Words up to this many characters are remembered, up to `WORD_CACHE_LIMIT` of them; then the cache starts over. */
 const WORD_CACHE_MAX_CHARS = 64;
 const WORD_CACHE_LIMIT = 65_536;
+/**
+ * Counts of long sections (text between added tokens: a chat message's body) are remembered
+ * while their total length stays under `SECTION_CACHE_CHARS`, then the cache starts over: a
+ * chat template re-counted for a growing conversation re-encodes only its new messages.
+ */
+const SECTION_CACHE_MIN_CHARS = 64;
+const SECTION_CACHE_CHARS = 4_000_000;
 
 /**
  * An encoder for a Hugging Face BPE `tokenizer.json` (Llama 3, Qwen 2/2.5/3, DeepSeek V3/R1,
@@ -79,6 +86,8 @@ export function createHfEncoder(name: OpenWeightEncodingName, json: TokenizerJso
     normalizedTokens.length > 0 ? createAddedTokenSplitter(normalizedTokens) : undefined;
 
   const wordCache = new Map<string, number[]>();
+  const sectionCounts = new Map<string, number>();
+  let sectionChars = 0;
   let bytes = new Uint8Array(256);
   let symbols = new Int32Array(256);
   let out: number[] | undefined;
@@ -195,7 +204,23 @@ export function createHfEncoder(name: OpenWeightEncodingName, json: TokenizerJso
     total = 0;
     unnormalizedSplit(
       text,
-      (a, b) => encodeSection(a === 0 && b === text.length ? text : text.slice(a, b)),
+      (a, b) => {
+        const section = a === 0 && b === text.length ? text : text.slice(a, b);
+        if (into !== undefined || section.length < SECTION_CACHE_MIN_CHARS) return encodeSection(section);
+        const known = sectionCounts.get(section);
+        if (known !== undefined) {
+          total += known;
+          return;
+        }
+        const before = total;
+        encodeSection(section);
+        if (sectionChars + section.length > SECTION_CACHE_CHARS) {
+          sectionCounts.clear();
+          sectionChars = 0;
+        }
+        sectionCounts.set(section, total - before);
+        sectionChars += section.length;
+      },
       (id) => emit(id),
     );
     out = undefined;
