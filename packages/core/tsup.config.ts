@@ -1,3 +1,45 @@
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Options } from "tsup";
 import { libraryConfig } from "../../tsup.library";
 
-export default libraryConfig();
+const ENCODINGS = [
+  "o200k_base",
+  "o200k_harmony",
+  "cl100k_base",
+  "p50k_base",
+  "p50k_edit",
+  "r50k_base",
+  "gpt2",
+  "llama3",
+  "qwen3",
+  "deepseek_v3",
+  "gemma3",
+];
+
+/** `lite` is the main entry with `builtin-encodings.ts` (all OpenAI rank data) swapped for an empty module. */
+const withoutBuiltinEncodings = {
+  name: "without-builtin-encodings",
+  setup(build: { onResolve(options: { filter: RegExp }, callback: (args: { resolveDir: string }) => { path: string }): void }) {
+    build.onResolve({ filter: /\/builtin-encodings\.js$/ }, (args) => ({ path: resolve(args.resolveDir, "builtin-encodings.lite.ts") }));
+  },
+};
+
+// Keep `with { type: "json" }` on the open-weight entries' imports of tokenizer files (Node
+// >= 20.10 needs it to import JSON; esbuild's node20 target would drop it).
+const esbuildOptions = (options: { supported?: Record<string, boolean> }) => {
+  options.supported = { ...options.supported, "import-attributes": true };
+};
+
+// Two builds write into one dist/, so it is cleaned here once rather than by each build.
+rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true });
+
+// One self-contained file per entry (no shared chunks): an encoding entry carries its own copy
+// of the encoder code (tens of KB) next to its data, and every copy registers into the one
+// registry on globalThis.
+const base = (entry: Options["entry"]): Options => ({ ...libraryConfig(entry), clean: false, splitting: false, esbuildOptions });
+
+export default [
+  base({ index: "src/index.ts", ...Object.fromEntries(ENCODINGS.map((name) => [`encodings/${name}`, `src/encodings/${name}.ts`])) }),
+  { ...base({ lite: "src/lite.ts" }), esbuildPlugins: [withoutBuiltinEncodings] },
+];

@@ -8,6 +8,7 @@ import {
   type EncodingName,
   getEncoder,
   inputCostUsd,
+  loadEncoding,
   MODEL_LIMITS,
   MODEL_TABLE_SOURCE,
   PRICING_SOURCE,
@@ -59,6 +60,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const model = pickModel(values.model, values.strict);
   const encoding = pickEncoding(values.encoding, model);
+  // Open-weight encodings (llama3, ...) load their data on demand, from their npm package.
+  await loadEncoding(encoding).catch((error: Error) => {
+    throw new CliError(error.message);
+  });
   if (command === "count") return count(args.length ? args : ["-"], model, encoding, values.json);
   if (command === "chat") return chat(args[0], model, values.json);
   if (command === "inspect") return inspect(values.file ? readText(values.file) : args.join(" "), model, values.compare, values.json);

@@ -2,8 +2,8 @@ export type { ChatMessage, ContentPart, ToolCall, ToolDefinition } from "./count
 export { type CountMessagesOptions, countMessages, encoderForModel, type MessageCount } from "./count/count-messages.js";
 export { type CountOptions, countTokens } from "./count/count-tokens.js";
 export type { Encoder } from "./encoder/create-encoder.js";
-export { ENCODING_NAMES, type EncodingName } from "./encoder/encodings.js";
-export { getEncoder } from "./encoder/get-encoder.js";
+export { ENCODING_NAMES, type EncodingName, type OpenAIEncodingName, type OpenWeightEncodingName } from "./encoder/encodings.js";
+export { getEncoder, loadEncoding } from "./encoder/get-encoder.js";
 export { DEFAULT_MODEL } from "./models/default-model.js";
 export { MODEL_LIMITS, MODEL_TABLE_SOURCE } from "./models/model-table.js";
 export { normalizeModelName } from "./models/normalize-model-name.js";

@@ -1,7 +1,7 @@
 import type { ChatMessage } from "./count/chat-types.js";
 import { contentText, countMessages } from "./count/count-messages.js";
+import { loadedEncoder } from "./count/count-templated.js";
 import type { EncodingName } from "./encoder/encodings.js";
-import { getEncoder } from "./encoder/get-encoder.js";
 import { DEFAULT_MODEL } from "./models/default-model.js";
 import { type ModelInfo, resolveModel } from "./models/resolve-model.js";
 
@@ -49,17 +49,17 @@ export class TokenTracker {
   countContextTokens(messages: ChatMessage[]): number {
     if (!Array.isArray(messages) || messages.length === 0) return 0;
     if (this.isOpenAI) return countMessages(messages, { model: this.model }).total;
-    return getEncoder(this.encoding).count(messages.map((m) => contentText(m)).join("\n"));
+    return loadedEncoder(this.encoding).count(messages.map((m) => contentText(m)).join("\n"));
   }
 
   /** Tokens of a (predicted or actual) output text. */
   predictOutputTokens(text: string): number {
-    return getEncoder(this.encoding).count(typeof text === "string" ? text : "");
+    return loadedEncoder(this.encoding).count(typeof text === "string" ? text : "");
   }
 
   /** Input (context included), output and total tokens of one exchange. */
   trackFullTokenUsage(inputText: string, outputText: string, context?: ChatMessage[]): FullTokenUsage {
-    const encoder = getEncoder(this.encoding);
+    const encoder = loadedEncoder(this.encoding);
     const contextTokens = context ? this.countContextTokens(context) : 0;
     const inputTokens = contextTokens + encoder.count(typeof inputText === "string" ? inputText : "");
     const outputTokens = this.predictOutputTokens(outputText);

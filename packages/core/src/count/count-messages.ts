@@ -4,6 +4,7 @@ import { getEncoder } from "../encoder/get-encoder.js";
 import { DEFAULT_MODEL } from "../models/default-model.js";
 import { type ChatFormat, type ModelInfo, resolveModel } from "../models/resolve-model.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
+import { countTemplated } from "./count-templated.js";
 import { asText, countToolDefinitions, type ToolCount } from "./count-tools.js";
 import { DEFAULT_IMAGE_SIZE, IMAGE_COST, IMAGE_COST_4O_MINI, imageTokens } from "./image-tokens.js";
 
@@ -36,6 +37,7 @@ const FRAMING: Record<ChatFormat, Framing> = {
   openai: { perMessage: 3, perName: 1, replyPriming: 3 },
   "openai-0301": { perMessage: 4, perName: -1, replyPriming: 3 },
   harmony: { perMessage: 3, perName: 1, replyPriming: 3 },
+  template: { perMessage: 0, perName: 0, replyPriming: 0 },
   plain: { perMessage: 0, perName: 0, replyPriming: 0 },
 };
 
@@ -82,7 +84,7 @@ interface Snapshot {
   approximate: boolean;
 }
 const LIST_CACHE_MIN = 64;
-const CHAT_FORMATS: ChatFormat[] = ["openai", "openai-0301", "harmony", "plain"];
+const CHAT_FORMATS: ChatFormat[] = ["openai", "openai-0301", "harmony", "template", "plain"];
 
 /** A number, not a string, so that checking a cache entry compares no characters. */
 function cacheKeyOf(encoding: EncodingName, format: ChatFormat, miniImages: boolean): number {
@@ -116,6 +118,7 @@ export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptio
   let list: ChatMessage[] = [];
   try {
     list = Array.isArray(messages) ? messages : [];
+    if (info.chatFormat === "template") return countTemplated(list, info, toolList as ToolDefinition[], countPlain);
     if (info.chatFormat === "plain") return countPlain(list, encoder, tools);
     return countFormatted(list, info, encoder, tools);
   } catch {

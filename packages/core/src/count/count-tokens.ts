@@ -1,8 +1,8 @@
 import type { EncodingName } from "../encoder/encodings.js";
 import { isEncodingName } from "../encoder/encodings.js";
-import { getEncoder } from "../encoder/get-encoder.js";
 import { DEFAULT_MODEL } from "../models/default-model.js";
 import { resolveModel } from "../models/resolve-model.js";
+import { loadedEncoder } from "./count-templated.js";
 
 export interface CountOptions {
   /** A model name, resolved with `resolveModel` (unknown names use the fallback encoding). */
@@ -36,5 +36,5 @@ export function encodingFromOptions(opts: CountOptions | undefined): EncodingNam
  */
 export function countTokens(text: string, opts?: CountOptions): number {
   if (typeof text !== "string" || text.length === 0) return 0;
-  return getEncoder(encodingFromOptions(opts)).count(text);
+  return loadedEncoder(encodingFromOptions(opts)).count(text);
 }

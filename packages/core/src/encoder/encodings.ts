@@ -1,12 +1,11 @@
-import cl100k from "js-tiktoken/ranks/cl100k_base";
-import o200k from "js-tiktoken/ranks/o200k_base";
-import p50k from "js-tiktoken/ranks/p50k_base";
-import p50kEdit from "js-tiktoken/ranks/p50k_edit";
-import r50k from "js-tiktoken/ranks/r50k_base";
 import type { PatternName } from "./pre-tokenizer.js";
 
-/** The tiktoken encodings tokenledger can count with. */
-export type EncodingName = "o200k_base" | "o200k_harmony" | "cl100k_base" | "p50k_base" | "p50k_edit" | "r50k_base" | "gpt2";
+/** OpenAI's tiktoken encodings. */
+export type OpenAIEncodingName = "o200k_base" | "o200k_harmony" | "cl100k_base" | "p50k_base" | "p50k_edit" | "r50k_base" | "gpt2";
+/** Open-weight models' Hugging Face tokenizers; their data loads on demand (see `loadEncoding`). */
+export type OpenWeightEncodingName = "llama3" | "qwen3" | "deepseek_v3" | "gemma3";
+/** The encodings tokenledger can count with. */
+export type EncodingName = OpenAIEncodingName | OpenWeightEncodingName;
 
 export interface EncodingSpec {
   ranks: { bpe_ranks: string; special_tokens: Record<string, number> };
@@ -14,37 +13,23 @@ export interface EncodingSpec {
   specialTokens: Record<string, number>;
 }
 
-/** gpt-oss's harmony format: o200k_base ranks plus the special tokens its chat format uses. */
-function harmonySpecialTokens(): Record<string, number> {
-  const tokens: Record<string, number> = {
-    ...o200k.special_tokens,
-    "<|startoftext|>": 199998,
-    "<|endoftext|>": 199999,
-    "<|return|>": 200002,
-    "<|constrain|>": 200003,
-    "<|channel|>": 200005,
-    "<|start|>": 200006,
-    "<|end|>": 200007,
-    "<|message|>": 200008,
-    "<|call|>": 200012,
-  };
-  for (const id of [200000, 200001, 200004, 200009, 200010, 200011]) tokens[`<|reserved_${id}|>`] = id;
-  for (let id = 200013; id < 201088; id++) tokens[`<|reserved_${id}|>`] = id;
-  return tokens;
-}
-
-export const ENCODINGS: Record<EncodingName, () => EncodingSpec> = {
-  o200k_base: () => ({ ranks: o200k, pattern: "o200k", specialTokens: o200k.special_tokens }),
-  o200k_harmony: () => ({ ranks: o200k, pattern: "o200k", specialTokens: harmonySpecialTokens() }),
-  cl100k_base: () => ({ ranks: cl100k, pattern: "cl100k", specialTokens: cl100k.special_tokens }),
-  p50k_base: () => ({ ranks: p50k, pattern: "gpt2", specialTokens: p50k.special_tokens }),
-  p50k_edit: () => ({ ranks: p50kEdit, pattern: "gpt2", specialTokens: p50kEdit.special_tokens }),
-  r50k_base: () => ({ ranks: r50k, pattern: "gpt2", specialTokens: r50k.special_tokens }),
-  gpt2: () => ({ ranks: r50k, pattern: "gpt2", specialTokens: r50k.special_tokens }),
-};
-
-export const ENCODING_NAMES = Object.keys(ENCODINGS) as EncodingName[];
+export const OPENAI_ENCODING_NAMES: readonly OpenAIEncodingName[] = [
+  "o200k_base",
+  "o200k_harmony",
+  "cl100k_base",
+  "p50k_base",
+  "p50k_edit",
+  "r50k_base",
+  "gpt2",
+];
+export const OPEN_WEIGHT_ENCODING_NAMES: readonly OpenWeightEncodingName[] = ["llama3", "qwen3", "deepseek_v3", "gemma3"];
+/** Every encoding name `getEncoder` knows; an encoding's data must be loaded before use (the main entry loads OpenAI's). */
+export const ENCODING_NAMES: EncodingName[] = [...OPENAI_ENCODING_NAMES, ...OPEN_WEIGHT_ENCODING_NAMES];
 
 export function isEncodingName(name: unknown): name is EncodingName {
-  return typeof name === "string" && Object.hasOwn(ENCODINGS, name);
+  return typeof name === "string" && (ENCODING_NAMES as string[]).includes(name);
+}
+
+export function isOpenWeightEncoding(name: EncodingName): name is OpenWeightEncodingName {
+  return (OPEN_WEIGHT_ENCODING_NAMES as string[]).includes(name);
 }

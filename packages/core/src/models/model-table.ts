@@ -81,4 +81,17 @@ export const MODEL_PREFIX_ENCODINGS: Record<string, EncodingName> = {
   "gpt-4-": "cl100k_base",
   "gpt-3.5-turbo-": "cl100k_base",
   "gpt-35-turbo-": "cl100k_base",
+  // Open-weight families (matched lower-cased, after any `org/` prefix); h18b generalises names.
+  "llama-3": "llama3",
+  llama3: "llama3",
+  "meta-llama-3": "llama3",
+  qwen2: "qwen3",
+  qwen3: "qwen3",
+  "qwen-": "qwen3",
+  "deepseek-v3": "deepseek_v3",
+  "deepseek-r1": "deepseek_v3",
+  "deepseek-chat": "deepseek_v3",
+  "deepseek-reasoner": "deepseek_v3",
+  "gemma-3": "gemma3",
+  gemma3: "gemma3",
 };

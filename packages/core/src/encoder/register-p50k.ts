@@ -1,0 +1,7 @@
+import p50k from "js-tiktoken/ranks/p50k_base";
+import { createEncoder } from "./create-encoder.js";
+import { registerEncoding } from "./encoding-registry.js";
+
+export function registerP50k(): void {
+  registerEncoding("p50k_base", () => createEncoder("p50k_base", { ranks: p50k, pattern: "gpt2", specialTokens: p50k.special_tokens }));
+}

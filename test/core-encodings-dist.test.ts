@@ -1,0 +1,74 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+
+/** Runs a script in a fresh Node process in test/, where `@tokenledger/core` is the built package. */
+async function node(script: string, type: "module" | "commonjs" = "module"): Promise<unknown> {
+  const { stdout } = await run(process.execPath, [`--input-type=${type}`, "-e", script], {
+    cwd: new URL(".", import.meta.url),
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout);
+}
+
+/** The built entries, as Node loads them: loadEncoding, the per-encoding entries, lite. */
+describe("@tokenledger/core encodings as published", () => {
+  it("loads an open-weight encoding with loadEncoding (ESM) and counts its chat template", async () => {
+    const out = await node(`
+      import { countMessages, countTokens, getEncoder, loadEncoding } from "@tokenledger/core";
+      let before;
+      try { getEncoder("llama3"); } catch (e) { before = e.message; }
+      const llama = await loadEncoding("llama3");
+      const chat = countMessages([{ role: "user", content: "Hi" }], { model: "meta-llama/Llama-3.1-8B-Instruct" });
+      console.log(JSON.stringify({ before, ids: llama.encode("Hello world<|eot_id|>"), again: (await loadEncoding("llama3")) === llama,
+        text: countTokens("Hello world", { model: "llama-3.3-70b" }), chat: [chat.total, chat.chatFormat, chat.approximate] }));
+    `);
+    expect(out).toEqual({
+      before: expect.stringContaining('import "@tokenledger/core/encodings/llama3"'),
+      ids: [9906, 1917, 128009],
+      again: true,
+      text: 2,
+      // <|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|> + <|start_header_id|>assistant<|end_header_id|>\n\n
+      chat: [11, "template", false],
+    });
+  }, 120_000);
+
+  it("registers an encoding by requiring its entry (CJS), shared with the main entry", async () => {
+    const out = await node(
+      `
+      require("@tokenledger/core/encodings/qwen3");
+      const { getEncoder } = require("@tokenledger/core");
+      console.log(JSON.stringify(getEncoder("qwen3").encode("Hello world<|im_end|>")));
+    `,
+      "commonjs",
+    );
+    expect(out).toEqual([9707, 1879, 151645]);
+  }, 120_000);
+
+  it("lite carries no encoding until one is imported, and then only that one", async () => {
+    const out = await node(`
+      import { countTokens, getEncoder } from "@tokenledger/core/lite";
+      const errors = [];
+      try { getEncoder("o200k_base"); } catch (e) { errors.push(e.message); }
+      await import("@tokenledger/core/encodings/o200k_base");
+      try { getEncoder("cl100k_base"); } catch (e) { errors.push(e.message); }
+      console.log(JSON.stringify({ errors, count: countTokens("人工智能") }));
+    `);
+    expect(out).toEqual({
+      errors: [expect.stringContaining('"o200k_base" is not loaded'), expect.stringContaining('"cl100k_base" is not loaded')],
+      count: 2,
+    });
+  }, 120_000);
+
+  it("counts a model whose encoding is not loaded with the fallback encoding, flagged, without throwing", async () => {
+    const out = await node(`
+      import { countMessages, countTokens } from "@tokenledger/core";
+      const chat = countMessages([{ role: "user", content: "人工智能" }], { model: "gemma-3-4b-it" });
+      console.log(JSON.stringify({ text: countTokens("人工智能", { model: "gemma-3-4b-it" }), chat: [chat.encoding, chat.chatFormat, chat.approximate] }));
+    `);
+    expect(out).toEqual({ text: 2, chat: ["o200k_base", "plain", true] });
+  }, 120_000);
+});
