@@ -4,6 +4,7 @@ export type { ReportedUsage } from "./read-provider-usage.js";
 export { type MessageFlag, toChatMessage } from "./to-chat-message.js";
 export {
   type CallParams,
+  type LedgerDebugEvent,
   type LlmRunRecord,
   type RecordFlag,
   TokenLedgerHandler,
