@@ -178,7 +178,7 @@ describe("TokenLedgerHandler with the real ChatOpenAI over HTTP", () => {
     expect(records.map((r) => r.inputTokens).sort((a, b) => a - b)).toEqual([8, 9, 10]);
   });
 
-  it("rolls model runs nested in a RunnableSequence up to the top-level run", async () => {
+  it("rolls model runs nested in a RunnableSequence up to the runId the caller passed", async () => {
     const ledger = new TokenLedgerHandler();
     const prompt = ChatPromptTemplate.fromMessages([
       ["system", "Answer briefly."],
@@ -193,11 +193,8 @@ describe("TokenLedgerHandler with the real ChatOpenAI over HTTP", () => {
       chat({ model: "gpt-4o" }),
       new StringOutputParser(),
     ]);
-    let rootRunId = "";
-    await sequence.invoke(
-      { question: "Why is the sky blue?" },
-      { callbacks: [ledger, { handleChainStart: (_c, _i, runId, _t, _g, _m, _n, parent) => void (parent ? 0 : (rootRunId = runId)) }] },
-    );
+    const rootRunId = "7d1c6a43-0b7e-4f43-9b0a-5a3f1d2f0c11";
+    await sequence.invoke({ question: "Why is the sky blue?" }, { callbacks: [ledger], runId: rootRunId });
     const records = ledger.records();
     expect(records).toHaveLength(2);
     expect(records.every((r) => r.rootRunId === rootRunId && r.parentRunId === rootRunId)).toBe(true);
