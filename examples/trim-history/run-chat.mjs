@@ -27,9 +27,15 @@ export async function runChat({ model, maxContext, maxOutput = 120, turns = TURN
       }),
     )
     .pipe(
-      new ChatOpenAI({ model, apiKey, maxTokens: maxOutput, maxRetries: 0, configuration: baseURL ? { baseURL } : undefined }).bindTools([
-        WEATHER_TOOL,
-      ]),
+      // Never `streaming: true`: ChatOpenAI would then download a tokenizer from the network for its own estimate.
+      new ChatOpenAI({
+        model,
+        apiKey,
+        maxTokens: maxOutput,
+        maxRetries: 0,
+        streaming: false,
+        configuration: baseURL ? { baseURL } : undefined,
+      }).bindTools([WEATHER_TOOL]),
     );
 
   const rows = [];
