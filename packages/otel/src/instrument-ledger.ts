@@ -20,7 +20,14 @@ export interface InstrumentOptions {
   maxUnknownModels?: number;
 }
 
-/** The attribute value that stands for every unknown model name past `maxUnknownModels`. */
+/**
+ * The attribute value that stands for every unknown model name past `maxUnknownModels`.
+ *
+ * @example
+ * ```promql
+ * sum(rate(gen_ai_client_token_usage_sum{gen_ai_request_model="(other)"}[5m]))
+ * ```
+ */
 export const OTHER_MODEL = "(other)";
 
 /**
