@@ -209,7 +209,14 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     }
   }
 
-  override handleLLMNewToken(token: string, _idx: unknown, runId: string): void {
+  override handleLLMNewToken(
+    token: string,
+    _idx: unknown,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    _fields?: unknown,
+  ): void {
     const state = this.#registry.get(runId);
     if (state && typeof token === "string" && token.length > 0) state.streamed.push(token);
   }
@@ -234,7 +241,13 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     });
   }
 
-  override handleLLMError(err: unknown, runId: string): void {
+  override handleLLMError(
+    err: unknown,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    _extraParams?: Record<string, unknown>,
+  ): void {
     this.#safely("handleLLMError", runId, () => {
       const state = this.#registry.take(runId);
       if (!state) return;
@@ -243,39 +256,66 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     });
   }
 
-  override handleChainStart(_chain: Serialized, _inputs: unknown, runId: string, parentRunId?: string): void {
+  override handleChainStart(
+    _chain: Serialized,
+    _inputs: unknown,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    _runType?: string,
+    _runName?: string,
+    _extra?: Record<string, unknown>,
+  ): void {
     this.#safely("handleChainStart", runId, () => this.#track(runId, parentRunId));
   }
 
-  override handleToolStart(_tool: Serialized, _input: string, runId: string, parentRunId?: string): void {
+  override handleToolStart(
+    _tool: Serialized,
+    _input: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    _runName?: string,
+    _toolCallId?: string,
+  ): void {
     this.#safely("handleToolStart", runId, () => this.#track(runId, parentRunId));
   }
 
-  override handleRetrieverStart(_retriever: Serialized, _query: string, runId: string, parentRunId?: string): void {
+  override handleRetrieverStart(
+    _retriever: Serialized,
+    _query: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    _name?: string,
+  ): void {
     this.#safely("handleRetrieverStart", runId, () => this.#track(runId, parentRunId));
   }
 
-  override handleChainEnd(_outputs: unknown, runId: string): void {
+  override handleChainEnd(_outputs: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
     this.#registry.untrack(runId);
   }
 
-  override handleChainError(_err: unknown, runId: string): void {
+  override handleChainError(_err: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
     this.#registry.untrack(runId);
   }
 
-  override handleToolEnd(_output: unknown, runId: string): void {
+  override handleToolEnd(_output: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
     this.#registry.untrack(runId);
   }
 
-  override handleToolError(_err: unknown, runId: string): void {
+  override handleToolError(_err: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
     this.#registry.untrack(runId);
   }
 
-  override handleRetrieverEnd(_documents: unknown, runId: string): void {
+  override handleRetrieverEnd(_documents: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
     this.#registry.untrack(runId);
   }
 
-  override handleRetrieverError(_err: unknown, runId: string): void {
+  override handleRetrieverError(_err: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
     this.#registry.untrack(runId);
   }
 

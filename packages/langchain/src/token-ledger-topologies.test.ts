@@ -110,6 +110,8 @@ describe("TokenLedgerHandler traces every topology under the runId the caller pa
     const seen = await observed(() => sequence.invoke({ question: "Why is the sky blue?" }, { callbacks: [ledger], runId }));
     expectTrace(ledger, runId, seen);
     expect(seen.requests).toBe(2);
+    expect(ledger.records().every((r) => r.parentRunId === runId)).toBe(true);
+    expect(Object.keys(ledger.totalsByModel()).sort()).toEqual(["gpt-4o", "gpt-4o-mini"]);
     expect(ledger._internalSizes()).toEqual({ inflight: 0, lineage: 0 });
   });
 
