@@ -1,12 +1,18 @@
 import { CallbackManager, type CallbackManagerForChainRun } from "@langchain/core/callbacks/manager";
 import type { Serialized } from "@langchain/core/load/serializable";
 import { HumanMessage } from "@langchain/core/messages";
+import { CallbackManager as CallbackManager128 } from "@langchain/core-1-2-8/callbacks/manager";
 import { promptTokens, textTokens } from "@tokenledger/openai-server";
 import { describe, expect, it } from "vitest";
 import { TokenLedgerHandler } from "./token-ledger-handler.js";
 
-// Each test drives the handler through the real CallbackManager of the installed @langchain/core,
-// so the argument positions are those dist/callbacks/manager.js passes, not those its .d.ts declares.
+// Each test drives the handler through the real CallbackManager of @langchain/core, at both ends of
+// the supported peer range (1.2.8 and the 1.4.0 the package is developed with), so the argument
+// positions are those dist/callbacks/manager.js passes, not those its .d.ts declares.
+const managers: Array<[string, typeof CallbackManager]> = [
+  ["1.4.0", CallbackManager],
+  ["1.2.8", CallbackManager128 as unknown as typeof CallbackManager],
+];
 
 const chain: Serialized = { lc: 1, type: "not_implemented", id: ["langchain", "MyChain"] };
 const model: Serialized = { lc: 1, type: "not_implemented", id: ["langchain", "chat_models", "SomeChatModel"] };
@@ -15,12 +21,6 @@ const retriever: Serialized = { lc: 1, type: "not_implemented", id: ["MyRetrieve
 const usage = (input: number, output: number) => ({
   tokenUsage: { promptTokens: input, completionTokens: output, totalTokens: input + output },
 });
-
-function setup() {
-  const ledger = new TokenLedgerHandler();
-  const manager = CallbackManager.configure([ledger])!;
-  return { ledger, manager };
-}
 
 /** A chain run named differently from its id, under an outer chain, as a named RunnableSequence nests. */
 async function nestedChain(manager: CallbackManager, rootId: string): Promise<CallbackManagerForChainRun> {
@@ -45,7 +45,13 @@ async function chatRun(parent: { getChild(): CallbackManager }, runId: string, e
   return run!;
 }
 
-describe("TokenLedgerHandler reads each callback's arguments where CallbackManager puts them", () => {
+describe.each(managers)("TokenLedgerHandler reads each callback's arguments where CallbackManager %s puts them", (_version, Manager) => {
+  const setup = () => {
+    const ledger = new TokenLedgerHandler();
+    const manager = Manager.configure([ledger])!;
+    return { ledger, manager };
+  };
+
   it("handleChainStart: the parent run id (4th), so a nested chain's model rolls up to the outer chain's runId", async () => {
     const { ledger, manager } = setup();
     const inner = await nestedChain(manager, "root-A");
@@ -178,4 +184,10 @@ describe("TokenLedgerHandler reads each callback's arguments where CallbackManag
     expect(ledger.getRun("llm-J")).toMatchObject({ status: "error", outputTokens: 1 });
     expect(ledger.getRun("llm-J")!.flags).toContain("aborted");
   });
+});
+
+it("drives two distinct copies of @langchain/core", async () => {
+  expect(CallbackManager128).not.toBe(CallbackManager);
+  const { version } = await import("@langchain/core-1-2-8/package.json", { with: { type: "json" } });
+  expect(version).toBe("1.2.8");
 });
