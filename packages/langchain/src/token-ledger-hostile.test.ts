@@ -1,7 +1,7 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { ChatOpenAI } from "@langchain/openai";
 import { type OpenAIServer, promptTokens, startOpenAIServer, textTokens, type Usage } from "@tokenledger/openai-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type LedgerDebugEvent, type LlmRunRecord, TokenLedgerHandler } from "./token-ledger-handler.js";
 
 // "No run is ever lost": whatever the provider reports and whatever throws inside the handler,
@@ -157,6 +157,23 @@ describe("whatever throws inside the handler", () => {
     expect(events).toEqual([
       expect.objectContaining({ method: "onRecord", runId: "async-1", message: "listener failed: listener rejected" }),
     ]);
+  });
+
+  it("without onError, reports go to console.debug only when TOKENLEDGER_DEBUG is set", () => {
+    const debug = vi.spyOn(console, "debug").mockImplementation(() => {});
+    try {
+      vi.stubEnv("TOKENLEDGER_DEBUG", "");
+      const quiet = new TokenLedgerHandler();
+      quiet.handleChatModelStart(llm, [[new HumanMessage("hi")]], "q", undefined, throwing("invocation_params"));
+      expect(debug).not.toHaveBeenCalled();
+      vi.stubEnv("TOKENLEDGER_DEBUG", "1");
+      const loud = new TokenLedgerHandler();
+      loud.handleChatModelStart(llm, [[new HumanMessage("hi")]], "l", undefined, throwing("invocation_params"));
+      expect(debug).toHaveBeenCalledWith("[tokenledger] handleChatModelStart l: unreadable: invocation_params");
+    } finally {
+      vi.unstubAllEnvs();
+      debug.mockRestore();
+    }
   });
 
   it("a throwing onError never reaches the chain", () => {
