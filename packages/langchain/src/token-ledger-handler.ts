@@ -3,16 +3,14 @@ import type { Serialized } from "@langchain/core/load/serializable";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 import { countTokens, resolveModel } from "@tokenledger/core";
-import { countOutput, countPrompt } from "./count-run.js";
+import { buildRunRecord, fallbackRunRecord, type LlmRunState, type RunOutcome } from "./build-run-record.js";
+import { countPrompt } from "./count-run.js";
 import { errorLine, isAbortError } from "./describe-run-error.js";
-import { compileLedgerPricing, runCostPico } from "./ledger-pricing.js";
-import type { LlmRunRecord, RecordFlag, TraceUsage } from "./ledger-record.js";
+import { compileLedgerPricing } from "./ledger-pricing.js";
+import type { LlmRunRecord, TraceUsage } from "./ledger-record.js";
 import type { ModelPrice, PicoPrice } from "./pricing.js";
-import { picoToUsd } from "./pricing.js";
-import { readProviderUsage } from "./read-provider-usage.js";
-import { type CallParams, readRunStart } from "./read-run-start.js";
+import { readRunStart } from "./read-run-start.js";
 import { RecordStore } from "./record-store.js";
-import { resolveUsage, tokenCount } from "./resolve-usage.js";
 import { RunRegistry } from "./run-registry.js";
 import type { UsageTotals } from "./usage-totals.js";
 
@@ -51,31 +49,6 @@ export interface TokenLedgerOptions {
    * The chain never sees these; the run's record carries a flag.
    */
   onError?: (event: LedgerDebugEvent) => void;
-}
-
-interface LlmRunState {
-  runId: string;
-  parentRunId?: string;
-  rootRunId: string;
-  runName: string;
-  model: string;
-  provider?: string;
-  contextTokens: number;
-  estimatedInputTokens?: number;
-  contextWindow?: number;
-  invocationParams: CallParams;
-  flags: Set<RecordFlag>;
-  streamed: string[];
-  startedAt: number;
-  startedMono: number;
-  signal?: AbortSignal;
-  detachAbort?: () => void;
-}
-
-interface Outcome {
-  output?: LLMResult;
-  cached?: boolean;
-  error?: string;
 }
 
 /**
@@ -393,7 +366,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
   }
 
   /** Ends a run (already taken out of the registry) as a record, whatever fails on the way. */
-  #finish(state: LlmRunState, outcome: Outcome): void {
+  #finish(state: LlmRunState, outcome: RunOutcome): void {
     try {
       state.detachAbort?.();
     } catch (error) {
@@ -402,86 +375,14 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     let record: LlmRunRecord;
     let costPico: bigint | undefined;
     try {
-      ({ record, costPico } = this.#buildRecord(state, outcome));
+      ({ record, costPico } = buildRunRecord(state, outcome, this.#pricing, (message, error) =>
+        this.#report("handleLLMEnd", state.runId, message, error),
+      ));
     } catch (error) {
       this.#problem(state, "finish", `building the record failed: ${errorLine(error)}`, error);
-      ({ record, costPico } = this.#fallbackRecord(state, outcome));
+      ({ record, costPico } = fallbackRunRecord(state, outcome));
     }
     this.#store.add(record, costPico);
-  }
-
-  #buildRecord(state: LlmRunState, outcome: Outcome): { record: LlmRunRecord; costPico: bigint | undefined } {
-    if (outcome.cached) state.flags.add("cached");
-    const provider = outcome.cached ? { problems: [] } : readProviderUsage(outcome.output);
-    if (provider.problems.length > 0) {
-      state.flags.add("invalid-usage");
-      this.#report("handleLLMEnd", state.runId, `invalid usage from the provider (${provider.problems.join(", ")}); using local counts`);
-    }
-    const countFlags = new Set<"count-failed">();
-    const usage = resolveUsage({
-      cached: outcome.cached === true,
-      provider,
-      ...(state.estimatedInputTokens === undefined ? {} : { estimatedInputTokens: state.estimatedInputTokens }),
-      localOutputTokens: () => countOutput(outcome.output, state.streamed, state.model, countFlags),
-      failed: outcome.error !== undefined,
-    });
-    for (const flag of countFlags) state.flags.add(flag);
-    const costPico = runCostPico(this.#pricing, state.model, usage.inputTokens, usage.reported?.cacheReadTokens ?? 0, usage.outputTokens);
-    const responseModel = this.#responseModel(state, outcome.output);
-    const estimated = state.estimatedInputTokens === undefined ? undefined : tokenCount(state.estimatedInputTokens);
-    const record: LlmRunRecord = {
-      ...this.#baseRecord(state, outcome),
-      ...(responseModel === undefined ? {} : { responseModel }),
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-      totalTokens: usage.inputTokens + usage.outputTokens,
-      source: usage.source,
-      ...(estimated === undefined ? {} : { estimatedInputTokens: estimated }),
-      ...(usage.reported ? { reported: usage.reported } : {}),
-      ...(costPico === undefined ? {} : { costUsd: picoToUsd(costPico) }),
-    };
-    return { record: { ...record, flags: [...state.flags] }, costPico };
-  }
-
-  /** The record of last resort: only plain values of the run's own state. */
-  #fallbackRecord(state: LlmRunState, outcome: Outcome): { record: LlmRunRecord; costPico: undefined } {
-    const inputTokens = outcome.cached ? 0 : tokenCount(state.estimatedInputTokens);
-    return {
-      record: { ...this.#baseRecord(state, outcome), inputTokens, outputTokens: 0, totalTokens: inputTokens, source: "local" },
-      costPico: undefined,
-    };
-  }
-
-  #baseRecord(state: LlmRunState, outcome: Outcome): Omit<LlmRunRecord, "inputTokens" | "outputTokens" | "totalTokens" | "source"> {
-    return {
-      runId: state.runId,
-      ...(state.parentRunId ? { parentRunId: state.parentRunId } : {}),
-      rootRunId: state.rootRunId,
-      runName: state.runName,
-      model: state.model,
-      ...(state.provider === undefined ? {} : { provider: state.provider }),
-      status: outcome.error === undefined ? "ok" : "error",
-      contextTokens: tokenCount(state.contextTokens),
-      ...(state.contextWindow === undefined ? {} : { contextWindow: state.contextWindow }),
-      invocationParams: state.invocationParams,
-      cached: outcome.cached === true,
-      startedAt: state.startedAt,
-      endedAt: Date.now(),
-      durationMs: Math.max(0, performance.now() - state.startedMono),
-      ...(outcome.error === undefined ? {} : { error: outcome.error }),
-      flags: [...state.flags],
-    };
-  }
-
-  #responseModel(state: LlmRunState, output: LLMResult | undefined): string | undefined {
-    try {
-      const message = (output?.generations?.[0]?.[0] as { message?: { response_metadata?: Record<string, unknown> } } | undefined)?.message;
-      const name = message?.response_metadata?.model_name ?? message?.response_metadata?.model;
-      return typeof name === "string" ? name : undefined;
-    } catch (error) {
-      this.#problem(state, "handleLLMEnd", `response_metadata: ${errorLine(error)}`, error);
-      return undefined;
-    }
   }
 
   /** Closes runs whose end never came (a consumer that stopped reading a stream, a crashed tool). */
