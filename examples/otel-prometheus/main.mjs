@@ -27,8 +27,9 @@ const ledger = new TokenLedgerHandler();
 instrumentLedger(ledger, { meterProvider, attributes: { "service.instance.id": values.instance } });
 
 const server = await startOpenAIServer();
+// Never `streaming: true`: ChatOpenAI would then download a tokenizer from the network for its own estimate.
 const models = ["gpt-4o-mini", "gpt-4o"].map(
-  (model) => new ChatOpenAI({ model, apiKey: "embedded", maxRetries: 0, configuration: { baseURL: server.baseURL } }),
+  (model) => new ChatOpenAI({ model, apiKey: "embedded", maxRetries: 0, streaming: false, configuration: { baseURL: server.baseURL } }),
 );
 for (let i = 0; i < 10; i++) {
   await models[i % 2].invoke([new HumanMessage(`Question ${i}: how many tokens is 上下文窗口?`)], { callbacks: [ledger] });

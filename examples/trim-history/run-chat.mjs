@@ -12,7 +12,15 @@ export const providerOf = (model) => (/^(anthropic\/)?claude/i.test(model) ? "an
 
 function chatModel({ model, provider, baseURL, apiKey, maxOutput }) {
   if (provider === "anthropic") return new ChatAnthropic({ model, apiKey, maxTokens: maxOutput, maxRetries: 0, anthropicApiUrl: baseURL });
-  return new ChatOpenAI({ model, apiKey, maxTokens: maxOutput, maxRetries: 0, configuration: baseURL ? { baseURL } : undefined });
+  // Never `streaming: true`: ChatOpenAI would then download a tokenizer from the network for its own estimate.
+  return new ChatOpenAI({
+    model,
+    apiKey,
+    maxTokens: maxOutput,
+    maxRetries: 0,
+    streaming: false,
+    configuration: baseURL ? { baseURL } : undefined,
+  });
 }
 
 /**

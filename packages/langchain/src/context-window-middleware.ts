@@ -6,6 +6,7 @@ import { z } from "zod/v3";
 import { promptBudget } from "./prompt-budget.js";
 import { chatModelName } from "./token-counter.js";
 import { type TrimOptions, trimHistoryAsync } from "./trim-history.js";
+import { validateReportedUsage } from "./validate-reported-usage.js";
 
 export interface ContextWindowOptions
   extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens" | "calibration"> {
@@ -93,9 +94,15 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
       const last = state.messages.at(-1) as AIMessage | undefined;
       const usage = last?.usage_metadata;
       if (!usage) return undefined;
+      // Validated as the ledger validates it: a string, negative or fractional number adds nothing.
+      const { usage: valid } = validateReportedUsage({
+        input: usage.input_tokens,
+        output: usage.output_tokens,
+        total: usage.total_tokens,
+      });
       return {
-        threadInputTokens: state.threadInputTokens + (usage.input_tokens ?? 0),
-        threadOutputTokens: state.threadOutputTokens + (usage.output_tokens ?? 0),
+        threadInputTokens: state.threadInputTokens + (valid.inputTokens ?? 0),
+        threadOutputTokens: state.threadOutputTokens + (valid.outputTokens ?? 0),
       };
     },
   });

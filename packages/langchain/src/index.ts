@@ -32,6 +32,7 @@ export {
 } from "./token-counter.js";
 export {
   type CallParams,
+  type LedgerDebugEvent,
   type LlmRunRecord,
   type RecordFlag,
   TokenLedgerHandler,

@@ -2,88 +2,39 @@ import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { Serialized } from "@langchain/core/load/serializable";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
-import {
-  type ChatMessage,
-  compilePricing,
-  costInPico,
-  countMessages,
-  countTokens,
-  findPrice,
-  type ModelPrice,
-  type PicoPrice,
-  picoToUsd,
-  resolveModel,
-  type ToolDefinition,
-} from "@tokenledger/core";
-import { type ReportedUsage, readProviderUsage } from "./read-provider-usage.js";
-import { type MessageFlag, toChatMessage } from "./to-chat-message.js";
-import { TotalsAccumulator, type UsageTotals } from "./usage-totals.js";
+import type { ModelPrice, PicoPrice } from "@tokenledger/core";
+import { countTokens, resolveModel } from "@tokenledger/core";
+import { buildRunRecord, fallbackRunRecord, type LlmRunState, type RunOutcome } from "./build-run-record.js";
+import { countPrompt } from "./count-run.js";
+import { errorLine, isAbortError } from "./describe-run-error.js";
+import { compileLedgerPricing } from "./ledger-pricing.js";
+import type { LlmRunRecord, TraceUsage } from "./ledger-record.js";
+import { readRunStart } from "./read-run-start.js";
+import { RecordStore } from "./record-store.js";
+import { RunRegistry } from "./run-registry.js";
+import type { UsageTotals } from "./usage-totals.js";
 
-export type UsageSource = "provider" | "provider-estimate" | "local";
-export type RecordFlag = MessageFlag | "unknown-model" | "approximate-count" | "count-failed" | "aborted" | "abandoned" | "cached";
+export type { LlmRunRecord, RecordFlag, TraceUsage } from "./ledger-record.js";
+export type { CallParams } from "./read-run-start.js";
+export type { UsageSource } from "./resolve-usage.js";
 
-/** The sampling parameters that shaped a call, read from the model's invocation params. */
-export interface CallParams {
-  maxTokens?: number;
-  temperature?: number;
-  topP?: number;
-  topK?: number;
-  stop?: string[];
-  toolsCount: number;
-}
-
-/** One finished model run. */
-export interface LlmRunRecord {
-  runId: string;
-  parentRunId?: string;
-  /** The top-level run this call belongs to (its own id when the model was invoked directly). */
-  rootRunId: string;
-  runName: string;
-  /** The requested model name. */
-  model: string;
-  /** The model name the provider answered with, when it said. */
-  responseModel?: string;
-  provider?: string;
-  status: "ok" | "error";
-  /** Local count of the messages before the newest user turn, per-message overhead included. */
-  contextTokens: number;
-  /** Prompt tokens, context included (the provider's number when it gave one). */
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  source: UsageSource;
-  /** Our pre-call count of the whole prompt (messages, tools, reply priming); absent with `countLocally: false`. */
-  estimatedInputTokens?: number;
-  /** The model's context window, when known. */
-  contextWindow?: number;
-  reported?: ReportedUsage;
-  invocationParams: CallParams;
-  costUsd?: number;
-  /** Served from LangChain's cache: nothing was sent, so input and output are 0. */
-  cached: boolean;
-  startedAt: number;
-  endedAt: number;
-  durationMs: number;
-  error?: string;
-  /** Why some number is less than exact: unknown model, content we had to guess, an abort. */
-  flags: RecordFlag[];
-}
-
-/** Every model run under one top-level run, rolled up. */
-export interface TraceUsage extends UsageTotals {
-  rootRunId: string;
-  /** Model runs of this trace still in flight. */
-  pending: number;
-  /** The records of this trace still held (older ones may have been evicted by `maxRecords`). */
-  records: LlmRunRecord[];
+/** A failure inside the handler, or bad data it was given; the run still ends as a record. */
+export interface LedgerDebugEvent {
+  /** The callback (or `onRecord` listener) where it happened, e.g. `handleLLMEnd`. */
+  method: string;
+  runId?: string;
+  /** One line: what went wrong. */
+  message: string;
+  /** The thrown value, when something threw. */
+  error?: unknown;
 }
 
 export interface TokenLedgerOptions {
   /** Finished records kept for `records()`/`getRun()`; oldest evicted first; totals keep counting. Default 10,000. */
   maxRecords?: number;
-  /** Top-level runs kept for `getTrace()`. Default: `maxRecords`. */
+  /** Top-level runs kept for `getTrace()`/`traces()`. Default: `maxRecords`. */
   maxTraces?: number;
-  /** LiteLLM-shaped prices (USD per token) by model name, merged over the default table. */
+  /** LiteLLM-shaped prices (USD per token, 0 to 1) by model name, merged over the default table; a bad price throws here. */
   pricing?: Record<string, ModelPrice>;
   /** Count prompts before each call with @tokenledger/core. Default true. */
   countLocally?: boolean;
@@ -91,122 +42,104 @@ export interface TokenLedgerOptions {
   staleAfterMs?: number;
   /** Most runs in flight at once; beyond it the oldest is closed as abandoned. Default 10,000. */
   maxPending?: number;
+  /**
+   * The debug channel: told of every failure inside the handler (a throwing getter, a listener
+   * that threw or rejected) and of provider usage that failed validation. Default: written with
+   * `console.debug` when the `TOKENLEDGER_DEBUG` environment variable is set, else dropped.
+   * The chain never sees these; the run's record carries a flag.
+   */
+  onError?: (event: LedgerDebugEvent) => void;
 }
-
-interface LlmRunState {
-  runId: string;
-  parentRunId?: string;
-  rootRunId: string;
-  runName: string;
-  model: string;
-  provider?: string;
-  contextTokens: number;
-  estimatedInputTokens?: number;
-  contextWindow?: number;
-  invocationParams: CallParams;
-  flags: Set<RecordFlag>;
-  streamed: string[];
-  startedAt: number;
-  startedMono: number;
-  detachAbort?: () => void;
-}
-
-interface TraceState {
-  totals: TotalsAccumulator;
-  runIds: string[];
-  pending: number;
-}
-
-type Extra = { invocation_params?: Record<string, unknown>; options?: { signal?: AbortSignal }; cached?: boolean };
-
-const MAX_MODELS = 1000;
-const OTHER_MODELS = "(other)";
 
 /**
  * A LangChain callback handler that keeps a ledger of token usage: one record per model
  * call (context, input and output tokens, provider numbers next to our estimate, cost) and
  * roll-ups per top-level run, per model and overall. Handlers run before `invoke` returns,
- * never throw into the chain, and keep bounded memory.
+ * never throw into the chain, never lose a started run, and keep bounded memory.
  *
  * @example
  * ```ts
  * const ledger = new TokenLedgerHandler();
- * await chain.invoke({ question: "Hi" }, { callbacks: [ledger] });
- * ledger.totals();          // { calls: 1, inputTokens: 25, outputTokens: 9, totalTokens: 34, costUsd: 0.0000091, ... }
- * ledger.records()[0].source; // "provider"
+ * await chain.invoke({ question: "Hi" }, { callbacks: [ledger], runId });
+ * ledger.getTrace(runId);     // { calls: 2, inputTokens: 52, outputTokens: 18, pending: 0, records: [...], ... }
+ * ledger.totals();            // { calls: 2, inputTokens: 52, outputTokens: 18, totalTokens: 70, costUsd: 0.0000186, ... }
  * ```
  */
 export class TokenLedgerHandler extends BaseCallbackHandler {
   name = "TokenLedgerHandler";
 
-  readonly #maxRecords: number;
-  readonly #maxTraces: number;
   readonly #countLocally: boolean;
-  readonly #staleAfterMs: number;
-  readonly #maxPending: number;
   readonly #pricing: Map<string, PicoPrice>;
-  readonly #inflight = new Map<string, LlmRunState>();
-  readonly #lineage = new Map<string, { rootRunId: string; startedAt: number }>();
-  readonly #records = new Map<string, LlmRunRecord>();
-  readonly #traces = new Map<string, TraceState>();
-  readonly #totals = new TotalsAccumulator();
-  readonly #byModel = new Map<string, TotalsAccumulator>();
-  readonly #listeners = new Set<(record: LlmRunRecord) => void>();
-  #lastSweep = Date.now();
+  readonly #onError: ((event: LedgerDebugEvent) => void) | undefined;
+  readonly #registry: RunRegistry<LlmRunState>;
+  readonly #store: RecordStore;
 
   constructor(options: TokenLedgerOptions = {}) {
     super();
     this.awaitHandlers = true;
     this.raiseError = false;
-    this.#maxRecords = positive(options.maxRecords, 10_000);
-    this.#maxTraces = positive(options.maxTraces, this.#maxRecords);
+    const maxRecords = positive(options.maxRecords, 10_000);
     this.#countLocally = options.countLocally ?? true;
-    this.#staleAfterMs = positive(options.staleAfterMs, 600_000);
-    this.#maxPending = positive(options.maxPending, 10_000);
-    this.#pricing = compilePricing(options.pricing);
+    this.#pricing = compileLedgerPricing(options.pricing);
+    this.#onError = options.onError ?? defaultDebugChannel();
+    this.#registry = new RunRegistry({
+      staleAfterMs: positive(options.staleAfterMs, 600_000),
+      maxPending: positive(options.maxPending, 10_000),
+    });
+    this.#store = new RecordStore({
+      maxRecords,
+      maxTraces: positive(options.maxTraces, maxRecords),
+      onListenerError: (error, record) => this.#report("onRecord", record.runId, `listener failed: ${errorLine(error)}`, error),
+    });
   }
 
   /** Finished model runs still held, oldest first. */
   records(): LlmRunRecord[] {
-    return [...this.#records.values()];
+    return this.#store.records();
   }
 
   getRun(runId: string): LlmRunRecord | undefined {
-    return this.#records.get(runId);
+    return this.#store.get(runId);
   }
 
   /** Every model run under one top-level run, rolled up; `undefined` for a trace never seen or evicted. */
   getTrace(rootRunId: string): TraceUsage | undefined {
-    const trace = this.#traces.get(rootRunId);
-    if (!trace) return undefined;
-    const records = trace.runIds.map((id) => this.#records.get(id)).filter((r): r is LlmRunRecord => r !== undefined);
-    return { rootRunId, pending: trace.pending, records, ...trace.totals.snapshot() };
+    return this.#store.trace(rootRunId);
+  }
+
+  /** Every trace still held, the most recently started first: `traces()[0]` is what you just ran. */
+  traces(): TraceUsage[] {
+    return this.#store.traces();
   }
 
   /** Every finished model run since the handler was made, evicted records included. */
   totals(): UsageTotals {
-    return this.#totals.snapshot();
+    return this.#store.totals();
   }
 
   totalsByModel(): Record<string, UsageTotals> {
-    return Object.fromEntries([...this.#byModel].map(([model, totals]) => [model, totals.snapshot()]));
+    return this.#store.totalsByModel();
   }
 
   /** Model runs started and not yet ended; 0 when idle. */
   get pendingCount(): number {
-    return this.#inflight.size;
+    return this.#registry.size;
   }
 
-  /** Calls `listener` once per finished model run; returns an unsubscribe. A listener that throws is ignored. */
-  onRecord(listener: (record: LlmRunRecord) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Calls `listener` once per finished model run; returns an unsubscribe. A listener that throws,
+   * or returns a promise that rejects, is reported to `onError` and otherwise ignored.
+   */
+  onRecord(listener: (record: LlmRunRecord) => unknown): () => void {
+    return this.#store.onRecord(listener);
   }
 
   /** @internal Sizes of every internal map, for leak tests. */
   _internalSizes(): Record<string, number> {
-    return { inflight: this.#inflight.size, lineage: this.#lineage.size };
+    return this.#registry.sizes();
   }
+
+  // Parameter positions are those `CallbackManager` (dist/callbacks/manager.js) passes at run time.
 
   override handleChatModelStart(
     llm: Serialized,
@@ -218,9 +151,14 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
     runName?: string,
   ): void {
-    this.#safely(() => {
-      const state = this.#startRun(llm, runId, parentRunId, extraParams as Extra, metadata, runName);
-      if (this.#countLocally) this.#countChat(state, messages?.[0] ?? [], (extraParams as Extra)?.invocation_params?.tools);
+    const started = this.#start("handleChatModelStart", llm, runId, parentRunId, extraParams, metadata, runName);
+    if (!started || !this.#countLocally) return;
+    const { state, tools } = started;
+    this.#safely("handleChatModelStart", runId, () => {
+      const prompt = countPrompt(messages?.[0], tools, state.model);
+      if (prompt.estimatedInputTokens !== undefined) state.estimatedInputTokens = prompt.estimatedInputTokens;
+      state.contextTokens = prompt.contextTokens;
+      for (const flag of prompt.flags) state.flags.add(flag);
     });
   }
 
@@ -234,14 +172,25 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
     runName?: string,
   ): void {
-    this.#safely(() => {
-      const state = this.#startRun(llm, runId, parentRunId, extraParams as Extra, metadata, runName);
-      if (this.#countLocally) state.estimatedInputTokens = countTokens(String(prompts?.[0] ?? ""), { model: state.model });
-    });
+    const state = this.#start("handleLLMStart", llm, runId, parentRunId, extraParams, metadata, runName)?.state;
+    if (!state || !this.#countLocally) return;
+    try {
+      const prompt = prompts?.[0];
+      state.estimatedInputTokens = countTokens(typeof prompt === "string" ? prompt : "", { model: state.model });
+    } catch {
+      state.flags.add("count-failed");
+    }
   }
 
-  override handleLLMNewToken(token: string, _idx: unknown, runId: string): void {
-    const state = this.#inflight.get(runId);
+  override handleLLMNewToken(
+    token: string,
+    _idx: unknown,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    _fields?: unknown,
+  ): void {
+    const state = this.#registry.get(runId);
     if (state && typeof token === "string" && token.length > 0) state.streamed.push(token);
   }
 
@@ -252,18 +201,31 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     _tags?: string[],
     extraParams?: Record<string, unknown>,
   ): void {
-    this.#safely(() => {
-      const state = this.#inflight.get(runId);
-      if (state) this.#finish(state, { output, cached: (extraParams as Extra)?.cached === true });
+    this.#safely("handleLLMEnd", runId, () => {
+      const state = this.#registry.take(runId);
+      if (!state) return;
+      let cached = false;
+      try {
+        cached = extraParams?.cached === true;
+      } catch {
+        this.#problem(state, "handleLLMEnd", "extraParams.cached: unreadable");
+      }
+      this.#finish(state, { output, cached });
     });
   }
 
-  override handleLLMError(err: Error, runId: string): void {
-    this.#safely(() => {
-      const state = this.#inflight.get(runId);
+  override handleLLMError(
+    err: unknown,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    _extraParams?: Record<string, unknown>,
+  ): void {
+    this.#safely("handleLLMError", runId, () => {
+      const state = this.#registry.take(runId);
       if (!state) return;
-      if (isAbort(err)) state.flags.add("aborted");
-      this.#finish(state, { error: errorMessage(err) });
+      if (isAbortError(err) || signalAborted(state.signal)) state.flags.add("aborted");
+      this.#finish(state, { error: errorLine(err) });
     });
   }
 
@@ -271,247 +233,186 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     _chain: Serialized,
     _inputs: unknown,
     runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
     _runType?: string,
+    _runName?: string,
+    _extra?: Record<string, unknown>,
+  ): void {
+    this.#safely("handleChainStart", runId, () => this.#track(runId, parentRunId));
+  }
+
+  override handleToolStart(
+    _tool: Serialized,
+    _input: string,
+    runId: string,
+    parentRunId?: string,
     _tags?: string[],
     _metadata?: Record<string, unknown>,
     _runName?: string,
-    parentRunId?: string,
+    _toolCallId?: string,
   ): void {
-    this.#safely(() => this.#track(runId, parentRunId));
+    this.#safely("handleToolStart", runId, () => this.#track(runId, parentRunId));
   }
 
-  override handleToolStart(_tool: Serialized, _input: string, runId: string, parentRunId?: string): void {
-    this.#safely(() => this.#track(runId, parentRunId));
+  override handleRetrieverStart(
+    _retriever: Serialized,
+    _query: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    _name?: string,
+  ): void {
+    this.#safely("handleRetrieverStart", runId, () => this.#track(runId, parentRunId));
   }
 
-  override handleRetrieverStart(_retriever: Serialized, _query: string, runId: string, parentRunId?: string): void {
-    this.#safely(() => this.#track(runId, parentRunId));
+  override handleChainEnd(_outputs: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
+    this.#registry.untrack(runId);
   }
 
-  override handleChainEnd(_outputs: unknown, runId: string): void {
-    this.#lineage.delete(runId);
+  override handleChainError(_err: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
+    this.#registry.untrack(runId);
   }
 
-  override handleChainError(_err: unknown, runId: string): void {
-    this.#lineage.delete(runId);
+  override handleToolEnd(_output: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
+    this.#registry.untrack(runId);
   }
 
-  override handleToolEnd(_output: unknown, runId: string): void {
-    this.#lineage.delete(runId);
+  override handleToolError(_err: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
+    this.#registry.untrack(runId);
   }
 
-  override handleToolError(_err: unknown, runId: string): void {
-    this.#lineage.delete(runId);
+  override handleRetrieverEnd(_documents: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
+    this.#registry.untrack(runId);
   }
 
-  override handleRetrieverEnd(_documents: unknown, runId: string): void {
-    this.#lineage.delete(runId);
-  }
-
-  override handleRetrieverError(_err: unknown, runId: string): void {
-    this.#lineage.delete(runId);
-  }
-
-  #safely(fn: () => void): void {
-    try {
-      fn();
-    } catch {
-      // A ledger must never break the chain it observes; the run's record carries what failed.
-    }
-  }
-
-  #rootOf(parentRunId: string | undefined, runId: string): string {
-    if (!parentRunId) return runId;
-    return this.#lineage.get(parentRunId)?.rootRunId ?? this.#inflight.get(parentRunId)?.rootRunId ?? parentRunId;
+  override handleRetrieverError(_err: unknown, runId: string, _parentRunId?: string, _tags?: string[]): void {
+    this.#registry.untrack(runId);
   }
 
   #track(runId: string, parentRunId: string | undefined): void {
-    this.#sweep();
-    this.#lineage.set(runId, { rootRunId: this.#rootOf(parentRunId, runId), startedAt: Date.now() });
+    this.#closeStale();
+    if (typeof runId !== "string") return;
+    this.#registry.track(runId, typeof parentRunId === "string" ? parentRunId : undefined, Date.now());
   }
 
-  #startRun(
+  /** Registers a model run before anything that could fail; returns undefined for a duplicate or id-less start. */
+  #start(
+    method: string,
     llm: Serialized,
     runId: string,
     parentRunId: string | undefined,
-    extra: Extra | undefined,
-    metadata?: Record<string, unknown>,
-    runName?: string,
-  ) {
-    this.#sweep();
-    const params = extra?.invocation_params ?? {};
-    const model = String(
-      metadata?.ls_model_name ?? params.model ?? params.model_name ?? params.modelName ?? kwarg(llm, "model") ?? "unknown",
-    );
-    const info = resolveModel(model);
-    const state: LlmRunState = {
-      runId,
-      parentRunId,
-      rootRunId: this.#rootOf(parentRunId, runId),
-      runName: runName ?? (Array.isArray(llm?.id) ? String(llm.id.at(-1)) : "llm"),
-      model,
-      provider: typeof metadata?.ls_provider === "string" ? metadata.ls_provider : undefined,
-      contextTokens: 0,
-      contextWindow: info.contextWindow,
-      invocationParams: callParams(params, metadata),
-      flags: new Set(info.known ? [] : ["unknown-model"]),
-      streamed: [],
-      startedAt: Date.now(),
-      startedMono: performance.now(),
-    };
-    this.#inflight.set(runId, state);
-    this.#traceOf(state.rootRunId).pending++;
-    const signal = extra?.options?.signal;
-    if (signal && typeof signal.addEventListener === "function") {
-      const onAbort = () => this.#safely(() => this.#abort(runId));
-      signal.addEventListener("abort", onAbort, { once: true });
-      state.detachAbort = () => signal.removeEventListener("abort", onAbort);
-    }
-    return state;
-  }
-
-  #countChat(state: LlmRunState, messages: BaseMessage[], rawTools: unknown): void {
-    const flags = new Set<MessageFlag>();
-    try {
-      const chat = messages.map((m) => toChatMessage(m, flags));
-      const tools = toToolDefinitions(rawTools, state);
-      const count = countMessages(chat, { model: state.model, tools });
-      state.estimatedInputTokens = count.total;
-      state.contextTokens = sum(count.perMessage, 0, contextEnd(chat));
-      if (count.approximate) state.flags.add("approximate-count");
-    } catch {
-      state.flags.add("count-failed");
-    }
-    for (const flag of flags) state.flags.add(flag);
-  }
-
-  #abort(runId: string): void {
-    const state = this.#inflight.get(runId);
-    if (!state) return;
-    state.flags.add("aborted");
-    this.#finish(state, { error: "aborted" });
-  }
-
-  #finish(state: LlmRunState, outcome: { output?: LLMResult; cached?: boolean; error?: string }): void {
-    this.#inflight.delete(state.runId);
-    state.detachAbort?.();
-    if (outcome.cached) state.flags.add("cached");
-    const reported = outcome.cached ? undefined : readProviderUsage(outcome.output);
-    const localOutput = () => this.#countOutput(state, outcome.output);
-    let source: UsageSource = "local";
-    let inputTokens: number;
-    let outputTokens: number;
-    if (outcome.cached) {
-      inputTokens = 0;
-      outputTokens = 0;
-    } else if (reported) {
-      source = reported.from === "estimatedTokenUsage" ? "provider-estimate" : "provider";
-      const { inputTokens: input, outputTokens: output, totalTokens: total } = reported;
-      inputTokens = input ?? (total !== undefined && output !== undefined ? total - output : (state.estimatedInputTokens ?? 0));
-      outputTokens = output ?? (total !== undefined && input !== undefined ? total - input : localOutput());
-    } else {
-      outputTokens = localOutput();
-      const nothingSent = outcome.error !== undefined && outputTokens === 0;
-      inputTokens = nothingSent ? 0 : (state.estimatedInputTokens ?? 0);
-    }
-    const price = findPrice(this.#pricing, state.model);
-    const costPico = price ? costInPico(price, inputTokens, reported?.cacheReadTokens ?? 0, outputTokens) : undefined;
-    const endedAt = Date.now();
-    const record: LlmRunRecord = {
-      runId: state.runId,
-      ...(state.parentRunId ? { parentRunId: state.parentRunId } : {}),
-      rootRunId: state.rootRunId,
-      runName: state.runName,
-      model: state.model,
-      ...optional("responseModel", responseModel(outcome.output)),
-      ...optional("provider", state.provider),
-      status: outcome.error === undefined ? "ok" : "error",
-      contextTokens: state.contextTokens,
-      inputTokens,
-      outputTokens,
-      totalTokens: inputTokens + outputTokens,
-      source,
-      ...optional("estimatedInputTokens", state.estimatedInputTokens),
-      ...optional("contextWindow", state.contextWindow),
-      ...optional("reported", reported),
-      invocationParams: state.invocationParams,
-      ...optional("costUsd", costPico === undefined ? undefined : picoToUsd(costPico)),
-      cached: outcome.cached === true,
-      startedAt: state.startedAt,
-      endedAt,
-      durationMs: performance.now() - state.startedMono,
-      ...optional("error", outcome.error),
-      flags: [...state.flags],
-    };
-    this.#store(record, costPico);
-  }
-
-  #countOutput(state: LlmRunState, output: LLMResult | undefined): number {
-    try {
-      const texts: string[] = [];
-      for (const generation of output?.generations?.flat() ?? []) {
-        texts.push(typeof generation.text === "string" ? generation.text : "");
-        const calls = (generation as { message?: { tool_calls?: Array<{ name?: string; args?: unknown }> } }).message?.tool_calls ?? [];
-        for (const call of calls) texts.push(String(call?.name ?? ""), JSON.stringify(call?.args ?? {}));
-      }
-      const text = texts.length > 0 ? texts : [state.streamed.join("")];
-      return text.reduce((total, t) => total + countTokens(t, { model: state.model }), 0);
-    } catch {
-      state.flags.add("count-failed");
-      return 0;
-    }
-  }
-
-  #store(record: LlmRunRecord, costPico: bigint | undefined): void {
-    this.#records.set(record.runId, record);
-    if (this.#records.size > this.#maxRecords) this.#records.delete(this.#records.keys().next().value!);
-    this.#totals.add(record, costPico);
-    this.#modelTotals(record.model).add(record, costPico);
-    const trace = this.#traceOf(record.rootRunId);
-    trace.pending = Math.max(0, trace.pending - 1);
-    trace.totals.add(record, costPico);
-    trace.runIds.push(record.runId);
-    if (trace.runIds.length > this.#maxRecords) trace.runIds.shift();
-    for (const listener of this.#listeners) {
+    extra: unknown,
+    metadata: unknown,
+    runName: unknown,
+  ): { state: LlmRunState; tools: unknown } | undefined {
+    let started: { state: LlmRunState; tools: unknown } | undefined;
+    this.#safely(method, runId, () => {
+      this.#closeStale();
+      if (typeof runId !== "string" || runId === "") return this.#report(method, undefined, "start event without a run id");
+      if (this.#registry.get(runId) || this.#store.has(runId)) return this.#report(method, runId, "duplicate start event ignored");
+      const parent = typeof parentRunId === "string" && parentRunId !== "" ? parentRunId : undefined;
+      const start = readRunStart(llm, extra, metadata, runName);
+      let known = false;
+      let contextWindow: number | undefined;
       try {
-        listener(record);
-      } catch {
-        // A listener's failure is its own; the ledger and the chain go on.
+        const info = resolveModel(start.model);
+        known = info.known;
+        contextWindow = info.contextWindow;
+      } catch (error) {
+        this.#report(method, runId, `resolveModel failed: ${errorLine(error)}`, error);
       }
+      const state: LlmRunState = {
+        runId,
+        ...(parent ? { parentRunId: parent } : {}),
+        rootRunId: this.#registry.rootOf(parent, runId),
+        runName: start.runName,
+        model: start.model,
+        ...(start.provider === undefined ? {} : { provider: start.provider }),
+        contextTokens: 0,
+        ...(contextWindow === undefined ? {} : { contextWindow }),
+        invocationParams: start.invocationParams,
+        flags: new Set(known ? [] : ["unknown-model"]),
+        streamed: [],
+        startedAt: Date.now(),
+        startedMono: performance.now(),
+      };
+      this.#registry.add(state);
+      this.#store.started(state.rootRunId);
+      if (start.problems.length > 0) this.#problem(state, method, `unreadable: ${start.problems.join(", ")}`);
+      if (start.signal) this.#watchAbort(state, start.signal, method);
+      started = { state, tools: start.tools };
+    });
+    return started;
+  }
+
+  #watchAbort(state: LlmRunState, signal: AbortSignal, method: string): void {
+    try {
+      const onAbort = () =>
+        this.#safely("abort", state.runId, () => {
+          const aborted = this.#registry.take(state.runId);
+          if (!aborted) return;
+          aborted.flags.add("aborted");
+          this.#finish(aborted, { error: "aborted" });
+        });
+      signal.addEventListener("abort", onAbort, { once: true });
+      state.signal = signal;
+      state.detachAbort = () => signal.removeEventListener("abort", onAbort);
+    } catch (error) {
+      this.#problem(state, method, `options.signal: ${errorLine(error)}`, error);
     }
   }
 
-  #traceOf(rootRunId: string): TraceState {
-    let trace = this.#traces.get(rootRunId);
-    if (!trace) {
-      trace = { totals: new TotalsAccumulator(), runIds: [], pending: 0 };
-      this.#traces.set(rootRunId, trace);
-      if (this.#traces.size > this.#maxTraces) this.#traces.delete(this.#traces.keys().next().value!);
+  /** Ends a run (already taken out of the registry) as a record, whatever fails on the way. */
+  #finish(state: LlmRunState, outcome: RunOutcome): void {
+    try {
+      state.detachAbort?.();
+    } catch (error) {
+      this.#problem(state, "finish", `removing the abort listener failed: ${errorLine(error)}`, error);
     }
-    return trace;
-  }
-
-  #modelTotals(model: string): TotalsAccumulator {
-    const key = this.#byModel.has(model) || this.#byModel.size < MAX_MODELS ? model : OTHER_MODELS;
-    let totals = this.#byModel.get(key);
-    if (!totals) this.#byModel.set(key, (totals = new TotalsAccumulator()));
-    return totals;
+    let record: LlmRunRecord;
+    let costPico: bigint | undefined;
+    try {
+      ({ record, costPico } = buildRunRecord(state, outcome, this.#pricing, (message, error) =>
+        this.#report("handleLLMEnd", state.runId, message, error),
+      ));
+    } catch (error) {
+      this.#problem(state, "finish", `building the record failed: ${errorLine(error)}`, error);
+      ({ record, costPico } = fallbackRunRecord(state, outcome));
+    }
+    this.#store.add(record, costPico);
   }
 
   /** Closes runs whose end never came (a consumer that stopped reading a stream, a crashed tool). */
-  #sweep(): void {
+  #closeStale(): void {
     const now = Date.now();
-    const overfull = this.#inflight.size >= this.#maxPending || this.#lineage.size >= this.#maxPending;
-    if (!overfull && now - this.#lastSweep < Math.min(this.#staleAfterMs, 60_000) / 4) return;
-    this.#lastSweep = now;
-    for (const state of this.#inflight.values()) {
-      if (now - state.startedAt < this.#staleAfterMs && this.#inflight.size < this.#maxPending) break;
+    for (const state of this.#registry.stale(now)) {
       state.flags.add("abandoned");
       this.#finish(state, { error: `abandoned: no end event after ${now - state.startedAt} ms` });
     }
-    for (const [runId, entry] of this.#lineage) {
-      if (now - entry.startedAt < this.#staleAfterMs && this.#lineage.size < this.#maxPending) break;
-      this.#lineage.delete(runId);
+  }
+
+  #safely(method: string, runId: unknown, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.#report(method, typeof runId === "string" ? runId : undefined, `failed: ${errorLine(error)}`, error);
+    }
+  }
+
+  #problem(state: LlmRunState, method: string, message: string, error?: unknown): void {
+    state.flags.add("handler-error");
+    this.#report(method, state.runId, message, error);
+  }
+
+  #report(method: string, runId: string | undefined, message: string, error?: unknown): void {
+    if (!this.#onError) return;
+    try {
+      this.#onError({ method, ...(runId === undefined ? {} : { runId }), message, ...(error === undefined ? {} : { error }) });
+    } catch {
+      // The debug channel's own failure has nowhere left to go.
     }
   }
 }
@@ -520,67 +421,16 @@ function positive(value: number | undefined, fallback: number): number {
   return typeof value === "number" && value > 0 ? value : fallback;
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+function signalAborted(signal: AbortSignal | undefined): boolean {
+  try {
+    return signal?.aborted === true;
+  } catch {
+    return false;
+  }
 }
 
-function sum(values: number[], from: number, to: number): number {
-  let total = 0;
-  for (let i = from; i < to; i++) total += values[i] ?? 0;
-  return total;
-}
-
-/** Index of the newest user turn; the context is what comes before it (everything but the last message when no user spoke). */
-function contextEnd(messages: ChatMessage[]): number {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === "user") return i;
-  return Math.max(0, messages.length - 1);
-}
-
-function kwarg(llm: Serialized, key: string): unknown {
-  return (llm as { kwargs?: Record<string, unknown> } | undefined)?.kwargs?.[key];
-}
-
-function responseModel(output: LLMResult | undefined): string | undefined {
-  const message = (output?.generations?.[0]?.[0] as { message?: { response_metadata?: Record<string, unknown> } } | undefined)?.message;
-  const name = message?.response_metadata?.model_name ?? message?.response_metadata?.model;
-  return typeof name === "string" ? name : undefined;
-}
-
-function toToolDefinitions(raw: unknown, state: LlmRunState): ToolDefinition[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.map((tool) => {
-    if (tool && typeof tool === "object" && "function" in tool) return tool as ToolDefinition;
-    state.flags.add("approximate-count");
-    const t = (tool ?? {}) as { name?: string; description?: string; input_schema?: unknown; parameters?: unknown };
-    return {
-      type: "function",
-      function: { name: String(t.name ?? ""), description: t.description, parameters: (t.input_schema ?? t.parameters) as never },
-    };
-  });
-}
-
-function callParams(params: Record<string, unknown>, metadata?: Record<string, unknown>): CallParams {
-  const number = (...values: unknown[]) => values.find((v): v is number => typeof v === "number");
-  const stop = params.stop ?? metadata?.ls_stop;
-  return {
-    ...optional(
-      "maxTokens",
-      number(params.max_tokens, params.max_completion_tokens, params.maxTokens, params.max_output_tokens, metadata?.ls_max_tokens),
-    ),
-    ...optional("temperature", number(params.temperature, metadata?.ls_temperature)),
-    ...optional("topP", number(params.top_p, params.topP)),
-    ...optional("topK", number(params.top_k, params.topK)),
-    ...optional("stop", Array.isArray(stop) ? stop.map(String) : typeof stop === "string" ? [stop] : undefined),
-    toolsCount: Array.isArray(params.tools) ? params.tools.length : 0,
-  };
-}
-
-function isAbort(err: unknown): boolean {
-  const e = err as { name?: string; message?: string } | undefined;
-  return e?.name === "AbortError" || /abort/i.test(String(e?.message ?? ""));
-}
-
-function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
+function defaultDebugChannel(): ((event: LedgerDebugEvent) => void) | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (!env?.TOKENLEDGER_DEBUG) return undefined;
+  return (event) => console.debug(`[tokenledger] ${event.method}${event.runId ? ` ${event.runId}` : ""}: ${event.message}`);
 }

@@ -11,7 +11,7 @@ import {
 import { TokenLedgerHandler } from "@tokenledger/langchain";
 import { startOpenAIServer, type Usage } from "@tokenledger/openai-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DURATION_BUCKETS, instrumentLedger, TOKEN_BUCKETS } from "./instrument-ledger.js";
+import { DURATION_BUCKETS, instrumentLedger, OTHER_MODEL, TOKEN_BUCKETS } from "./instrument-ledger.js";
 
 /** A manual reader: the test decides when to collect. */
 class ManualReader extends MetricReader {
@@ -147,16 +147,17 @@ describe("instrumentLedger with the real OpenTelemetry metrics SDK", () => {
       forceFlush: async () => {},
       shutdown: async () => {},
     };
+    // The interval never fires during the test: each export is one forceFlush, so nothing races a timer.
     const meterProvider = new MeterProvider({
-      readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 10, exportTimeoutMillis: 5 })],
+      readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
     });
     const ledger = new TokenLedgerHandler();
     const stop = instrumentLedger(ledger, { meterProvider });
     for (let i = 0; i < 5; i++) {
       await model().invoke(`request ${i}`, { callbacks: [ledger] });
-      await new Promise((resolve) => setTimeout(resolve, 15));
+      await meterProvider.forceFlush().catch(() => {});
     }
-    expect(exports).toBeGreaterThan(0);
+    expect(exports).toBe(5);
     expect(ledger.totals().calls).toBe(5);
     stop();
     await meterProvider.shutdown().catch(() => {});
@@ -165,5 +166,31 @@ describe("instrumentLedger with the real OpenTelemetry metrics SDK", () => {
     manual.stop();
     await model().invoke("request 1", { callbacks: [manual.ledger] });
     expect(histogram(await manual.collect(), "gen_ai.client.token.usage")?.dataPoints ?? []).toHaveLength(0);
+  });
+
+  it("caps distinct unknown model names with (other), so a real model keeps its own series after 2,500 junk names", async () => {
+    const { ledger, collect } = setup({ maxUnknownModels: 50 });
+    const llm = { lc: 1, type: "not_implemented" as const, id: ["Custom"] };
+    for (let i = 0; i < 2500; i++) {
+      ledger.handleChatModelStart(llm, [], `junk-${i}`, undefined, { invocation_params: { model: `junk-model-${i}` } });
+      ledger.handleLLMEnd(
+        { generations: [[{ text: "" }]], llmOutput: { tokenUsage: { promptTokens: 1, completionTokens: 1 } } },
+        `junk-${i}`,
+      );
+    }
+    await model().invoke("request 3", { callbacks: [ledger] });
+    const usage = histogram(await collect(), "gen_ai.client.token.usage")!;
+    const models = new Set(usage.dataPoints.map((p) => p.attributes["gen_ai.request.model"]));
+    expect(models.size).toBe(50 + 2);
+    expect(models.has(OTHER_MODEL)).toBe(true);
+    expect(usage.dataPoints.some((p) => p.attributes["otel.metric.overflow"] !== undefined)).toBe(false);
+    const other = usage.dataPoints.find(
+      (p) => p.attributes["gen_ai.request.model"] === OTHER_MODEL && p.attributes["gen_ai.token.type"] === "input",
+    )!;
+    expect(other.value.count).toBe(2450);
+    const real = usage.dataPoints.find(
+      (p) => p.attributes["gen_ai.request.model"] === "gpt-4o-mini" && p.attributes["gen_ai.token.type"] === "input",
+    )!;
+    expect(real.value).toMatchObject({ count: 1, sum: 103 });
   });
 });

@@ -12,7 +12,23 @@ export interface InstrumentOptions {
   includeLocalEstimates?: boolean;
   /** Added to every data point, e.g. `{ "service.instance.id": hostname() }`. */
   attributes?: Attributes;
+  /**
+   * Most distinct model names tokenledger does not know (request or response) given their own
+   * attribute value; later ones are recorded as `(other)`. Models it knows always keep their own,
+   * so a flood of junk names cannot push a real model into the SDK's overflow series. Default 100.
+   */
+  maxUnknownModels?: number;
 }
+
+/**
+ * The attribute value that stands for every unknown model name past `maxUnknownModels`.
+ *
+ * @example
+ * ```promql
+ * sum(rate(gen_ai_client_token_usage_sum{gen_ai_request_model="(other)"}[5m]))
+ * ```
+ */
+export const OTHER_MODEL = "(other)";
 
 /**
  * The GenAI semantic conventions' advised buckets: powers of 4 from 1 to 4^13 tokens.
@@ -63,9 +79,10 @@ export function instrumentLedger(ledger: TokenLedgerHandler, options: Instrument
     description: "GenAI operation duration",
     advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   });
+  const modelName = modelNameCap(options.maxUnknownModels ?? 100);
   const unsubscribe = ledger.onRecord((record) => {
     if (record.cached) return;
-    const attributes = { ...options.attributes, ...recordAttributes(record) };
+    const attributes = { ...options.attributes, ...recordAttributes(record, modelName) };
     duration.record(record.durationMs / 1000, attributes);
     const reported = record.source === "provider";
     if (!reported && !options.includeLocalEstimates) return;
@@ -82,12 +99,24 @@ export function instrumentLedger(ledger: TokenLedgerHandler, options: Instrument
   return stop;
 }
 
-function recordAttributes(record: LlmRunRecord): Attributes {
+/** Bounds the distinct model names of unknown models; known ones (a finite catalog) pass as they are. */
+function modelNameCap(max: number): (name: string, known: boolean) => string {
+  const seen = new Set<string>();
+  return (name, known) => {
+    if (known || seen.has(name)) return name;
+    if (seen.size >= max) return OTHER_MODEL;
+    seen.add(name);
+    return name;
+  };
+}
+
+function recordAttributes(record: LlmRunRecord, modelName: (name: string, known: boolean) => string): Attributes {
+  const known = !record.flags.includes("unknown-model");
   return {
     "gen_ai.operation.name": "chat",
     "gen_ai.provider.name": record.provider ?? "_OTHER",
-    "gen_ai.request.model": record.model,
-    ...(record.responseModel ? { "gen_ai.response.model": record.responseModel } : {}),
+    "gen_ai.request.model": modelName(record.model, known),
+    ...(record.responseModel ? { "gen_ai.response.model": modelName(record.responseModel, known) } : {}),
     ...(record.status === "error" ? { "error.type": errorType(record) } : {}),
   };
 }

@@ -1,0 +1,62 @@
+import type { CountFlag } from "./count-run.js";
+import type { ReportedUsage } from "./read-provider-usage.js";
+import type { CallParams } from "./read-run-start.js";
+import type { UsageSource } from "./resolve-usage.js";
+import type { UsageTotals } from "./usage-totals.js";
+
+/**
+ * Why some number of a record is less than exact or what went wrong: content we had to guess
+ * (`null-content`, `unknown-content-block`, `malformed-tool-call`, `unknown-message`,
+ * `approximate-count`, `count-failed`), `unknown-model`, `aborted`, `abandoned`, `cached`,
+ * `invalid-usage` (the provider's numbers failed validation; ours are used) and
+ * `handler-error` (part of the event could not be read; reported to `onError`).
+ */
+export type RecordFlag = CountFlag | "unknown-model" | "aborted" | "abandoned" | "cached" | "invalid-usage" | "handler-error";
+
+/** One finished model run. Token numbers are always non-negative integers. */
+export interface LlmRunRecord {
+  runId: string;
+  parentRunId?: string;
+  /** The top-level run this call belongs to: the `runId` of the outermost runnable the ledger saw start (its own id when the model was invoked directly). */
+  rootRunId: string;
+  runName: string;
+  /** The requested model name. */
+  model: string;
+  /** The model name the provider answered with, when it said. */
+  responseModel?: string;
+  provider?: string;
+  status: "ok" | "error";
+  /** Local count of the messages before the newest user turn, per-message overhead included. */
+  contextTokens: number;
+  /** Prompt tokens, context included (the provider's number when it gave a valid one). */
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  source: UsageSource;
+  /** Our pre-call count of the whole prompt (messages, tools, reply priming); absent with `countLocally: false`. */
+  estimatedInputTokens?: number;
+  /** The model's context window, when known. */
+  contextWindow?: number;
+  /** The provider's numbers, when it gave valid ones. */
+  reported?: ReportedUsage;
+  invocationParams: CallParams;
+  costUsd?: number;
+  /** Served from LangChain's cache: nothing was sent, so input and output are 0. */
+  cached: boolean;
+  startedAt: number;
+  endedAt: number;
+  durationMs: number;
+  /** One line: the provider's message, without LangChain's troubleshooting text. */
+  error?: string;
+  /** Why some number is less than exact: unknown model, content we had to guess, an abort. */
+  flags: RecordFlag[];
+}
+
+/** Every model run under one top-level run, rolled up. */
+export interface TraceUsage extends UsageTotals {
+  rootRunId: string;
+  /** Model runs of this trace still in flight. */
+  pending: number;
+  /** The records of this trace still held (older ones may have been evicted by `maxRecords`). */
+  records: LlmRunRecord[];
+}
