@@ -19,6 +19,17 @@ describe("@tokenledger/core as published", () => {
     expect(new core.TokenTracker("gpt-4o").isOpenAI).toBe(true);
   });
 
+  it("resolves every provider's names from the generated catalog, ESM and CJS alike", async () => {
+    const esm = await import("@tokenledger/core");
+    const cjs = require("@tokenledger/core");
+    for (const core of [esm, cjs]) {
+      expect(core.MODEL_CATALOG_SOURCE).toMatch(/models\.dev.*generated \d{4}-\d{2}-\d{2}/);
+      expect(core.resolveModel("anthropic.claude-3-5-sonnet-20240620-v1:0")).toMatchObject({ known: true, contextWindow: 200_000 });
+      expect(core.resolveModel("GPT-4o").contextWindow).toBe(128_000);
+      expect(core.resolveModel("llama3.1:8b").known).toBe(true);
+    }
+  });
+
   it("loads and counts in a fresh Node process", () => {
     const out = execFileSync(
       process.execPath,

@@ -22,6 +22,18 @@ describe("@tokenledger/langchain as published", () => {
     expect(lib.DEFAULT_PRICING["gpt-4o"].output_cost_per_token).toBe(0.00001);
   });
 
+  it("exports TokenCalibration, which shrinks a trim budget by what it observed", async () => {
+    const { TokenCalibration, trimHistory } = await import("@tokenledger/langchain");
+    const calibration = new TokenCalibration({ minSamples: 1 });
+    calibration.observe("claude-sonnet-4-5", 100, 150);
+    expect(calibration.safetyFactor("anthropic/claude-sonnet-4.5")).toBe(1.5);
+    const history = Array.from({ length: 30 }, (_, i) => new HumanMessage(`message ${i} with some words in it`));
+    const kept = trimHistory(history, { model: "claude-sonnet-4-5", maxTokens: 300, calibration });
+    const plain = trimHistory(history, { model: "claude-sonnet-4-5", maxTokens: 200 });
+    expect(kept).toEqual(plain);
+    expect(typeof require("@tokenledger/langchain").TokenCalibration).toBe("function");
+  });
+
   it("exposes the agent middleware through its own subpath", async () => {
     const { contextWindowMiddleware, TokenBudgetExceededError } = await import("@tokenledger/langchain/middleware");
     expect(contextWindowMiddleware({ maxTokens: 1000 }).name).toBe("ContextWindowMiddleware");

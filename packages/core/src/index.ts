@@ -5,6 +5,7 @@ export type { Encoder } from "./encoder/create-encoder.js";
 export { ENCODING_NAMES, type EncodingName, type OpenAIEncodingName, type OpenWeightEncodingName } from "./encoder/encodings.js";
 export { getEncoder, loadEncoding } from "./encoder/get-encoder.js";
 export { DEFAULT_MODEL } from "./models/default-model.js";
+export { MODEL_CATALOG_SOURCE } from "./models/model-catalog.js";
 export { MODEL_LIMITS, MODEL_TABLE_SOURCE } from "./models/model-table.js";
 export { normalizeModelName } from "./models/normalize-model-name.js";
 export {

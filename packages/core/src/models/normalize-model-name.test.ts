@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { longestPrefix } from "./longest-prefix.js";
 import { normalizeModelName } from "./normalize-model-name.js";
@@ -39,6 +40,43 @@ describe("normalizeModelName", () => {
     ["anthropic.claude-v2", "claude-v2"],
     ["anthropic.claude-v2:1", "claude-v2-1"],
   ])("%j -> %j", (name, expected) => expect(normalizeModelName(name)).toBe(expected));
+
+  it("is total and idempotent: a normalised name normalises to itself", () => {
+    const part = fc.constantFrom(
+      "openrouter/",
+      "anthropic/",
+      "meta-llama/",
+      "us.",
+      "anthropic.",
+      "ft:",
+      "Llama3.1",
+      "claude-3.5",
+      ":8b",
+      ":latest",
+      "-instruct",
+      "-v1:0",
+      "@2024",
+      "-q4_K_M",
+      "qwen3",
+      "-",
+      ".",
+      "/",
+      ":",
+      " ",
+    );
+    const names = fc.oneof(
+      fc.string(),
+      fc.array(part, { maxLength: 8 }).map((parts) => parts.join("")),
+    );
+    fc.assert(
+      fc.property(names, (name) => {
+        const once = normalizeModelName(name);
+        expect(typeof once).toBe("string");
+        expect(normalizeModelName(once)).toBe(once);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 
   it("gives an empty name for what is not a string", () => {
     for (const value of [undefined, null, 42, {}]) expect(normalizeModelName(value)).toBe("");

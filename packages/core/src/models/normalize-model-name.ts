@@ -1,6 +1,8 @@
 /** Amazon Bedrock's cross-region prefixes and model vendors: `us.anthropic.claude-...-v1:0`. */
 const BEDROCK_ID =
   /^(?:(?:us|eu|apac|global|us-gov|ca|jp|au)\.)?(?:anthropic|meta|mistral|amazon|cohere|ai21|deepseek|qwen|openai|writer|google)\.(.+)$/;
+/** Passes of the rules below; real names settle in one, odd strings (`anthropic.anthropic.x`) in a few. */
+const MAX_PASSES = 8;
 /** Tags that pick a quantisation or a variant of the same weights (Ollama, OpenRouter), not another model. */
 const SAME_MODEL_TAG = /^(?:latest|free|beta|extended|nitro|floor|thinking|online)$/;
 const QUANTISATION = /-(?:q\d\w*|iq\d\w*|fp8|fp16|bf16|int4|int8|awq|gptq|gguf|mlx)(?=-|$)/g;
@@ -34,8 +36,21 @@ const QUANTISATION = /-(?:q\d\w*|iq\d\w*|fp8|fp16|bf16|int4|int8|awq|gptq|gguf|m
 export function normalizeModelName(model: unknown): string {
   if (typeof model !== "string") return "";
   let name = model.trim().toLowerCase();
-  if (name.startsWith("ft:")) return name.slice(3).split(":")[0]!;
-  name = name.slice(name.lastIndexOf("/") + 1).replace("@", "-");
+  if (name.startsWith("ft:")) return normalizeModelName(name.slice(3).split(":")[0]!);
+  // Each pass can uncover another rule's input (a route inside a Bedrock id); repeat until nothing changes.
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = onePass(name);
+    if (next === name) break;
+    name = next;
+  }
+  return name;
+}
+
+function onePass(input: string): string {
+  let name = input
+    .slice(input.lastIndexOf("/") + 1)
+    .trim()
+    .replaceAll("@", "-");
   const bedrock = BEDROCK_ID.exec(name);
   if (bedrock) {
     // The API version (`-v1:0`) goes; a version that is the model's own name (`claude-v2`) stays.
@@ -44,13 +59,16 @@ export function normalizeModelName(model: unknown): string {
   }
   const colon = name.indexOf(":");
   if (colon >= 0) {
-    const tag = name.slice(colon + 1).replace(QUANTISATION, "");
+    const tag = name
+      .slice(colon + 1)
+      .trim()
+      .replace(QUANTISATION, "");
     name = name.slice(0, colon) + (tag === "" || SAME_MODEL_TAG.test(tag) ? "" : `-${tag.replaceAll(":", "-")}`);
   }
   name = name.replace(QUANTISATION, "").replace(/^meta-llama/, "llama");
   if (name.startsWith("llama"))
     name = name.replace(/^llama-?(\d+)(?:[.-](\d)(?=-|$))?/, (_, major, minor) => `llama-${major}${minor ? `.${minor}` : ""}`);
   else if (name.startsWith("claude")) name = name.replace(/(\d)\.(\d)/g, "$1-$2");
-  if (!name.startsWith("gpt-")) name = name.replace(/-instruct(?=-|$)/, "");
-  return name;
+  if (!name.startsWith("gpt-")) name = name.replace(/-instruct(?=-|$)/g, "");
+  return name.trim();
 }
