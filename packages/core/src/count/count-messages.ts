@@ -4,7 +4,7 @@ import { getEncoder } from "../encoder/get-encoder.js";
 import { DEFAULT_MODEL } from "../models/default-model.js";
 import { type ChatFormat, type ModelInfo, resolveModel } from "../models/resolve-model.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
-import { countTemplated } from "./count-templated.js";
+import { countTemplated, loadedEncoder } from "./count-templated.js";
 import { asText, countToolDefinitions, type ToolCount } from "./count-tools.js";
 import { DEFAULT_IMAGE_SIZE, IMAGE_COST, IMAGE_COST_4O_MINI, imageTokens } from "./image-tokens.js";
 
@@ -112,7 +112,8 @@ function cacheKeyOf(encoding: EncodingName, format: ChatFormat, miniImages: bool
 export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptions): MessageCount {
   const { model, tools: toolList, unreadable } = readOptions(opts);
   const info = resolveModel(model);
-  const encoder = getEncoder(info.encoding);
+  // An open-weight family whose data is not loaded counts with the fallback encoding (flagged).
+  const encoder = loadedEncoder(info.encoding);
   const tools = countToolDefinitions(toolList, encoder);
   if (unreadable) tools.approximate = true;
   let list: ChatMessage[] = [];

@@ -69,10 +69,13 @@ describe("the generated catalog", () => {
   });
 
   it("counts closed and unknown-tokenizer models as flagged estimates", () => {
-    for (const model of ["claude-sonnet-4-5", "gemini-2.5-pro", "llama-3.3-70b-versatile"]) {
+    for (const model of ["claude-sonnet-4-5", "gemini-2.5-pro"]) {
       expect(resolveModel(model).chatFormat).toBe("plain");
       expect(countMessages([{ role: "user", content: "Hello" }], { model }).approximate).toBe(true);
     }
+    // Groq's Llama 3.3 is an open-weight family: its own tokenizer and template, with the catalog's window.
+    expect(resolveModel("llama-3.3-70b-versatile")).toMatchObject({ encoding: "llama3", chatFormat: "template" });
+    expect(resolveModel("llama-3.3-70b-versatile").contextWindow).toBeGreaterThan(0);
     expect(countMessages([{ role: "user", content: "Hello" }], { model: "GPT-4o" }).approximate).toBeFalsy();
   });
 

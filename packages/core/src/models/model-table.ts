@@ -81,17 +81,15 @@ export const MODEL_PREFIX_ENCODINGS: Record<string, EncodingName> = {
   "gpt-4-": "cl100k_base",
   "gpt-3.5-turbo-": "cl100k_base",
   "gpt-35-turbo-": "cl100k_base",
-  // Open-weight families (matched lower-cased, after any `org/` prefix); h18b generalises names.
-  "llama-3": "llama3",
-  llama3: "llama3",
-  "meta-llama-3": "llama3",
-  qwen2: "qwen3",
-  qwen3: "qwen3",
-  "qwen-": "qwen3",
-  "deepseek-v3": "deepseek_v3",
-  "deepseek-r1": "deepseek_v3",
-  "deepseek-chat": "deepseek_v3",
-  "deepseek-reasoner": "deepseek_v3",
-  "gemma-3": "gemma3",
-  gemma3: "gemma3",
 };
+
+/**
+ * Open-weight families by the normalised name (`normalizeModelName`: `meta-llama/Llama-3.1-8B-Instruct`
+ * -> `llama-3.1-8b`). Patterns, not prefixes: `llama-3.1` is Llama 3 but `llama-30b` is not.
+ */
+export const OPEN_WEIGHT_FAMILIES: ReadonlyArray<readonly [RegExp, EncodingName]> = [
+  [/^llama-3(?:[.-]|$)/, "llama3"],
+  [/^qwen(?:2|3|-)/, "qwen3"],
+  [/^deepseek-(?:v3|r1|chat|reasoner)(?:[.-]|$)/, "deepseek_v3"],
+  [/^gemma-?3(?:[.-]|$)/, "gemma3"],
+];

@@ -2,7 +2,7 @@ import type { EncodingName } from "../encoder/encodings.js";
 import { isEncodingName, isOpenWeightEncoding } from "../encoder/encodings.js";
 import { longestPrefix } from "./longest-prefix.js";
 import { catalogLimits, MODEL_CATALOG_SOURCE } from "./model-catalog.js";
-import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOURCE } from "./model-table.js";
+import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOURCE, OPEN_WEIGHT_FAMILIES } from "./model-table.js";
 import { normalizeModelName } from "./normalize-model-name.js";
 
 /**
@@ -146,7 +146,8 @@ function builtIn(name: string): ModelInfo | undefined {
 function encodingFor(name: string): EncodingName | undefined {
   if (Object.hasOwn(MODEL_ENCODINGS, name)) return MODEL_ENCODINGS[name];
   const prefix = longestPrefix(encodingPrefixes, name);
-  return prefix ? MODEL_PREFIX_ENCODINGS[prefix] : undefined;
+  if (prefix) return MODEL_PREFIX_ENCODINGS[prefix];
+  return OPEN_WEIGHT_FAMILIES.find(([pattern]) => pattern.test(name))?.[1];
 }
 
 function limitsFor(name: string): Limits | undefined {
