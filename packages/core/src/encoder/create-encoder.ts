@@ -1,8 +1,7 @@
 import { bytePairMerge } from "./byte-pair-merge.js";
 import type { EncodingName, EncodingSpec } from "./encodings.js";
+import { CUT, pieceEndFor, pieceUnits } from "./hand-pre-tokenizer.js";
 import { parseRanks } from "./parse-ranks.js";
-import { CUT, PIECE_END, wideCharsOfLastPiece } from "./piece-end.js";
-import { createPieceScanner } from "./pre-tokenizer.js";
 import { buildRankTable, lastKey, lookupRank, MAX_EXACT_KEY_BYTES, type RankTable } from "./rank-table.js";
 import { isHighSurrogate, utf8Length } from "./utf8.js";
 
@@ -32,57 +31,48 @@ const COUNT_MEMO_BITS = 12;
  * stays in the CPU cache); a window grows only for a piece longer than itself.
  */
 export const WINDOW_CHARS = 1 << 16;
-/**
- * A piece the pre-tokenizer defers this close to a window's cut (most often because of the
- * cut) starts the next window rather than asking the regex, which first scans the whole
- * text for characters its engine classes differently from tiktoken.
- */
-const NEAR_CUT = 1024;
 /** A UTF-16 code unit is at most three UTF-8 bytes; one more holds the cut. */
 const windowBytes = (chars: number) => 3 * chars + 1;
 
-export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
+/**
+ * @param windowChars how many characters to turn into UTF-8 at a time; tests make it small to
+ *   cut pieces often.
+ */
+export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChars = WINDOW_CHARS): Encoder {
   const { bytes, offsets } = parseRanks(spec.ranks.bpe_ranks);
   const table = buildRankTable(bytes, offsets);
-  const scannerFor = createPieceScanner(spec.pattern);
-  const knownPieceEnd = spec.pattern === "gpt2" ? undefined : PIECE_END[spec.pattern];
+  const pieceEnd = pieceEndFor(spec.pattern);
   const specialBytes = new Map<number, Uint8Array>();
   const utf8 = new TextEncoder();
   for (const [text, id] of Object.entries(spec.specialTokens)) specialBytes.set(id, utf8.encode(text));
-  const decoder = new TextDecoder();
+  // ignoreBOM: a leading U+FEFF is text like any other, so decode(encode(text)) is text.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const pieceCache = new Map<string, number[]>();
-  let window = new Uint8Array(windowBytes(WINDOW_CHARS));
+  const defaultWindow = new Uint8Array(windowBytes(windowChars));
+  let window = defaultWindow;
   const countMemo = new Int32Array((1 << COUNT_MEMO_BITS) * 4).fill(-1);
 
   function tokenize(text: string, out: number[] | undefined): number {
     const length = text.length;
-    let scanner: RegExp | undefined;
     let total = 0;
     let pos = 0;
-    let windowChars = WINDOW_CHARS;
+    let chars = windowChars;
     while (pos < length) {
-      let windowEnd = Math.min(length, pos + windowChars);
+      let windowEnd = Math.min(length, pos + chars);
       if (windowEnd < length && isHighSurrogate(text.charCodeAt(windowEnd - 1))) windowEnd--;
       const last = windowEnd === length;
-      if (window.length < windowBytes(windowEnd - pos)) window = new Uint8Array(windowBytes(windowEnd - pos));
+      // A piece longer than the window: grow to its size in bytes, not three bytes a character.
+      const need = windowEnd - pos <= windowChars ? 0 : utf8Length(text, pos, windowEnd) + 1;
+      if (window.length < need) window = new Uint8Array(need);
       const written = utf8.encodeInto(pos === 0 && last ? text : text.slice(pos, windowEnd), window).written;
       window[written] = CUT;
       const known = last ? written : written + 1;
       const windowStart = pos;
       let at = 0;
       while (at < written) {
-        let next = knownPieceEnd ? knownPieceEnd(window, known, at) : -1;
-        let end: number;
-        if (next >= 0) {
-          end = pos + next - at - 2 * wideCharsOfLastPiece();
-        } else {
-          if (!last && at + NEAR_CUT > written) break;
-          scanner ??= scannerFor(text);
-          scanner.lastIndex = pos;
-          end = scanner.test(text) ? scanner.lastIndex : pos + 1;
-          next = at + utf8Length(text, pos, end);
-          if (next > written) break;
-        }
+        const next = pieceEnd(window, known, at);
+        if (next < 0) break;
+        const end = pos + pieceUnits();
         if (next - at > MAX_EXACT_KEY_BYTES) {
           total += pieceIds(text, pos, end, at, next, false, out);
         } else {
@@ -97,9 +87,10 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
         pos = end;
         at = next;
       }
-      if (pos === windowStart) windowChars *= 2;
+      // No whole piece in the window: double it, so a piece of any length costs linear time in all.
+      chars = pos === windowStart ? chars * 2 : windowChars;
     }
-    if (window.length > windowBytes(WINDOW_CHARS)) window = new Uint8Array(windowBytes(WINDOW_CHARS));
+    window = defaultWindow;
     return total;
   }
 

@@ -3,7 +3,7 @@ import o200k from "js-tiktoken/ranks/o200k_base";
 import p50k from "js-tiktoken/ranks/p50k_base";
 import p50kEdit from "js-tiktoken/ranks/p50k_edit";
 import r50k from "js-tiktoken/ranks/r50k_base";
-import type { PatternName } from "./pre-tokenizer.js";
+import type { PatternName } from "./hand-pre-tokenizer.js";
 
 /** The tiktoken encodings tokenledger can count with. */
 export type EncodingName = "o200k_base" | "o200k_harmony" | "cl100k_base" | "p50k_base" | "p50k_edit" | "r50k_base" | "gpt2";
