@@ -9,6 +9,9 @@ const NONE = 0x7fffffff;
  */
 const HEAP_THRESHOLD = 96;
 
+/** Heap-merge scratch up to this many bytes is kept between calls; a longer piece gets its own, freed after. */
+const KEEP_SCRATCH = 1 << 16;
+
 let bounds = new Int32Array(256);
 let ids = new Int32Array(256);
 let pairRanks = new Int32Array(256);
@@ -49,9 +52,12 @@ function scanMerge(table: RankTable, buf: Uint8Array, start: number, n: number, 
     }
     if (at < 0) break;
     ids[at] = best;
-    bounds.copyWithin(at + 1, at + 2, parts + 1);
-    ids.copyWithin(at + 1, at + 2, parts);
-    pairRanks.copyWithin(at + 1, at + 2, parts - 1);
+    // Shifting by hand: a piece has tens of parts, where copyWithin's call costs more than the copy.
+    for (let i = at + 1; i < parts; i++) {
+      bounds[i] = bounds[i + 1]!;
+      ids[i] = ids[i + 1]!;
+      pairRanks[i] = pairRanks[i + 1]!;
+    }
     parts--;
     if (at < parts - 1) pairRanks[at] = rankOrNone(table, buf, at);
     if (at > 0) pairRanks[at - 1] = rankOrNone(table, buf, at - 1);
@@ -74,21 +80,52 @@ function rankOrNone(table: RankTable, buf: Uint8Array, i: number): number {
  * and flat in the piece's length.
  */
 function heapMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
-  const next = new Int32Array(n);
-  const prev = new Int32Array(n);
-  const partIds = new Int32Array(n);
-  const current = new Float64Array(n).fill(-1);
+  if (scratch === undefined || n > scratch.next.length) {
+    const grown = newScratch(Math.max(n, HEAP_THRESHOLD * 4));
+    if (n > KEEP_SCRATCH) return heapMergeWith(grown, table, buf, start, n, out);
+    scratch = grown;
+  }
+  return heapMergeWith(scratch, table, buf, start, n, out);
+}
+
+interface Scratch {
+  next: Int32Array;
+  prev: Int32Array;
+  partIds: Int32Array;
+  current: Float64Array;
+  heap: KeyHeap;
+}
+
+const newScratch = (n: number): Scratch => ({
+  next: new Int32Array(n),
+  prev: new Int32Array(n),
+  partIds: new Int32Array(n),
+  current: new Float64Array(n),
+  heap: new KeyHeap(n * 3),
+});
+
+let scratch: Scratch | undefined;
+
+function heapMergeWith(
+  { next, prev, partIds, current, heap }: Scratch,
+  table: RankTable,
+  buf: Uint8Array,
+  start: number,
+  n: number,
+  out: number[] | undefined,
+): number {
   const { byteRanks } = table;
   for (let i = 0; i < n; i++) {
     next[i] = i + 1;
     prev[i] = i - 1;
     partIds[i] = byteRanks[buf[start + i]!]!;
   }
+  heap.size = 0;
   const keyOf = (i: number, j: number, end: number): number => {
     const rank = pairRank(table, partIds[i]!, partIds[j]!, buf, start + i, start + end);
     return rank < 0 ? -1 : rank * 0x1_0000_0000 + i;
   };
-  const heap = new KeyHeap(n * 3);
+  current[n - 1] = -1;
   for (let i = 0; i < n - 1; i++) {
     current[i] = keyOf(i, i + 1, i + 2);
     if (current[i]! >= 0) heap.add(current[i]!);

@@ -2,7 +2,7 @@ import { bytePairMerge } from "./byte-pair-merge.js";
 import type { EncodingName, EncodingSpec } from "./encodings.js";
 import { CUT, pieceEndFor, pieceUnits } from "./hand-pre-tokenizer.js";
 import { parseRanks } from "./parse-ranks.js";
-import { buildRankTable, lastKey, lookupRank, MAX_EXACT_KEY_BYTES, type RankTable } from "./rank-table.js";
+import { buildRankTable, hashKey, lastKey, lookupRank, MAX_EXACT_KEY_BYTES, type RankTable, rankOfHashedKey } from "./rank-table.js";
 import { isHighSurrogate, utf8Length } from "./utf8.js";
 
 /** A tiktoken-compatible encoder: ids equal OpenAI's tiktoken for the same encoding. */
@@ -26,6 +26,12 @@ const PIECE_CACHE_MAX_BYTES = 64;
  * slots of 4 ints; a collision only overwrites.
  */
 const COUNT_MEMO_BITS = 12;
+/**
+ * Token counts of pieces of 9 to `PIECE_CACHE_MAX_BYTES` bytes, direct-mapped by their hash,
+ * with their bytes for an exact compare: counting unseen text allocates nothing per piece
+ * (no string key, no ids array), and a collision only overwrites. 16,384 slots, 1 MB.
+ */
+const COUNT_CACHE_BITS = 14;
 /**
  * Text is turned into UTF-8 this many characters at a time (at most 192 KB of bytes, which
  * stays in the CPU cache); a window grows only for a piece longer than itself.
@@ -51,6 +57,8 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
   const defaultWindow = new Uint8Array(windowBytes(windowChars));
   let window = defaultWindow;
   const countMemo = new Int32Array((1 << COUNT_MEMO_BITS) * 4).fill(-1);
+  const countKeys = new Uint8Array((1 << COUNT_CACHE_BITS) * PIECE_CACHE_MAX_BYTES);
+  const countEntries = new Int32Array((1 << COUNT_CACHE_BITS) * 2).fill(-1);
 
   function tokenize(text: string, out: number[] | undefined): number {
     const length = text.length;
@@ -74,7 +82,7 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
         if (next < 0) break;
         const end = pos + pieceUnits();
         if (next - at > MAX_EXACT_KEY_BYTES) {
-          total += pieceIds(text, pos, end, at, next, false, out);
+          total += out === undefined ? countLong(at, next) : pieceIds(text, pos, end, at, next, false, out);
         } else {
           const rank = next - at === 1 ? table.byteRanks[window[at]!]! : lookupRank(table, window, at, next);
           if (rank >= 0) {
@@ -92,6 +100,25 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
     }
     window = defaultWindow;
     return total;
+  }
+
+  /** The token count of the piece `window[at..next)`, of more than `MAX_EXACT_KEY_BYTES` bytes. */
+  function countLong(at: number, next: number): number {
+    const length = next - at;
+    if (length > PIECE_CACHE_MAX_BYTES)
+      return lookupRank(table, window, at, next) >= 0 ? 1 : bytePairMerge(table, window, at, next, undefined);
+    const slot = (hashKey(window, at, next) >>> 3) & ((1 << COUNT_CACHE_BITS) - 1);
+    const keyAt = slot * PIECE_CACHE_MAX_BYTES;
+    if (countEntries[slot * 2] === length) {
+      let i = 0;
+      while (i < length && countKeys[keyAt + i] === window[at + i]) i++;
+      if (i === length) return countEntries[slot * 2 + 1]!;
+    }
+    const n = rankOfHashedKey(table, window, at, next) >= 0 ? 1 : bytePairMerge(table, window, at, next, undefined);
+    for (let i = 0; i < length; i++) countKeys[keyAt + i] = window[at + i]!;
+    countEntries[slot * 2] = length;
+    countEntries[slot * 2 + 1] = n;
+    return n;
   }
 
   /** Call right after `lookupRank` missed on the piece `text[start..end)`, bytes `window[at..next)`, which left its key. */

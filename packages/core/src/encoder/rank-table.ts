@@ -42,7 +42,7 @@ export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTab
     const start = offsets[rank]!;
     const end = offsets[rank + 1]!;
     if (end === start) continue;
-    let slot = hashBytes(bytes, start, end) & mask;
+    let slot = hashKey(bytes, start, end) & mask;
     while (slots[slot * SLOT] !== -1) slot = (slot + 1) & mask;
     const at = slot * SLOT;
     slots[at] = rank;
@@ -88,9 +88,14 @@ function probeTable(table: RankTable, h: number, length: number, w0: number, w1:
   }
 }
 
+/** The rank of `buf[start..end)` just hashed by `hashKey`, or -1 when it is not a token. */
+export function rankOfHashedKey(table: RankTable, buf: Uint8Array, start: number, end: number): number {
+  return probe(table, lastKey.h, end - start, lastKey.w0, lastKey.w1, buf, start);
+}
+
 /** The rank of `buf[start..end)`, or -1 when it is not a token. */
 export function lookupRank(table: RankTable, buf: Uint8Array, start: number, end: number): number {
-  const h = hashBytes(buf, start, end);
+  const h = hashKey(buf, start, end);
   return probe(table, h, end - start, lastKey.w0, lastKey.w1, buf, start);
 }
 
@@ -118,7 +123,7 @@ export const lastKey = { h: 0, w0: 0, w1: 0 };
 export const MAX_EXACT_KEY_BYTES = INLINE_BYTES;
 
 /** FNV-1a of `bytes[start..end)`; also leaves it and its inline words in `lastKey`. */
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+export function hashKey(bytes: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   let w0 = 0;
   let w1 = 0;

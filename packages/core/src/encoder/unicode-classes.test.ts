@@ -18,7 +18,7 @@ function codePoints(): string[] {
  * contraction, a case change, a digit run, a run of punctuation or space, and every place of
  * a contraction (`(?i:'s|'t|'re|'ve|'m|'ll|'d)` folds case: U+017F is an `s` to it).
  */
-const contexts = (c: string) => [`${c}'sx`, `A${c}a1${c}`, ` ${c}${c}!\n${c} `, `a'${c} '${c}e b'${c}l c'r${c} d'l${c} '${c}`];
+const contexts = (c: string) => [`${c}'sx`, `A${c}a1${c}`, ` ${c}${c}!\n${c} `, `a'${c}e'r${c}'l${c}`];
 
 const BATCH = 2_048;
 
@@ -41,5 +41,5 @@ describe.each(["o200k_base", "cl100k_base", "r50k_base"] as const)("%s classifie
     }
     ref.free();
     expect(mismatches.slice(0, 20)).toEqual([]);
-  });
+  }, 300_000);
 });
