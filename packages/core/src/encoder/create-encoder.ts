@@ -1,3 +1,43 @@
+/**
+ * The counting engine: a tiktoken-compatible byte-pair encoder. Its ids equal OpenAI's
+ * tiktoken (the `tiktoken` package is the reference in every test).
+ *
+ * Pipeline, for each text:
+ * 1. UTF-8 windows. The text is turned into UTF-8 `WINDOW_CHARS` characters at a time
+ *    (`encodeInto`, one reused buffer; a lone surrogate becomes U+FFFD as in tiktoken). A
+ *    window that does not end the text is followed by a `CUT` byte (0xFF, never in UTF-8).
+ * 2. Hand pre-tokenizer (`hand-pre-tokenizer.ts`). OpenAI's split regexes (o200k, cl100k,
+ *    gpt2) written out over those bytes, for every code point: its class comes from a
+ *    one-byte-per-code-point table built from tiktoken's Unicode version (`char-classes.ts`).
+ *    A piece whose end depends on bytes past a `CUT` answers -1; the next window starts at
+ *    that piece, and a window holding no whole piece doubles, so a piece of any length costs
+ *    linear time and no recursion (the regexes in `regex-pre-tokenizer.ts` are only the
+ *    tests' oracle).
+ * 3. Rank table (`rank-table.ts`). Bytes -> rank in one open-addressing table over typed
+ *    arrays; a piece that is one token is one lookup.
+ * 4. Merge (`byte-pair-merge.ts`). Other pieces merge as tiktoken does (lowest rank first,
+ *    leftmost on ties): a scan up to 96 bytes, a heap of bare keys above. Every part carries
+ *    its token id, and a pair is asked of the merge memo by its two ids before the table.
+ * 5. Caches, all bounded: `countMemo` (counts of pieces of up to 8 bytes, keyed by the words
+ *    the lookup just computed), the count cache (counts of pieces of 9-64 bytes, keyed by
+ *    their bytes, direct-mapped, no allocation), the piece cache (ids of multi-token pieces up
+ *    to 64 bytes for `encode`, cleared at 65,536 entries), the table's `recent` and `pairs`
+ *    memos. A collision or a clear only costs time, never exactness.
+ *
+ * Invariants the code relies on:
+ * - The pre-tokenizer rejects no character: every code point has a class. It answers -1
+ *   only at a `CUT`, so a window's cut never changes a split.
+ * - UTF-16 positions: the pre-tokenizer counts the piece's UTF-16 length as it goes (four
+ *   UTF-8 bytes are two units, anything shorter one), which keeps byte and string positions
+ *   in step; windows never end between the two halves of a surrogate pair.
+ * - Ranks fit in 32 bits and a heap key is `rank * 2^32 + position`, below 2^53, so keys are
+ *   exact doubles; the heap holds at most 3n keys for a piece of n bytes (n - 1 to start,
+ *   two per merge), and scratch above 64K bytes is freed after the piece.
+ * - Keys of up to 8 bytes are decided by the table's inline words; longer ones compare bytes.
+ * - Shared scratch state (the window, the pre-tokenizer's cursor, `lastKey`, the merge
+ *   arrays) makes an encoder non-reentrant: fine on JavaScript's one thread, but nothing in
+ *   the pipeline may call back into user code.
+ */
 import { bytePairMerge } from "./byte-pair-merge.js";
 import type { EncodingName, EncodingSpec } from "./encodings.js";
 import { CUT, pieceEndFor, pieceUnits } from "./hand-pre-tokenizer.js";

@@ -201,12 +201,18 @@ function whitespace(b: Uint8Array, length: number, newlines: boolean): number {
   return at;
 }
 
-function o200kEnd(b: Uint8Array, length: number, start: number): number {
+/** Puts the cursor at `start` and returns the packed character there, or -1 at a cut. */
+function begin(b: Uint8Array, length: number, start: number): number {
   at = start;
   units = 0;
   const p = charAt(b, start, length);
+  return stoppedAtCut(p) ? -1 : p;
+}
+
+function o200kEnd(b: Uint8Array, length: number, start: number): number {
+  const p = begin(b, length, start);
+  if (p < 0) return -1;
   const kind = bit(p & 15);
-  if (stoppedAtCut(p)) return -1;
   if (kind & LETTER) {
     if (casedWord(b, length) < 0) return -1;
     return contraction(b, length, true) < 0 ? -1 : at;
@@ -234,11 +240,9 @@ function o200kEnd(b: Uint8Array, length: number, start: number): number {
 }
 
 function cl100kEnd(b: Uint8Array, length: number, start: number): number {
-  at = start;
-  units = 0;
-  const p = charAt(b, start, length);
+  const p = begin(b, length, start);
+  if (p < 0) return -1;
   const kind = bit(p & 15);
-  if (stoppedAtCut(p)) return -1;
   const contracted = contraction(b, length, true);
   if (contracted !== 0) return contracted < 0 ? -1 : at;
   if (kind & PREFIX) {
@@ -272,10 +276,8 @@ function numberPunctuationOrSpace(b: Uint8Array, length: number, p: number, newl
 }
 
 function gpt2End(b: Uint8Array, length: number, start: number): number {
-  at = start;
-  units = 0;
-  let p = charAt(b, start, length);
-  if (stoppedAtCut(p)) return -1;
+  let p = begin(b, length, start);
+  if (p < 0) return -1;
   const contracted = contraction(b, length, false);
   if (contracted !== 0) return contracted < 0 ? -1 : at;
   if (b[start] === 32) {
