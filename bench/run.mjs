@@ -10,6 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { loadCorpora, WORST_CASES } from "./corpora.mjs";
+import { cpuMs } from "./cpu-time.mjs";
 import { LIBRARIES } from "./libraries.mjs";
 import { benchTrim } from "./trim.mjs";
 
@@ -54,15 +55,6 @@ function split(text) {
   const bytes = rest.reduce((sum, c) => sum + Buffer.byteLength(c), 0);
   return { warm, slices, bytes };
 }
-
-/**
- * Milliseconds of CPU time this process spends (user + system): every library counts on this
- * one thread, and unlike wall time it is not inflated when other processes share the machine.
- */
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e3;
-};
 
 function timedCount(count, chunks) {
   globalThis.gc?.();
@@ -198,7 +190,7 @@ for (const kase of Object.keys(WORST_CASES)) {
   worstRows.push(row);
 }
 console.log(
-  `\n## Worst cases, o200k_base (one fresh process each; warmed on the input's first tenth, then one count of the whole; stopped after 10 s)\n\n${table(worstRows)}`,
+  `\n## Worst cases, o200k_base (one fresh process each; warmed on the input's first tenth, then one count of the whole, CPU time; stopped after 10 s of wall time)\n\n${table(worstRows)}`,
 );
 
 const recounts = Array.from({ length: 5 }, () =>
@@ -206,7 +198,7 @@ const recounts = Array.from({ length: 5 }, () =>
 );
 const median = (key) => recounts.map((r) => r[key]).sort((a, b) => a - b)[2];
 console.log(
-  `\n## Re-counting a growing chat history (countMessages, gpt-4o; a fresh process each, median of 5)\n\n${table([
+  `\n## Re-counting a growing chat history (countMessages, gpt-4o; a fresh process each, median of 5, CPU time)\n\n${table([
     ["10,000 messages, first count ms", "second count, +1 new message ms", "steady state, +1 new message ms (median of 9)"],
     [median("coldMs").toFixed(1), median("secondMs").toFixed(2), median("steadyMs").toFixed(2)],
   ])}\n\nEach count starts after a full GC, so that garbage made earlier is not charged to it.`,
@@ -220,12 +212,12 @@ for (const key of ["secondMs", "steadyMs"]) {
 
 const { rows: trimRows, checks: trimChecks } = await benchTrim(corpora, async (f) => {
   globalThis.gc?.();
-  const start = performance.now();
+  const start = cpuMs();
   await f();
-  return performance.now() - start;
+  return cpuMs() - start;
 });
 console.log(
-  `\n## Trimming a chat history to half its tokens, at most gpt-4o's prompt budget (trimHistory vs @langchain/core trimMessages with a js-tiktoken counter; warm)\n\n${table(trimRows)}\n\nKept message counts can differ by a message or two: the js-tiktoken counter given to trimMessages uses a simpler rule (3 per message plus content), trimHistory OpenAI's (role, names, reply priming).`,
+  `\n## Trimming a chat history to half its tokens, at most gpt-4o's prompt budget (trimHistory vs @langchain/core trimMessages with a js-tiktoken counter; warm, CPU time)\n\n${table(trimRows)}\n\nKept message counts can differ by a message or two: the js-tiktoken counter given to trimMessages uses a simpler rule (3 per message plus content), trimHistory OpenAI's (role, names, reply priming).`,
 );
 for (const c of trimChecks) {
   if (c.n === 1_000 && c.theirsMs !== undefined && c.theirsMs / c.firstMs < 1_000) {
