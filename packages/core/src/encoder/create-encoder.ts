@@ -1,9 +1,48 @@
+/**
+ * The counting engine: a tiktoken-compatible byte-pair encoder. Its ids equal OpenAI's
+ * tiktoken (the `tiktoken` package is the reference in every test).
+ *
+ * Pipeline, for each text:
+ * 1. UTF-8 windows. The text is turned into UTF-8 `WINDOW_CHARS` characters at a time
+ *    (`encodeInto`, one reused buffer; a lone surrogate becomes U+FFFD as in tiktoken). A
+ *    window that does not end the text is followed by a `CUT` byte (0xFF, never in UTF-8).
+ * 2. Hand pre-tokenizer (`hand-pre-tokenizer.ts`). OpenAI's split regexes (o200k, cl100k,
+ *    gpt2) written out over those bytes, for every code point: its class comes from a
+ *    one-byte-per-code-point table built from tiktoken's Unicode version (`char-classes.ts`).
+ *    A piece whose end depends on bytes past a `CUT` answers -1; the next window starts at
+ *    that piece, and a window holding no whole piece doubles, so a piece of any length costs
+ *    linear time and no recursion (the regexes in `regex-pre-tokenizer.ts` are only the
+ *    tests' oracle).
+ * 3. Rank table (`rank-table.ts`). Bytes -> rank in one open-addressing table over typed
+ *    arrays; a piece that is one token is one lookup.
+ * 4. Merge (`byte-pair-merge.ts`). Other pieces merge as tiktoken does (lowest rank first,
+ *    leftmost on ties): a scan up to 96 bytes, a heap of bare keys above. Every part carries
+ *    its token id, and a pair is asked of the merge memo by its two ids before the table.
+ * 5. Caches, all bounded: `countMemo` (counts of pieces of up to 8 bytes, keyed by the words
+ *    the lookup just computed), the count cache (counts of pieces of 9-64 bytes, keyed by
+ *    their bytes, direct-mapped, no allocation), the piece cache (ids of multi-token pieces up
+ *    to 64 bytes for `encode`, cleared at 65,536 entries), the table's `recent` and `pairs`
+ *    memos. A collision or a clear only costs time, never exactness.
+ *
+ * Invariants the code relies on:
+ * - The pre-tokenizer rejects no character: every code point has a class. It answers -1
+ *   only at a `CUT`, so a window's cut never changes a split.
+ * - UTF-16 positions: the pre-tokenizer counts the piece's UTF-16 length as it goes (four
+ *   UTF-8 bytes are two units, anything shorter one), which keeps byte and string positions
+ *   in step; windows never end between the two halves of a surrogate pair.
+ * - Ranks fit in 32 bits and a heap key is `rank * 2^32 + position`, below 2^53, so keys are
+ *   exact doubles; the heap holds at most 3n keys for a piece of n bytes (n - 1 to start,
+ *   two per merge), and scratch above 64K bytes is freed after the piece.
+ * - Keys of up to 8 bytes are decided by the table's inline words; longer ones compare bytes.
+ * - Shared scratch state (the window, the pre-tokenizer's cursor, `lastKey`, the merge
+ *   arrays) makes an encoder non-reentrant: fine on JavaScript's one thread, but nothing in
+ *   the pipeline may call back into user code.
+ */
 import { bytePairMerge } from "./byte-pair-merge.js";
 import type { EncodingName, EncodingSpec } from "./encodings.js";
+import { CUT, pieceEndFor, pieceUnits } from "./hand-pre-tokenizer.js";
 import { parseRanks } from "./parse-ranks.js";
-import { CUT, PIECE_END, wideCharsOfLastPiece } from "./piece-end.js";
-import { createPieceScanner } from "./pre-tokenizer.js";
-import { buildRankTable, lastKey, lookupRank, MAX_EXACT_KEY_BYTES, type RankTable } from "./rank-table.js";
+import { buildRankTable, hashKey, lastKey, lookupRank, MAX_EXACT_KEY_BYTES, type RankTable, rankOfHashedKey } from "./rank-table.js";
 import { isHighSurrogate, utf8Length } from "./utf8.js";
 
 /** A tiktoken-compatible encoder: ids equal OpenAI's tiktoken for the same encoding. */
@@ -28,63 +67,62 @@ const PIECE_CACHE_MAX_BYTES = 64;
  */
 const COUNT_MEMO_BITS = 12;
 /**
+ * Token counts of pieces of 9 to `PIECE_CACHE_MAX_BYTES` bytes, direct-mapped by their hash,
+ * with their bytes for an exact compare: counting unseen text allocates nothing per piece
+ * (no string key, no ids array), and a collision only overwrites. 16,384 slots, 1 MB.
+ */
+const COUNT_CACHE_BITS = 14;
+/**
  * Text is turned into UTF-8 this many characters at a time (at most 192 KB of bytes, which
  * stays in the CPU cache); a window grows only for a piece longer than itself.
  */
 export const WINDOW_CHARS = 1 << 16;
-/**
- * A piece the pre-tokenizer defers this close to a window's cut (most often because of the
- * cut) starts the next window rather than asking the regex, which first scans the whole
- * text for characters its engine classes differently from tiktoken.
- */
-const NEAR_CUT = 1024;
 /** A UTF-16 code unit is at most three UTF-8 bytes; one more holds the cut. */
 const windowBytes = (chars: number) => 3 * chars + 1;
 
-export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
+/**
+ * @param windowChars how many characters to turn into UTF-8 at a time; tests make it small to
+ *   cut pieces often.
+ */
+export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChars = WINDOW_CHARS): Encoder {
   const { bytes, offsets } = parseRanks(spec.ranks.bpe_ranks);
   const table = buildRankTable(bytes, offsets);
-  const scannerFor = createPieceScanner(spec.pattern);
-  const knownPieceEnd = spec.pattern === "gpt2" ? undefined : PIECE_END[spec.pattern];
+  const pieceEnd = pieceEndFor(spec.pattern);
   const specialBytes = new Map<number, Uint8Array>();
   const utf8 = new TextEncoder();
   for (const [text, id] of Object.entries(spec.specialTokens)) specialBytes.set(id, utf8.encode(text));
-  const decoder = new TextDecoder();
+  // ignoreBOM: a leading U+FEFF is text like any other, so decode(encode(text)) is text.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const pieceCache = new Map<string, number[]>();
-  let window = new Uint8Array(windowBytes(WINDOW_CHARS));
+  const defaultWindow = new Uint8Array(windowBytes(windowChars));
+  let window = defaultWindow;
   const countMemo = new Int32Array((1 << COUNT_MEMO_BITS) * 4).fill(-1);
+  const countKeys = new Uint8Array((1 << COUNT_CACHE_BITS) * PIECE_CACHE_MAX_BYTES);
+  const countEntries = new Int32Array((1 << COUNT_CACHE_BITS) * 2).fill(-1);
 
   function tokenize(text: string, out: number[] | undefined): number {
     const length = text.length;
-    let scanner: RegExp | undefined;
     let total = 0;
     let pos = 0;
-    let windowChars = WINDOW_CHARS;
+    let chars = windowChars;
     while (pos < length) {
-      let windowEnd = Math.min(length, pos + windowChars);
+      let windowEnd = Math.min(length, pos + chars);
       if (windowEnd < length && isHighSurrogate(text.charCodeAt(windowEnd - 1))) windowEnd--;
       const last = windowEnd === length;
-      if (window.length < windowBytes(windowEnd - pos)) window = new Uint8Array(windowBytes(windowEnd - pos));
+      // A piece longer than the window: grow to its size in bytes, not three bytes a character.
+      const need = windowEnd - pos <= windowChars ? 0 : utf8Length(text, pos, windowEnd) + 1;
+      if (window.length < need) window = new Uint8Array(need);
       const written = utf8.encodeInto(pos === 0 && last ? text : text.slice(pos, windowEnd), window).written;
       window[written] = CUT;
       const known = last ? written : written + 1;
       const windowStart = pos;
       let at = 0;
       while (at < written) {
-        let next = knownPieceEnd ? knownPieceEnd(window, known, at) : -1;
-        let end: number;
-        if (next >= 0) {
-          end = pos + next - at - 2 * wideCharsOfLastPiece();
-        } else {
-          if (!last && at + NEAR_CUT > written) break;
-          scanner ??= scannerFor(text);
-          scanner.lastIndex = pos;
-          end = scanner.test(text) ? scanner.lastIndex : pos + 1;
-          next = at + utf8Length(text, pos, end);
-          if (next > written) break;
-        }
+        const next = pieceEnd(window, known, at);
+        if (next < 0) break;
+        const end = pos + pieceUnits();
         if (next - at > MAX_EXACT_KEY_BYTES) {
-          total += pieceIds(text, pos, end, at, next, false, out);
+          total += out === undefined ? countLong(at, next) : pieceIds(text, pos, end, at, next, false, out);
         } else {
           const rank = next - at === 1 ? table.byteRanks[window[at]!]! : lookupRank(table, window, at, next);
           if (rank >= 0) {
@@ -97,10 +135,30 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec): Encoder {
         pos = end;
         at = next;
       }
-      if (pos === windowStart) windowChars *= 2;
+      // No whole piece in the window: double it, so a piece of any length costs linear time in all.
+      chars = pos === windowStart ? chars * 2 : windowChars;
     }
-    if (window.length > windowBytes(WINDOW_CHARS)) window = new Uint8Array(windowBytes(WINDOW_CHARS));
+    window = defaultWindow;
     return total;
+  }
+
+  /** The token count of the piece `window[at..next)`, of more than `MAX_EXACT_KEY_BYTES` bytes. */
+  function countLong(at: number, next: number): number {
+    const length = next - at;
+    if (length > PIECE_CACHE_MAX_BYTES)
+      return lookupRank(table, window, at, next) >= 0 ? 1 : bytePairMerge(table, window, at, next, undefined);
+    const slot = (hashKey(window, at, next) >>> 3) & ((1 << COUNT_CACHE_BITS) - 1);
+    const keyAt = slot * PIECE_CACHE_MAX_BYTES;
+    if (countEntries[slot * 2] === length) {
+      let i = 0;
+      while (i < length && countKeys[keyAt + i] === window[at + i]) i++;
+      if (i === length) return countEntries[slot * 2 + 1]!;
+    }
+    const n = rankOfHashedKey(table, window, at, next) >= 0 ? 1 : bytePairMerge(table, window, at, next, undefined);
+    for (let i = 0; i < length; i++) countKeys[keyAt + i] = window[at + i]!;
+    countEntries[slot * 2] = length;
+    countEntries[slot * 2 + 1] = n;
+    return n;
   }
 
   /** Call right after `lookupRank` missed on the piece `text[start..end)`, bytes `window[at..next)`, which left its key. */

@@ -1,4 +1,4 @@
-import type { PatternName } from "./pre-tokenizer.js";
+import type { PatternName } from "./hand-pre-tokenizer.js";
 
 /** OpenAI's tiktoken encodings. */
 export type OpenAIEncodingName = "o200k_base" | "o200k_harmony" | "cl100k_base" | "p50k_base" | "p50k_edit" | "r50k_base" | "gpt2";

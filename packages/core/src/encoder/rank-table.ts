@@ -17,6 +17,12 @@ export interface RankTable {
   readonly recent: Int32Array;
   /** The rank of each single byte: every byte is a token in byte-level BPE. */
   readonly byteRanks: Int32Array;
+  /**
+   * The merge memo: slot `i` holds tokens `pairs[3i]` and `pairs[3i + 1]` and the rank of their
+   * concatenation (or -1), direct-mapped by a hash of the two ids. Two ids name their bytes
+   * exactly, so a hit is exact; a collision only overwrites.
+   */
+  readonly pairs: Int32Array;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -24,6 +30,7 @@ const FNV_PRIME = 0x01000193;
 const SLOT = 4;
 const INLINE_BYTES = 8;
 const RECENT_BITS = 12;
+const PAIR_BITS = 16;
 
 export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTable {
   const size = offsets.length - 1;
@@ -35,7 +42,7 @@ export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTab
     const start = offsets[rank]!;
     const end = offsets[rank + 1]!;
     if (end === start) continue;
-    let slot = hashBytes(bytes, start, end) & mask;
+    let slot = hashKey(bytes, start, end) & mask;
     while (slots[slot * SLOT] !== -1) slot = (slot + 1) & mask;
     const at = slot * SLOT;
     slots[at] = rank;
@@ -44,7 +51,8 @@ export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTab
     slots[at + 3] = lastKey.w1;
   }
   const recent = new Int32Array((1 << RECENT_BITS) * SLOT).fill(-1);
-  const table = { bytes, offsets, slots, mask, size, recent, byteRanks: new Int32Array(256) };
+  const pairs = new Int32Array((1 << PAIR_BITS) * 3).fill(-1);
+  const table = { bytes, offsets, slots, mask, size, recent, byteRanks: new Int32Array(256), pairs };
   for (let b = 0; b < 256; b++) table.byteRanks[b] = lookupRank(table, Uint8Array.of(b), 0, 1);
   return table;
 }
@@ -80,10 +88,30 @@ function probeTable(table: RankTable, h: number, length: number, w0: number, w1:
   }
 }
 
+/** The rank of `buf[start..end)` just hashed by `hashKey`, or -1 when it is not a token. */
+export function rankOfHashedKey(table: RankTable, buf: Uint8Array, start: number, end: number): number {
+  return probe(table, lastKey.h, end - start, lastKey.w0, lastKey.w1, buf, start);
+}
+
 /** The rank of `buf[start..end)`, or -1 when it is not a token. */
 export function lookupRank(table: RankTable, buf: Uint8Array, start: number, end: number): number {
-  const h = hashBytes(buf, start, end);
+  const h = hashKey(buf, start, end);
   return probe(table, h, end - start, lastKey.w0, lastKey.w1, buf, start);
+}
+
+/**
+ * The rank of token `left` followed by token `right`, whose bytes are `buf[start..end)`, or -1
+ * when the two are not one token: from the merge memo, else looked up and remembered.
+ */
+export function pairRank(table: RankTable, left: number, right: number, buf: Uint8Array, start: number, end: number): number {
+  const { pairs } = table;
+  const at = (Math.imul(Math.imul(left, 0x9e3779b1) ^ right, 0x85ebca6b) >>> (32 - PAIR_BITS)) * 3;
+  if (pairs[at] === left && pairs[at + 1] === right) return pairs[at + 2]!;
+  const rank = lookupRank(table, buf, start, end);
+  pairs[at] = left;
+  pairs[at + 1] = right;
+  pairs[at + 2] = rank;
+  return rank;
 }
 
 /**
@@ -95,7 +123,7 @@ export const lastKey = { h: 0, w0: 0, w1: 0 };
 export const MAX_EXACT_KEY_BYTES = INLINE_BYTES;
 
 /** FNV-1a of `bytes[start..end)`; also leaves it and its inline words in `lastKey`. */
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+export function hashKey(bytes: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   let w0 = 0;
   let w1 = 0;

@@ -1,6 +1,7 @@
 import o200k from "js-tiktoken/ranks/o200k_base";
 import { createEncoder } from "./create-encoder.js";
 import { registerEncoding } from "./encoding-registry.js";
+import type { EncodingSpec } from "./encodings.js";
 
 /** gpt-oss's harmony format: o200k_base ranks plus the special tokens its chat format uses. */
 function harmonySpecialTokens(): Record<string, number> {
@@ -21,11 +22,11 @@ function harmonySpecialTokens(): Record<string, number> {
   return tokens;
 }
 
+export const O200K_SPEC: EncodingSpec = { ranks: o200k, pattern: "o200k", specialTokens: o200k.special_tokens };
+
 /** Registers o200k_base and o200k_harmony (same ranks). */
 export function registerO200k(): void {
-  registerEncoding("o200k_base", () =>
-    createEncoder("o200k_base", { ranks: o200k, pattern: "o200k", specialTokens: o200k.special_tokens }),
-  );
+  registerEncoding("o200k_base", () => createEncoder("o200k_base", O200K_SPEC));
   registerEncoding("o200k_harmony", () =>
     createEncoder("o200k_harmony", { ranks: o200k, pattern: "o200k", specialTokens: harmonySpecialTokens() }),
   );

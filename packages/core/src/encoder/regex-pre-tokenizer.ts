@@ -1,19 +1,22 @@
+import { classRanges, WHITE_SPACE_RANGES } from "./char-classes.js";
+import type { PatternName } from "./hand-pre-tokenizer.js";
 import { UNICODE_CLASSES } from "./unicode-classes.js";
+
+/**
+ * OpenAI's pre-tokenizer regexes in JavaScript. The encoder does not use them (the hand
+ * pre-tokenizer is exact for every code point and much faster); tests compare the two.
+ */
 
 type ClassName = keyof typeof UNICODE_CLASSES;
 type Classes = Record<ClassName, string>;
 
-/**
- * Unicode White_Space, which is what `\s` means in tiktoken's Rust regex. JavaScript's
- * `\s` differs: it lacks U+0085 (NEXT LINE) and adds U+FEFF (BOM), so js-tiktoken
- * splits text around those two characters differently from OpenAI.
- */
-export const WHITE_SPACE = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-/** `(?i:'s|'t|'re|'ve|'m|'ll|'d)` without inline flags, which Node 20 lacks. */
-const CONTRACTION = "'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])";
+/** Unicode White_Space as a class body: JavaScript's `\s` lacks U+0085 and adds U+FEFF, so js-tiktoken splits around them unlike OpenAI. */
+export const WHITE_SPACE = WHITE_SPACE_RANGES.map(([from, to]) => (from === to ? hex(from) : `${hex(from)}-${hex(to)}`)).join("");
+/** `(?i:'s|'t|'re|'ve|'m|'ll|'d)` without inline flags, which Node 20 lacks; Rust's case folding also takes `ſ` (U+017F) for `s`. */
+const CONTRACTION = "'(?:[sS\\u017f]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])";
 const WHITESPACE_TAIL = `[${WHITE_SPACE}]*[\\r\\n]+|[${WHITE_SPACE}]+(?![^${WHITE_SPACE}])|[${WHITE_SPACE}]+`;
 
-const PATTERNS = {
+const PATTERNS: Record<PatternName, (c: Classes) => string> = {
   o200k: (c: Classes) => {
     const upper = `[${c.Lu}${c.Lt}${c.Lm}${c.Lo}${c.M}]`;
     const lower = `[${c.Ll}${c.Lm}${c.Lo}${c.M}]`;
@@ -38,9 +41,11 @@ const PATTERNS = {
       ` ?[^${WHITE_SPACE}${c.L}${c.N}]+`,
       `[${WHITE_SPACE}]+(?![^${WHITE_SPACE}])|[${WHITE_SPACE}]+`,
     ].join("|"),
-} as const;
+};
 
-export type PatternName = keyof typeof PATTERNS;
+function hex(cp: number): string {
+  return `\\u{${cp.toString(16)}}`;
+}
 
 const ENGINE_CLASSES: Classes = {
   L: "\\p{L}",
@@ -71,11 +76,7 @@ function engineOnlyCharacters(): RegExp | undefined {
 
 function allCharacters(classBody: string): string {
   const parts: string[] = [];
-  for (const [, from, to] of classBody.matchAll(/\\u\{([0-9a-f]+)\}(?:-\\u\{([0-9a-f]+)\})?/g)) {
-    const first = Number.parseInt(from!, 16);
-    const last = to ? Number.parseInt(to, 16) : first;
-    for (let cp = first; cp <= last; cp++) parts.push(String.fromCodePoint(cp));
-  }
+  for (const [first, last] of classRanges(classBody)) for (let cp = first; cp <= last; cp++) parts.push(String.fromCodePoint(cp));
   return parts.join("");
 }
 
