@@ -52,12 +52,10 @@ const textArb = fc.array(fc.constantFrom(...pieces), { maxLength: 80 }).map((p) 
 /** The text's UTF-8 cut at random byte offsets, inside characters too. */
 const chunked = textArb.chain((text) => {
   const bytes = Buffer.from(text);
-  return fc
-    .uniqueArray(fc.integer({ min: 1, max: Math.max(1, bytes.length - 1) }), { maxLength: 12 })
-    .map((cuts) => ({
-      text,
-      chunks: [0, ...cuts.sort((a, b) => a - b), bytes.length].slice(1).map((end, i, ends) => bytes.subarray(i ? ends[i - 1] : 0, end)),
-    }));
+  return fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, bytes.length - 1) }), { maxLength: 12 }).map((cuts) => ({
+    text,
+    chunks: [0, ...cuts.sort((a, b) => a - b), bytes.length].slice(1).map((end, i, ends) => bytes.subarray(i ? ends[i - 1] : 0, end)),
+  }));
 });
 
 describe("countStream", () => {
