@@ -4,7 +4,7 @@ import { ChatPromptTemplate, MessagesPlaceholder } from "@langchain/core/prompts
 import { RunnableLambda } from "@langchain/core/runnables";
 import { ChatOpenAI } from "@langchain/openai";
 import { createHistoryTrimmer, TokenLedgerHandler, TrimmedChatMessageHistory } from "@tokenledger/langchain";
-import { SYSTEM_PROMPT, TURNS, WEATHER_TOOL, weather } from "./script.mjs";
+import { SYSTEM_PROMPT, scriptedTurn, TURNS, WEATHER_TOOL, weather } from "./script.mjs";
 
 /**
  * Plays the scripted conversation through prompt -> trimmer -> ChatOpenAI with one
@@ -33,8 +33,8 @@ export async function runChat({ model, maxContext, maxOutput = 120, turns = TURN
     );
 
   const rows = [];
-  for (let turn = 1; turn <= Math.min(turns, TURNS.length); turn++) {
-    await memory.addMessage(new HumanMessage(TURNS[turn - 1]));
+  for (let turn = 1; turn <= turns; turn++) {
+    await memory.addMessage(new HumanMessage(scriptedTurn(turn)));
     const before = ledger.records().length;
     for (let step = 0; step < 3; step++) {
       const reply = await chain.invoke({ history: await memory.getMessages() }, { callbacks: [ledger] });
@@ -56,7 +56,7 @@ export async function runChat({ model, maxContext, maxOutput = 120, turns = TURN
       estimated: last.estimatedInputTokens,
       reported: last.reported?.inputTokens,
       windowUse: last.inputTokens / maxContext,
-      lastInputTokens: last.inputTokens,
+      promptTokens: last.inputTokens,
     };
     row.totalTokens = row.inputTokens + row.outputTokens;
     rows.push(row);
