@@ -28,6 +28,16 @@ describe("@tokenledger/langchain as published", () => {
     expect(new TokenBudgetExceededError(10, 5).message).toMatch(/10 tokens of its 5/);
   });
 
+  it("keeps @tokenledger/langchain/pricing as core's prices, re-exported (one table, routed names priced)", async () => {
+    const pricing = await import("@tokenledger/langchain/pricing");
+    const core = await import("@tokenledger/core");
+    expect(pricing.inputCostUsd).toBe(core.inputCostUsd);
+    expect(pricing.DEFAULT_PRICING).toBe(core.DEFAULT_PRICING);
+    // OpenAI's gpt-4o input price: $2.50 per million tokens.
+    expect(pricing.inputCostUsd("openrouter/openai/gpt-4o", 1_000_000)).toBeCloseTo(2.5, 12);
+    expect(require("@tokenledger/langchain/pricing").PRICING_SOURCE).toBe(core.PRICING_SOURCE);
+  });
+
   it("trims from the built package with exact counts", async () => {
     const { trimHistory } = await import("@tokenledger/langchain");
     const history = Array.from({ length: 10 }, (_, i) => new HumanMessage(`message ${i}`));

@@ -1,5 +1,4 @@
-import { countMessages, getEncoder, resolveModel } from "@tokenledger/core";
-import { inputCostUsd } from "@tokenledger/langchain/pricing";
+import { countMessages, getEncoder, inputCostUsd, resolveModel } from "@tokenledger/core";
 
 export interface CountRequest {
   id: number;

@@ -1,6 +1,5 @@
 import { createReadStream, statSync } from "node:fs";
-import { getEncoder, resolveModel } from "@tokenledger/core";
-import { inputCostUsd } from "@tokenledger/langchain/pricing";
+import { getEncoder, inputCostUsd, resolveModel } from "@tokenledger/core";
 import { CliError, cannotRead } from "./cli-error.js";
 import { json, out, plural, warn } from "./cli-output.js";
 import type { Command } from "./command.js";

@@ -1,5 +1,4 @@
-import { MODEL_LIMITS, MODEL_TABLE_SOURCE, resolveModel } from "@tokenledger/core";
-import { DEFAULT_PRICING, PRICING_SOURCE } from "@tokenledger/langchain/pricing";
+import { DEFAULT_PRICING, MODEL_LIMITS, MODEL_TABLE_SOURCE, PRICING_SOURCE, resolveModel } from "@tokenledger/core";
 import { CliError } from "./cli-error.js";
 import { json, out } from "./cli-output.js";
 import type { Command } from "./command.js";

@@ -1,4 +1,4 @@
-import { ENCODING_NAMES, type EncodingName, resolveModel } from "@tokenledger/core";
+import { DEFAULT_MODEL, ENCODING_NAMES, type EncodingName, resolveModel } from "@tokenledger/core";
 import { CliError } from "./cli-error.js";
 import { warn } from "./cli-output.js";
 
@@ -14,7 +14,7 @@ export interface Choice {
  * model's window and price describe a count the model would not see. Unknown models warn, or
  * fail with `--strict`.
  */
-export function pickModel(opts: { model?: string; encoding?: string; strict?: boolean }, fallback = "gpt-4o"): Choice {
+export function pickModel(opts: { model?: string; encoding?: string; strict?: boolean }, fallback = DEFAULT_MODEL): Choice {
   const encoding = opts.encoding === undefined ? undefined : checkEncoding(opts.encoding);
   if (encoding !== undefined && opts.model === undefined) return { model: undefined, encoding };
   const model = opts.model ?? fallback;

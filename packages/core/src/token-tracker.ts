@@ -2,6 +2,7 @@ import type { ChatMessage } from "./count/chat-types.js";
 import { contentText, countMessages } from "./count/count-messages.js";
 import type { EncodingName } from "./encoder/encodings.js";
 import { getEncoder } from "./encoder/get-encoder.js";
+import { DEFAULT_MODEL } from "./models/default-model.js";
 import { type ModelInfo, resolveModel } from "./models/resolve-model.js";
 
 export interface FullTokenUsage {
@@ -37,7 +38,7 @@ export class TokenTracker {
   readonly isOpenAI: boolean;
   readonly info: ModelInfo;
 
-  constructor(modelName = "gpt-4o") {
+  constructor(modelName = DEFAULT_MODEL) {
     this.info = resolveModel(modelName);
     this.model = this.info.model;
     this.encoding = this.info.encoding;

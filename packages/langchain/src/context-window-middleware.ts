@@ -1,6 +1,6 @@
 import { AIMessage, type BaseMessage, type SystemMessage } from "@langchain/core/messages";
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
-import { resolveModel, type ToolDefinition } from "@tokenledger/core";
+import { DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/core";
 import { createMiddleware } from "langchain";
 import { z } from "zod/v3";
 import { type TrimOptions, trimHistory } from "./trim-history.js";
@@ -98,7 +98,7 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
 function modelNameOf(model: unknown): string {
   const m = model as { model?: unknown; modelName?: unknown } | string | undefined;
   if (typeof m === "string") return m.replace(/^[\w-]+:/, "");
-  return String(m?.model ?? m?.modelName ?? "gpt-4o");
+  return String(m?.model ?? m?.modelName ?? DEFAULT_MODEL);
 }
 
 /** The budget from the chat model's own profile; without one, trimHistory takes it from tokenledger's table. */

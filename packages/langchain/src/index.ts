@@ -1,5 +1,5 @@
 export { createHistoryTrimmer } from "./create-history-trimmer.js";
-export { DEFAULT_PRICING, inputCostUsd, type ModelPrice, PRICING_SOURCE } from "./pricing.js";
+export { DEFAULT_PRICING, inputCostUsd, type ModelPrice, PRICING_SOURCE } from "./pricing-entry.js";
 export type { ReportedUsage } from "./read-provider-usage.js";
 export { type MessageFlag, toChatMessage } from "./to-chat-message.js";
 export {

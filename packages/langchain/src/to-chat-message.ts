@@ -1,5 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import type { ChatMessage, ContentPart, ToolCall } from "@tokenledger/core";
+import { messageType } from "./message-type.js";
 
 /** Why a message's count is less than exact; recorded on ledger records, never thrown. */
 export type MessageFlag = "null-content" | "unknown-content-block" | "malformed-tool-call" | "unknown-message";
@@ -28,7 +29,7 @@ const ROLES: Record<string, string> = {
  */
 export function toChatMessage(message: BaseMessage, flags?: Set<MessageFlag>): ChatMessage {
   const m = (message ?? {}) as Partial<BaseMessage> & { role?: string; type?: string; tool_call_id?: string; tool_calls?: unknown };
-  const type = typeOf(m);
+  const type = messageType(m);
   const role = ROLES[type] ?? (typeof m.role === "string" ? m.role : undefined);
   if (!role) flags?.add("unknown-message");
   const chat: ChatMessage = { role: role ?? "user", content: toContent(m.content, flags) };
@@ -36,15 +37,6 @@ export function toChatMessage(message: BaseMessage, flags?: Set<MessageFlag>): C
   if (typeof m.tool_call_id === "string") chat.tool_call_id = m.tool_call_id;
   if (role === "assistant" && Array.isArray(m.tool_calls) && m.tool_calls.length > 0) chat.tool_calls = toToolCalls(m.tool_calls, flags);
   return chat;
-}
-
-function typeOf(m: { type?: unknown; getType?: () => string; _getType?: () => string }): string {
-  try {
-    if (typeof m.getType === "function") return m.getType();
-    if (typeof m.type === "string") return m.type;
-    if (typeof m._getType === "function") return m._getType();
-  } catch {}
-  return "";
 }
 
 function toContent(content: unknown, flags?: Set<MessageFlag>): ChatMessage["content"] {

@@ -2,8 +2,19 @@ import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { Serialized } from "@langchain/core/load/serializable";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
-import { type ChatMessage, countMessages, countTokens, resolveModel, type ToolDefinition } from "@tokenledger/core";
-import { compilePricing, costInPico, findPrice, type ModelPrice, type PicoPrice, picoToUsd } from "./pricing.js";
+import {
+  type ChatMessage,
+  compilePricing,
+  costInPico,
+  countMessages,
+  countTokens,
+  findPrice,
+  type ModelPrice,
+  type PicoPrice,
+  picoToUsd,
+  resolveModel,
+  type ToolDefinition,
+} from "@tokenledger/core";
 import { type ReportedUsage, readProviderUsage } from "./read-provider-usage.js";
 import { type MessageFlag, toChatMessage } from "./to-chat-message.js";
 import { TotalsAccumulator, type UsageTotals } from "./usage-totals.js";

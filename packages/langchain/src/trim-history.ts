@@ -1,5 +1,6 @@
 import { AIMessage, type BaseMessage, HumanMessage, type MessageType, SystemMessage, ToolMessage } from "@langchain/core/messages";
-import { type ChatMessage, countMessages, resolveModel, type ToolDefinition } from "@tokenledger/core";
+import { type ChatMessage, countMessages, DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/core";
+import { messageType as typeOf } from "./message-type.js";
 import { toChatMessage } from "./to-chat-message.js";
 
 type MessageClass = new (...args: never[]) => BaseMessage;
@@ -102,7 +103,7 @@ function createCounter(list: BaseMessage[], options: TrimOptions, strategy: "las
     const one = (m: BaseMessage) => custom([m]);
     return { fixed: custom([]), at: (i) => memo.get(i) ?? memo.set(i, one(list[i]!)).get(i)!, one };
   }
-  const model = options.model ?? "gpt-4o";
+  const model = options.model ?? DEFAULT_MODEL;
   const fixed = countMessages([], { model, tools: options.tools });
   const tokens = new Float64Array(list.length).fill(-1);
   const at = (i: number) => {
@@ -278,14 +279,6 @@ function withoutOrphanToolMessages(messages: BaseMessage[]): BaseMessage[] {
 function hasToolCalls(message: BaseMessage): boolean {
   const calls = (message as AIMessage).tool_calls;
   return typeOf(message) === "ai" && Array.isArray(calls) && calls.length > 0;
-}
-
-function typeOf(message: BaseMessage): string {
-  try {
-    return typeof message?.getType === "function" ? message.getType() : String((message as { type?: string })?.type ?? "");
-  } catch {
-    return "";
-  }
 }
 
 function types(spec: MessageTypeOrClass | MessageTypeOrClass[]): Set<string> {

@@ -1,4 +1,4 @@
-import { picoToUsd } from "./pricing.js";
+import { picoToUsd } from "@tokenledger/core";
 
 export interface UsageTotals {
   calls: number;

@@ -1,6 +1,7 @@
 import type { Encoder } from "../encoder/create-encoder.js";
 import { ENCODING_NAMES, type EncodingName } from "../encoder/encodings.js";
 import { getEncoder } from "../encoder/get-encoder.js";
+import { DEFAULT_MODEL } from "../models/default-model.js";
 import { type ChatFormat, resolveModel } from "../models/resolve-model.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { asText, countToolDefinitions } from "./count-tools.js";
@@ -104,7 +105,7 @@ function cacheKeyOf(encoding: EncodingName, format: ChatFormat, miniImages: bool
  * ```
  */
 export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptions): MessageCount {
-  const info = resolveModel(opts?.model ?? "gpt-4o");
+  const info = resolveModel(opts?.model ?? DEFAULT_MODEL);
   const encoder = getEncoder(info.encoding);
   const list = Array.isArray(messages) ? messages : [];
   const tools = countToolDefinitions(opts?.tools ?? [], encoder);

@@ -1,6 +1,7 @@
 import type { EncodingName } from "../encoder/encodings.js";
 import { isEncodingName } from "../encoder/encodings.js";
 import { getEncoder } from "../encoder/get-encoder.js";
+import { DEFAULT_MODEL } from "../models/default-model.js";
 import { resolveModel } from "../models/resolve-model.js";
 
 export interface CountOptions {
@@ -12,7 +13,7 @@ export interface CountOptions {
 
 export function encodingFromOptions(opts: CountOptions | undefined): EncodingName {
   if (opts?.encoding !== undefined && isEncodingName(opts.encoding)) return opts.encoding;
-  return resolveModel(opts?.model ?? "gpt-4o").encoding;
+  return resolveModel(opts?.model ?? DEFAULT_MODEL).encoding;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { EncodingName } from "../encoder/encodings.js";
 import { isEncodingName } from "../encoder/encodings.js";
+import { longestPrefix } from "./longest-prefix.js";
 import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOURCE } from "./model-table.js";
+import { normalizeModelName } from "./normalize-model-name.js";
 
 /**
  * How chat messages are framed for the model:
@@ -36,11 +38,14 @@ export interface ModelSpec {
 
 const registered: ModelSpec[] = [];
 let fallbackEncoding: EncodingName = "o200k_base";
-const prefixesLongestFirst = Object.keys(MODEL_PREFIX_ENCODINGS).sort((a, b) => b.length - a.length);
+const encodingPrefixes = Object.keys(MODEL_PREFIX_ENCODINGS);
+const limitNames = Object.keys(MODEL_LIMITS);
 
 /**
  * Adds or overrides a model: its encoding, limits and chat format. Later registrations
- * win over earlier ones and over the built-in table.
+ * win over earlier ones and over the built-in table. Throws a TypeError for a missing
+ * `match` or an unknown encoding, and a RangeError for a `contextWindow` or
+ * `maxOutputTokens` that is not a whole number >= 0.
  *
  * @example
  * ```ts
@@ -54,6 +59,12 @@ export function registerModel(spec: ModelSpec): void {
   }
   if (spec.encoding !== undefined && !isEncodingName(spec.encoding)) {
     throw new TypeError(`registerModel: unknown encoding "${String(spec.encoding)}"`);
+  }
+  for (const limit of ["contextWindow", "maxOutputTokens"] as const) {
+    const value = spec[limit];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw new RangeError(`registerModel: ${limit} must be a whole number of tokens >= 0, got ${String(value)}`);
+    }
   }
   registered.unshift({ ...spec });
 }
@@ -107,8 +118,7 @@ export function resolveModel(model: string): ModelInfo {
 }
 
 function builtIn(name: string): ModelInfo | undefined {
-  const fineTuneBase = name.startsWith("ft:") ? name.slice(3).split(":")[0]! : undefined;
-  const candidate = fineTuneBase ?? name.slice(name.lastIndexOf("/") + 1);
+  const candidate = normalizeModelName(name);
   const encoding = encodingFor(candidate);
   if (!encoding) return undefined;
   const limits = limitsFor(candidate);
@@ -120,17 +130,13 @@ function builtIn(name: string): ModelInfo | undefined {
 
 function encodingFor(name: string): EncodingName | undefined {
   if (Object.hasOwn(MODEL_ENCODINGS, name)) return MODEL_ENCODINGS[name];
-  const prefix = prefixesLongestFirst.find((p) => name.startsWith(p));
+  const prefix = longestPrefix(encodingPrefixes, name);
   return prefix ? MODEL_PREFIX_ENCODINGS[prefix] : undefined;
 }
 
 function limitsFor(name: string): { contextWindow: number; maxOutputTokens: number } | undefined {
-  let best: string | undefined;
-  for (const key of Object.keys(MODEL_LIMITS)) {
-    const matchesName = name === key || name.startsWith(`${key}-`);
-    if (matchesName && (!best || key.length > best.length)) best = key;
-  }
-  return best ? MODEL_LIMITS[best] : undefined;
+  const key = longestPrefix(limitNames, name);
+  return key ? MODEL_LIMITS[key] : undefined;
 }
 
 function formatFor(name: string, encoding: EncodingName): ChatFormat {

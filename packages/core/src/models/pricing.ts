@@ -1,3 +1,6 @@
+import { longestPrefix } from "./longest-prefix.js";
+import { normalizeModelName } from "./normalize-model-name.js";
+
 /** A price entry in LiteLLM's shape: US dollars per token. */
 export interface ModelPrice {
   input_cost_per_token: number;
@@ -23,8 +26,9 @@ const perMillion = (input: number, cachedInput: number | undefined, output: numb
 export const PRICING_SOURCE = "OpenAI API pricing, standard tier (platform.openai.com/docs/pricing), as known on 2025-08-15";
 
 /**
- * Default prices for current OpenAI models, USD per token. A dated name (gpt-4o-2024-08-06)
- * takes the price of its longest listed prefix. Override or extend with the handler's
+ * Default prices for current OpenAI models, USD per token. A dated or routed name
+ * (`gpt-4o-2024-08-06`, `openrouter/openai/gpt-4o`) takes the price of its longest listed
+ * prefix, found as `resolveModel` finds limits. Override or extend with the handler's
  * `pricing` option.
  *
  * @example
@@ -57,10 +61,20 @@ export interface PicoPrice {
   output: bigint;
 }
 
-export const PICO_PER_USD = 1e12;
+const PICO_PER_USD = 1e12;
 
 const toPico = (usd: number) => BigInt(Math.round(usd * PICO_PER_USD));
 
+/**
+ * The default prices with `overrides` over them, as picodollars per token by model name.
+ * Entries without a finite input and output price are left out.
+ *
+ * @example
+ * ```ts
+ * const table = compilePricing({ "my-model": { input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 } });
+ * findPrice(table, "my-model-v2")?.input; // 1000000n
+ * ```
+ */
 export function compilePricing(overrides: Record<string, ModelPrice> = {}): Map<string, PicoPrice> {
   const table = new Map<string, PicoPrice>();
   for (const [model, price] of Object.entries({ ...DEFAULT_PRICING, ...overrides })) {
@@ -75,24 +89,49 @@ export function compilePricing(overrides: Record<string, ModelPrice> = {}): Map<
   return table;
 }
 
-/** The price of a model name: exact, else its longest listed prefix followed by "-" (gpt-4o-mini-2024-07-18 -> gpt-4o-mini). */
+/**
+ * The price of a model name: the name as given, else its normalised name
+ * (`normalizeModelName`) or that name's longest listed prefix (`gpt-4o-mini-2024-07-18` -> `gpt-4o-mini`).
+ *
+ * @example
+ * ```ts
+ * findPrice(compilePricing(), "openrouter/openai/gpt-4o-2024-08-06"); // gpt-4o's price
+ * ```
+ */
 export function findPrice(table: Map<string, PicoPrice>, model: string | undefined): PicoPrice | undefined {
-  if (!model) return undefined;
-  const name = model.replace(/^[\w.-]+\//, "").replace(/^ft:([^:]+):.*$/, "$1");
-  const exact = table.get(name);
+  if (typeof model !== "string" || !model) return undefined;
+  const exact = table.get(model);
   if (exact) return exact;
-  let best: string | undefined;
-  for (const key of table.keys()) {
-    if (name.startsWith(`${key}-`) && (!best || key.length > best.length)) best = key;
-  }
-  return best === undefined ? undefined : table.get(best);
+  const key = longestPrefix(table.keys(), normalizeModelName(model));
+  return key === undefined ? undefined : table.get(key);
 }
 
+/** A token count as a whole number of tokens: rounded, and 0 for a negative or non-finite one. */
+const wholeTokens = (tokens: number) => (Number.isFinite(tokens) && tokens > 0 ? Math.round(tokens) : 0);
+
+/**
+ * What a call costs in picodollars. Never throws: counts are rounded to whole tokens and a
+ * negative or non-finite count is 0; cached tokens are at most the input tokens.
+ *
+ * @example
+ * ```ts
+ * picoToUsd(costInPico(findPrice(compilePricing(), "gpt-4o")!, 1_000_000, 0, 0)); // 2.5
+ * ```
+ */
 export function costInPico(price: PicoPrice, inputTokens: number, cachedInputTokens: number, outputTokens: number): bigint {
-  const cached = Math.min(Math.max(cachedInputTokens, 0), inputTokens);
-  return BigInt(inputTokens - cached) * price.input + BigInt(cached) * price.cachedInput + BigInt(outputTokens) * price.output;
+  const input = wholeTokens(inputTokens);
+  const cached = Math.min(wholeTokens(cachedInputTokens), input);
+  return BigInt(input - cached) * price.input + BigInt(cached) * price.cachedInput + BigInt(wholeTokens(outputTokens)) * price.output;
 }
 
+/**
+ * Picodollars as US dollars.
+ *
+ * @example
+ * ```ts
+ * picoToUsd(2_500_000_000_000n); // 2.5
+ * ```
+ */
 export const picoToUsd = (pico: bigint): number => Number(pico) / PICO_PER_USD;
 
 /** The default table compiled once, for callers such as the playground that price on every keystroke. */
@@ -100,14 +139,19 @@ let defaultTable: Map<string, PicoPrice> | undefined;
 
 /**
  * What `inputTokens` of `model` cost as input at the default prices (or `pricing` over them);
- * `undefined` when the model has no known price.
+ * `undefined` when the model has no known price. A fractional count is rounded to whole
+ * tokens (providers bill whole tokens); a negative or non-finite count is a RangeError.
  *
  * @example
  * ```ts
  * inputCostUsd("gpt-4o", 1_000_000); // 2.5
+ * inputCostUsd("openrouter/openai/gpt-4o", 1.5); // the price of 2 tokens
  * ```
  */
 export function inputCostUsd(model: string, inputTokens: number, pricing?: Record<string, ModelPrice>): number | undefined {
+  if (typeof inputTokens !== "number" || !Number.isFinite(inputTokens) || inputTokens < 0) {
+    throw new RangeError(`inputCostUsd: inputTokens must be a finite number >= 0, got ${String(inputTokens)}`);
+  }
   const price = findPrice(pricing ? compilePricing(pricing) : (defaultTable ??= compilePricing()), model);
   return price ? picoToUsd(costInPico(price, inputTokens, 0, 0)) : undefined;
 }
