@@ -3,7 +3,7 @@ import { getEncoder, inputCostUsd, resolveModel } from "@tokenledger/core";
 import { CliError, cannotRead } from "./cli-error.js";
 import { json, out, plural, warn } from "./cli-output.js";
 import type { Command } from "./command.js";
-import { countStream, looksBinary } from "./count-stream.js";
+import { countStream, looksBinary, MAX_HELD } from "./count-stream.js";
 import { type Input, listInputs } from "./list-inputs.js";
 import { pickModel } from "./pick-model.js";
 
@@ -32,17 +32,22 @@ export const count: Command = {
     for (const input of inputs) {
       const name = input.path === "-" ? "stdin" : input.path;
       const stream = input.path === "-" ? process.stdin : createReadStream(input.path, { highWaterMark: CHUNK_BYTES });
+      const progress = progressFor(input);
       const counted = await countStream(stream, encoder, {
-        onProgress: progressFor(input),
+        onProgress: progress?.update,
         checkHead: (head) => {
           if (looksBinary(head)) throw new CliError(`${name}: binary (a NUL byte in its first 8 KB), not counted`);
         },
       })
         .catch((error: unknown) => Promise.reject(cannotRead(name, error)))
         .finally(() => {
+          progress?.end();
           if (input.path !== "-") stream.destroy();
         });
-      if (counted.approximate) warn(`${name}: over 16 M characters with no token boundary; cut there anyway, so its count is approximate`);
+      if (counted.approximate)
+        warn(
+          `${name}: over ${MAX_HELD.toLocaleString("en")} characters with no token boundary; cut there anyway, so its count is approximate`,
+        );
       rows.push({ file: input.path, ...counted, tokensPerCharacter: counted.characters ? counted.tokens / counted.characters : 0 });
     }
     const tokens = rows.reduce((s, r) => s + r.tokens, 0);
@@ -73,23 +78,28 @@ export const count: Command = {
   },
 };
 
-/** A progress line on stderr when it is a terminal: a bar for files over 4 MB, bytes read for streams. */
-function progressFor(input: Input): ((bytes: number) => void) | undefined {
+/** A progress line on stderr when it is a terminal: a bar for files over 4 MB, megabytes read for streams. */
+function progressFor(input: Input): { update: (bytes: number) => void; end: () => void } | undefined {
   if (!process.stderr.isTTY) return undefined;
-  if (input.kind === "stream") {
-    let next = PROGRESS_MIN_BYTES;
-    return (bytes) => {
-      if (bytes < next) return;
-      next = bytes + PROGRESS_MIN_BYTES;
-      process.stderr.write(`\r${input.path === "-" ? "stdin" : input.path}: ${(bytes / 2 ** 20).toFixed(0)} MB read`);
-    };
-  }
-  const size = statSync(input.path, { throwIfNoEntry: false })?.size ?? 0;
-  if (size < PROGRESS_MIN_BYTES) return undefined;
-  return (bytes) => {
-    const done = Math.min(1, bytes / size);
-    process.stderr.write(
-      `\r${input.path} [${"#".repeat(Math.round(done * 30)).padEnd(30)}] ${(done * 100).toFixed(0)}%${done === 1 ? "\n" : ""}`,
-    );
+  const name = input.path === "-" ? "stdin" : input.path;
+  const size = input.kind === "file" ? (statSync(input.path, { throwIfNoEntry: false })?.size ?? 0) : undefined;
+  if (size !== undefined && size < PROGRESS_MIN_BYTES) return undefined;
+  let next = PROGRESS_MIN_BYTES;
+  let shown = false;
+  return {
+    update(bytes) {
+      if (bytes < next && bytes !== size) return;
+      next = bytes + PROGRESS_MIN_BYTES / 4;
+      shown = true;
+      const done = size === undefined ? undefined : Math.min(1, bytes / size);
+      process.stderr.write(
+        done === undefined
+          ? `\r${name}: ${(bytes / 2 ** 20).toFixed(0)} MB read`
+          : `\r${name} [${"#".repeat(Math.round(done * 30)).padEnd(30)}] ${(done * 100).toFixed(0)}%`,
+      );
+    },
+    end() {
+      if (shown) process.stderr.write("\n");
+    },
   };
 }

@@ -21,8 +21,8 @@ export interface StreamOptions {
 }
 
 const HEAD_BYTES = 8192;
-/** 16 M characters (32 MB as UTF-16): text longer than this with no safe cut is one huge piece. */
-export const MAX_HELD = 1 << 24;
+/** 1 M characters (2 MB as UTF-16): text longer than this with no safe cut is one huge piece (a base64 blob, one repeated letter). */
+export const MAX_HELD = 1 << 16;
 
 /** True when the first 8 KB hold a NUL byte, as git decides a file is binary. */
 export const looksBinary = (head: Buffer): boolean => head.subarray(0, HEAD_BYTES).includes(0);
