@@ -5,7 +5,7 @@ import { json, out, plural, warn } from "./cli-output.js";
 import type { Command } from "./command.js";
 import { countStream, looksBinary, MAX_HELD } from "./count-stream.js";
 import { type Input, listInputs } from "./list-inputs.js";
-import { pickModel } from "./pick-model.js";
+import { MODEL_OPTIONS, pickModel } from "./pick-model.js";
 
 const CHUNK_BYTES = 1 << 20;
 const PROGRESS_MIN_BYTES = 4 << 20;
@@ -14,12 +14,7 @@ export const count: Command = {
   name: "count",
   usage: "count [FILE... | -] [--model M | --encoding E] [--strict] [--json]",
   summary: "tokens per file and in total (folders recurse, honour .gitignore; - is stdin)",
-  options: {
-    model: { type: "string" },
-    encoding: { type: "string" },
-    strict: { type: "boolean" },
-    json: { type: "boolean" },
-  },
+  options: MODEL_OPTIONS,
   async run(values, args) {
     const { model, encoding } = pickModel(values);
     const encoder = getEncoder(encoding);

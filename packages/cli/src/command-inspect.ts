@@ -2,7 +2,7 @@ import { type EncodingName, getEncoder } from "@tokenledger/core";
 import { CliError } from "./cli-error.js";
 import { colour, json, out, plural } from "./cli-output.js";
 import type { Command } from "./command.js";
-import { pickModel } from "./pick-model.js";
+import { MODEL_OPTIONS, pickModel } from "./pick-model.js";
 import { readText } from "./read-text.js";
 import { showBytes, tokenBytes } from "./token-bytes.js";
 
@@ -10,14 +10,7 @@ export const inspect: Command = {
   name: "inspect",
   usage: "inspect TEXT | - | --file F [--model M | --encoding E] [--compare] [--json]",
   summary: "how text splits into tokens, with ids (partial characters as <0xE4 0xBD>)",
-  options: {
-    model: { type: "string" },
-    encoding: { type: "string" },
-    file: { type: "string" },
-    compare: { type: "boolean" },
-    strict: { type: "boolean" },
-    json: { type: "boolean" },
-  },
+  options: { ...MODEL_OPTIONS, file: { type: "string" }, compare: { type: "boolean" } },
   run(values, args) {
     if (values.file !== undefined && args.length) throw new CliError("inspect takes TEXT or --file F, not both", 2);
     const text = values.file !== undefined ? readText(values.file) : args.length === 1 && args[0] === "-" ? readText("-") : args.join(" ");

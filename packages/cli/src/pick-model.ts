@@ -2,6 +2,14 @@ import { DEFAULT_MODEL, ENCODING_NAMES, type EncodingName, resolveModel } from "
 import { CliError } from "./cli-error.js";
 import { warn } from "./cli-output.js";
 
+/** The options of every command that counts with a model or an encoding (`pickModel` reads them). */
+export const MODEL_OPTIONS = {
+  model: { type: "string" },
+  encoding: { type: "string" },
+  strict: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
 export interface Choice {
   /** The model whose window and price apply; undefined when only an encoding was asked for. */
   model: string | undefined;
