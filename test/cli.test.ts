@@ -1,16 +1,17 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { countMessages, countTokens, getEncoder } from "@tokenledger/core";
 import { get_encoding } from "tiktoken";
 import { beforeAll, describe, expect, it } from "vitest";
 
 /** The built `tokenledger` binary, run as a child process, as users run it. */
-const bin = join(createRequire(import.meta.url).resolve("tokenledger/package.json"), "..", "dist", "cli.js");
+/** The built CLI, by path: a workspace dependency on it would make pnpm link its bin before it is built. */
+const bin = fileURLToPath(new URL("../packages/cli/dist/cli.js", import.meta.url));
 const run = promisify(execFile);
 const tokenledger = (args: string[], input?: string | Buffer) => {
   const child = run(process.execPath, [bin, ...args], { maxBuffer: 1 << 26 });

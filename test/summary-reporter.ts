@@ -1,18 +1,28 @@
-import type { Reporter, TestModule } from "vitest/node";
+import type { Reporter, SerializedError, TestModule, TestRunEndReason } from "vitest/node";
 
-/** Ends the run with one plain line, `N passed, N failed, N skipped`, that CI reads. */
+/**
+ * Ends the run with one plain line that CI reads and that tells the truth:
+ * `PASS: tests 170 passed, 0 failed, 1 skipped; files 14 passed, 0 failed; errors 0`.
+ * Test and file counts are vitest's own (its `Tests` and `Test Files` lines): a file that
+ * fails without a failing test (an import error, a `beforeAll` that throws, a browser that
+ * does not start) is a failed file, and an error outside any test is counted in `errors`.
+ */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    const counts = { passed: 0, failed: 0, skipped: 0 };
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): void {
+    const tests = { passed: 0, failed: 0, skipped: 0 };
+    const files = { passed: 0, failed: 0, skipped: 0 };
     for (const module of testModules) {
-      if (module.state() === "failed" && [...module.children.allTests()].length === 0) counts.failed++;
+      const state = module.state();
+      if (state === "passed" || state === "failed" || state === "skipped") files[state]++;
       for (const test of module.children.allTests()) {
-        const state = test.result().state;
-        if (state === "passed") counts.passed++;
-        else if (state === "failed") counts.failed++;
-        else counts.skipped++;
+        const result = test.result().state;
+        if (result === "passed" || result === "failed" || result === "skipped") tests[result]++;
       }
     }
-    process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    const verdict = reason === "passed" ? "PASS" : reason === "interrupted" ? "INTERRUPTED" : "FAIL";
+    process.stdout.write(
+      `\n${verdict}: tests ${tests.passed} passed, ${tests.failed} failed, ${tests.skipped} skipped; ` +
+        `files ${files.passed} passed, ${files.failed} failed${files.skipped ? `, ${files.skipped} skipped` : ""}; errors ${unhandledErrors.length}\n`,
+    );
   }
 }

@@ -1,0 +1,38 @@
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const vitest = join(dirname(createRequire(import.meta.url).resolve("vitest/package.json")), "vitest.mjs");
+const fixtures = fileURLToPath(new URL("./fixtures/summary-reporter/", import.meta.url));
+const reporter = fileURLToPath(new URL("./summary-reporter.ts", import.meta.url));
+
+/** vitest's own summary line, e.g. `Tests  1 failed | 2 passed | 2 skipped (5)`, as numbers. */
+function vitestCounts(output: string, title: string): Record<string, number> {
+  const line = output.split("\n").find((l) => l.trim().startsWith(title));
+  if (!line) throw new Error(`no "${title}" line in vitest's output:\n${output}`);
+  const counts: Record<string, number> = { passed: 0, failed: 0, skipped: 0 };
+  for (const [, n, what] of line.matchAll(/(\d+) (passed|failed|skipped)/g)) counts[what!] = Number(n);
+  return counts;
+}
+
+describe("the summary reporter", () => {
+  it("counts a file that fails to load or whose beforeAll throws as failed, with vitest's own numbers", () => {
+    const run = spawnSync(process.execPath, [vitest, "run", "--root", fixtures, "--reporter=default", `--reporter=${reporter}`], {
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", CI: "1" },
+      timeout: 120_000,
+    });
+    const output = run.stdout + run.stderr;
+    expect(run.status, output).toBe(1);
+    const last = run.stdout.trimEnd().split("\n").at(-1);
+    // The fixtures by construction: passes.fixture (1 test) passes; import-error.fixture fails to load;
+    // before-all-throws.fixture's one test is skipped after its hook fails; mixed.fixture has 1 pass, 1 fail, 1 skip.
+    expect(last).toBe("FAIL: tests 2 passed, 1 failed, 2 skipped; files 1 passed, 3 failed; errors 0");
+    const tests = vitestCounts(output, "Tests");
+    const files = vitestCounts(output, "Test Files");
+    expect(last).toContain(`tests ${tests.passed} passed, ${tests.failed} failed, ${tests.skipped} skipped;`);
+    expect(last).toContain(`files ${files.passed} passed, ${files.failed} failed;`);
+  });
+});
