@@ -59,15 +59,18 @@ export async function countStream(input: AsyncIterable<Buffer | string>, encoder
     total.characters += codePoints(text);
     const searched = carry.length;
     carry += text;
-    let cut = lastSafeCut(carry, encoder.name, searched - 2);
-    if (cut < 0 && carry.length > maxHeld) {
-      cut = carry.length - 1;
-      if (carry.charCodeAt(cut - 1) >= 0xd800 && carry.charCodeAt(cut - 1) <= 0xdbff) cut--;
-      total.approximate = true;
-    }
+    const cut = lastSafeCut(carry, encoder.name, searched - 2);
     if (cut > 0) {
       total.tokens += encoder.count(carry.slice(0, cut));
       carry = carry.slice(cut);
+    }
+    while (carry.length > maxHeld) {
+      // No safe cut in maxHeld characters: one huge piece, cut anyway (never inside a surrogate pair).
+      let forced = maxHeld;
+      if (carry.charCodeAt(forced - 1) >= 0xd800 && carry.charCodeAt(forced - 1) <= 0xdbff) forced--;
+      total.tokens += encoder.count(carry.slice(0, forced));
+      carry = carry.slice(forced);
+      total.approximate = true;
     }
   };
   // The first 8 KB are held until checked, so a refused input is never decoded.
