@@ -17,24 +17,31 @@ const MAX_TOKEN_BYTES = 256;
  * ```
  */
 export function tokenBytes(encoder: Encoder, text: string, ids: number[]): Uint8Array[] {
+  if (ids.length === 0) return [];
   const all = utf8.encode(text);
   const decoded = ids.map((id) => encoder.decode([id]));
   const key = (i: number, at: number) => i * (all.length + 1) + at;
-  /** Byte lengths token `i` may have when it starts at `at`: its exact text first, then lossy matches. */
+  const pos = [0];
+  /**
+   * Byte lengths token `i` may have when it starts at `at`: its exact text, else every length whose
+   * lossy decoding equals its own and, with the previous token's bytes, the pair's (`e8` and `e8 aa`
+   * both decode to one U+FFFD; the pair tells them apart).
+   */
   const candidates = (i: number, at: number): number[] => {
     const d = decoded[i]!;
-    const found: number[] = [];
     if (!d.includes("\uFFFD")) {
       const bytes = utf8.encode(d);
-      if (bytes.length && equal(all, at, bytes)) found.push(bytes.length);
-      return found;
+      return bytes.length && equal(all, at, bytes) ? [bytes.length] : [];
     }
-    for (let n = 1; n <= MAX_TOKEN_BYTES && at + n <= all.length; n++) if (lossy.decode(all.subarray(at, at + n)) === d) found.push(n);
+    const pair = i > 0 ? encoder.decode([ids[i - 1]!, ids[i]!]) : undefined;
+    const found: number[] = [];
+    for (let n = 1; n <= MAX_TOKEN_BYTES && at + n <= all.length; n++)
+      if (lossy.decode(all.subarray(at, at + n)) === d && (pair === undefined || lossy.decode(all.subarray(pos[i - 1]!, at + n)) === pair))
+        found.push(n);
     return found;
   };
   // A depth-first search without recursion (a long text has many tokens); dead ends are remembered.
   const failed = new Set<number>();
-  const pos = [0];
   const cands: number[][] = [candidates(0, 0)];
   const pick = [-1];
   let i = 0;
@@ -55,7 +62,7 @@ export function tokenBytes(encoder: Encoder, text: string, ids: number[]): Uint8
     cands[i] = candidates(i, pos[i]!);
     pick[i] = -1;
   }
-  if (i < 0 || ids.length === 0) return decoded.map((d) => utf8.encode(d));
+  if (i < 0) return decoded.map((d) => utf8.encode(d));
   return ids.map((_, k) => all.subarray(pos[k]!, pos[k + 1]!));
 }
 
