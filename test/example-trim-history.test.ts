@@ -45,7 +45,12 @@ describe("examples/trim-history against the embedded server", () => {
     // a turn with two calls (the weather tool) shows one prompt number in the table and the chart
     const header = lines[2]!.trim().split(/\s+/);
     const table = lines.slice(3, 15).map((l) => l.trim().split(/\s+/));
-    const chart = new Map(lines.filter((l) => /^\s+\d+ [#|! ]+ \d+$/.test(l)).map((l) => l.trim().split(/\s+/)).map((c) => [c[0], c.at(-1)]));
+    const chart = new Map(
+      lines
+        .filter((l) => /^\s+\d+ [#|! ]+ \d+$/.test(l))
+        .map((l) => l.trim().split(/\s+/))
+        .map((c) => [c[0], c.at(-1)]),
+    );
     expect(table.some((r) => r[header.indexOf("calls")] === "2")).toBe(true);
     for (const r of table) expect(chart.get(r[0])).toBe(r[header.indexOf("prompt")]);
     const json = await run(process.execPath, [main, "--", "--json", "--turns", "3"], { env: { ...process.env, OPENAI_API_KEY: "" } });
