@@ -115,8 +115,9 @@ describe("safe cuts, proven against each encoder's own pre-tokenizer", () => {
     expect(isSafeCut(text, 5, "o200k_base")).toBe(false);
     expect(lastSafeCut(text, "o200k_base")).toBe(3);
     expect(o200k.count("see") + o200k.count(".\n//comment")).toBe(3);
-    expect(lastSafeCut("see.\nNext line", "o200k_base")).toBe(10);
-    expect(lastSafeCut('{"a":"b","c":1}', "cl100k_base")).toBe(8);
+    expect(lastSafeCut("see.\nNext line", "o200k_base")).toBe(9); // before " line"
+    expect(lastSafeCut("see.\nNext", "o200k_base", 0)).toBe(5); // before "Next"
+    expect(lastSafeCut('{"a":"b","c":1}', "cl100k_base")).toBe(11); // "c" | ":1}"
   });
 
   it("an encoding the rules are not proven for is never cut", () => {

@@ -63,8 +63,8 @@ export function isSafeCut(text: string, i: number, encoding: string): boolean {
  *
  * @example
  * ```ts
- * lastSafeCut("see.\nNext line", "o200k_base"); // 5: "see.\n" | "Next line"
- * lastSafeCut("see.\n//comment", "o200k_base"); // -1: o200k's ".\n//" is one piece
+ * lastSafeCut("see.\nNext", "o200k_base"); // 5: "see.\n" | "Next"
+ * lastSafeCut("see.\n//x", "o200k_base"); // 3: "see" | ".\n//x" (o200k joins ".\n//")
  * ```
  */
 export function lastSafeCut(text: string, encoding: string, from = 2): number {
