@@ -46,6 +46,9 @@ function isLetterAt(text: string, i: number): boolean {
   return LETTER.test(String.fromCodePoint(cp));
 }
 
+/** True when the cut rules are proven for `encoding`'s pre-tokenizer (otherwise text is never cut). */
+export const hasCutRules = (encoding: string): boolean => FAMILY[encoding] !== undefined;
+
 /** True when `text` may be cut right before index `i` (1 < i < length - 1) under `encoding`'s pre-tokenizer. */
 export function isSafeCut(text: string, i: number, encoding: string): boolean {
   const family = FAMILY[encoding];
