@@ -35,15 +35,39 @@ describe("examples/trim-history against the embedded server", () => {
     }
   });
 
-  it("runs as a program: a table and chart on stdout without colour when piped, --json for scripts", async () => {
+  it("runs as a program: a legend, a table and chart on stdout without colour when piped, --json for scripts", async () => {
     const text = await run(process.execPath, [main, "--turns", "12"], { env: { ...process.env, OPENAI_API_KEY: "" } });
-    expect(text.stdout).toMatch(/estimate\/reported/);
-    expect(text.stdout).toMatch(/Prompt tokens per turn \(\| = budget of 580\)/);
+    const lines = text.stdout.split("\n");
+    expect(lines[1]).toMatch(/^context: .*prompt: .*estimate\/reported: /);
+    expect(lines[2]).toMatch(/estimate\/reported/);
+    expect(text.stdout).toMatch(/Prompt tokens of each turn's last call \(\| = budget of 580\)/);
     expect(text.stdout).not.toContain("\x1b[");
-    const json = await run(process.execPath, [main, "--json", "--turns", "3"], { env: { ...process.env, OPENAI_API_KEY: "" } });
+    // a turn with two calls (the weather tool) shows one prompt number in the table and the chart
+    const header = lines[2]!.trim().split(/\s+/);
+    const table = lines.slice(3, 15).map((l) => l.trim().split(/\s+/));
+    const chart = new Map(
+      lines
+        .filter((l) => /^\s+\d+ [#|! ]+ \d+$/.test(l))
+        .map((l) => l.trim().split(/\s+/))
+        .map((c) => [c[0], c.at(-1)]),
+    );
+    expect(table.some((r) => r[header.indexOf("calls")] === "2")).toBe(true);
+    for (const r of table) expect(chart.get(r[0])).toBe(r[header.indexOf("prompt")]);
+    const json = await run(process.execPath, [main, "--", "--json", "--turns", "3"], { env: { ...process.env, OPENAI_API_KEY: "" } });
     const parsed = JSON.parse(json.stdout);
     expect(parsed.records).toHaveLength(3);
     expect(parsed.totals.calls).toBe(3);
+  });
+
+  it("plays more turns than the script has by repeating it, and says the maximum", async () => {
+    const env = { ...process.env, OPENAI_API_KEY: "" };
+    const json = JSON.parse((await run(process.execPath, [main, "--json", "--turns", String(TURNS.length + 2)], { env })).stdout);
+    const humans = json.records.length;
+    expect(humans).toBeGreaterThan(TURNS.length + 2);
+    await expect(run(process.execPath, [main, "--turns", "201"], { env })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--turns 1\.\.200/),
+    });
   });
 
   it.each(["llama3.1-8b", "claude-sonnet-4-5"])(

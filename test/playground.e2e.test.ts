@@ -92,4 +92,20 @@ describe("the token playground in headless Chromium", () => {
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.every((r) => r.startsWith(url))).toBe(true);
   });
+
+  it("never runs pasted text as HTML: a role that is an <img onerror> shows as text", async () => {
+    await page.goto(url);
+    let state = await ready(undefined);
+    const role = '<img src=x onerror="window.__pwned = 1">';
+    const payload = JSON.stringify([
+      { role, content: "hi" },
+      { role: "user", content: "<script>window.__pwned = 2</script>" },
+    ]);
+    await page.fill("#text", payload);
+    state = await ready(state);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator("#results img, #results script").count()).toBe(0);
+    expect(await page.locator('article[data-model="gpt-4o"] table.chat tr').first().locator("td").nth(1).textContent()).toBe(role);
+    expect(await page.locator('article[data-model="gpt-4o"] .tokens').textContent()).toBe(payload);
+  });
 });

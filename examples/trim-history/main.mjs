@@ -4,14 +4,18 @@
 // tokenizer tokenledger does not know, so the trimmer calibrates), vLLM-style with Llama 3.1's chat
 // template for llama*, OpenAI-compatible otherwise. OPENAI_API_KEY: OpenAI (OPENAI_BASE_URL as well: any
 // OpenAI-compatible server); ANTHROPIC_API_KEY: Anthropic for claude-*. Flags: --model, --max-context, --turns, --json.
+// `pnpm demo -- --json` passes a leading "--" through: it is dropped here.
 import { parseArgs } from "node:util";
 import { resolveModel } from "@tokenledger/core";
 import { startAnthropicServer, startOpenAIServer } from "@tokenledger/openai-server";
-import { chart, dim, header, row, totalsBlock } from "./report.mjs";
+import { chart, dim, header, legend, row, totalsBlock } from "./report.mjs";
 import { providerOf, runChat } from "./run-chat.mjs";
 import { scriptedReply, TURNS } from "./script.mjs";
 
+const MAX_TURNS = 200;
+const args = process.argv.slice(2);
 const { values } = parseArgs({
+  args: args[0] === "--" ? args.slice(1) : args,
   options: {
     model: { type: "string", default: "gpt-4o-mini" },
     "max-context": { type: "string", default: "700" },
@@ -21,8 +25,10 @@ const { values } = parseArgs({
 });
 const maxContext = Number(values["max-context"]);
 const turns = Number(values.turns);
-if (!Number.isInteger(maxContext) || maxContext < 300 || !Number.isInteger(turns) || turns < 1) {
-  console.error("usage: main.mjs [--model M] [--max-context N>=300] [--turns N>=1] [--json]");
+if (!Number.isInteger(maxContext) || maxContext < 300 || !Number.isInteger(turns) || turns < 1 || turns > MAX_TURNS) {
+  console.error(
+    `usage: main.mjs [--model M] [--max-context N>=300] [--turns 1..${MAX_TURNS}] [--json] (the script has ${TURNS.length} turns; more repeat it)`,
+  );
   process.exit(2);
 }
 
@@ -51,6 +57,7 @@ log(
     `model ${values.model} via ${server ? `embedded server ${server.baseURL} (window ${maxContext})` : (baseURL ?? "OpenAI")}; prompt budget ${maxContext - 120} tokens`,
   ),
 );
+log(legend());
 log(header());
 try {
   const { ledger, rows, budget } = await runChat({

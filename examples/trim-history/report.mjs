@@ -9,6 +9,7 @@ const COLUMNS = [
   ["calls", (r) => r.calls],
   ["sent/stored", (r) => `${r.sent}/${r.stored}`],
   ["context", (r) => r.contextTokens],
+  ["prompt", (r) => r.promptTokens],
   ["input", (r) => r.inputTokens],
   ["output", (r) => r.outputTokens],
   ["total", (r) => r.totalTokens],
@@ -17,6 +18,12 @@ const COLUMNS = [
   ["window", (r) => `${(r.windowUse * 100).toFixed(0)}%`],
 ];
 const WIDTHS = COLUMNS.map(([name]) => Math.max(name.length, 9));
+
+/** One line that says what the columns mean. */
+export const legend = () =>
+  dim(
+    "context: tokens before the newest user message; prompt: the turn's last call's prompt (the chart's bar); input/output/total: all the turn's calls; source: provider = the API's usage; estimate/reported: tokenledger's count of that prompt / the API's; window: prompt / window",
+  );
 
 export const header = () => bold(COLUMNS.map(([name], i) => name.padStart(WIDTHS[i])).join(" "));
 export const row = (r) => COLUMNS.map(([, get], i) => String(get(r)).padStart(WIDTHS[i])).join(" ");
@@ -35,15 +42,15 @@ export function totalsBlock(ledger) {
   return lines.join("\n");
 }
 
-/** Input tokens per turn as bars, against the prompt budget (|). */
+/** Each turn's last prompt (the table's prompt column) as a bar, against the prompt budget (|). */
 export function chart(rows, budget, width = 50) {
-  const max = Math.max(budget, ...rows.map((r) => r.lastInputTokens));
+  const max = Math.max(budget, ...rows.map((r) => r.promptTokens));
   const scale = (n) => Math.round((n / max) * width);
   const mark = scale(budget);
   const lines = rows.map((r) => {
-    const bar = "#".repeat(scale(r.lastInputTokens)).padEnd(width, " ").split("");
+    const bar = "#".repeat(scale(r.promptTokens)).padEnd(width, " ").split("");
     bar[mark] = bar[mark] === "#" ? "!" : "|";
-    return `${String(r.turn).padStart(4)} ${bar.join("")} ${r.lastInputTokens}`;
+    return `${String(r.turn).padStart(4)} ${bar.join("")} ${r.promptTokens}`;
   });
-  return [bold(`Prompt tokens per turn (| = budget of ${budget})`), ...lines].join("\n");
+  return [bold(`Prompt tokens of each turn's last call (| = budget of ${budget})`), ...lines].join("\n");
 }

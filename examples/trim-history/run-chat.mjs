@@ -5,7 +5,7 @@ import { ChatPromptTemplate, MessagesPlaceholder } from "@langchain/core/prompts
 import { RunnableLambda } from "@langchain/core/runnables";
 import { ChatOpenAI } from "@langchain/openai";
 import { createHistoryTrimmer, TokenCalibration, TokenLedgerHandler, TrimmedChatMessageHistory } from "@tokenledger/langchain";
-import { SYSTEM_PROMPT, TURNS, WEATHER_TOOL, weather } from "./script.mjs";
+import { SYSTEM_PROMPT, scriptedTurn, TURNS, WEATHER_TOOL, weather } from "./script.mjs";
 
 /** `claude-*` names go to Anthropic's Messages API (ChatAnthropic), every other name to an OpenAI-compatible one. */
 export const providerOf = (model) => (/^(anthropic\/)?claude/i.test(model) ? "anthropic" : "openai");
@@ -58,8 +58,8 @@ export async function runChat({
     .pipe(chatModel({ model, provider, baseURL, apiKey, maxOutput }).bindTools([WEATHER_TOOL]));
 
   const rows = [];
-  for (let turn = 1; turn <= Math.min(turns, TURNS.length); turn++) {
-    await memory.addMessage(new HumanMessage(TURNS[turn - 1]));
+  for (let turn = 1; turn <= turns; turn++) {
+    await memory.addMessage(new HumanMessage(scriptedTurn(turn)));
     const before = ledger.records().length;
     for (let step = 0; step < 3; step++) {
       const reply = await chain.invoke({ history: await memory.getMessages() }, { callbacks: [ledger] });
@@ -81,7 +81,7 @@ export async function runChat({
       estimated: last.estimatedInputTokens,
       reported: last.reported?.inputTokens,
       windowUse: last.inputTokens / maxContext,
-      lastInputTokens: last.inputTokens,
+      promptTokens: last.inputTokens,
     };
     row.totalTokens = row.inputTokens + row.outputTokens;
     rows.push(row);

@@ -26,6 +26,13 @@ export const TURNS = [
   "Thanks, that is all. Have a nice day!",
 ];
 
+/** The user's message of turn `n` (from 1): the script, then the script again, each round numbered. */
+export function scriptedTurn(n) {
+  const round = Math.floor((n - 1) / TURNS.length);
+  const text = TURNS[(n - 1) % TURNS.length];
+  return round === 0 ? text : `(trip ${round + 1}) ${text}`;
+}
+
 export const WEATHER_TOOL = {
   type: "function",
   function: {

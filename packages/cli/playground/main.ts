@@ -1,5 +1,5 @@
 import { DEFAULT_MODELS, EXAMPLES, MODELS } from "./examples.js";
-import type { ModelResult } from "./worker.js";
+import type { CountReply, ModelResult } from "./worker.js";
 
 const MAX_TOKENS_SHOWN = 4000;
 const text = document.getElementById("text") as HTMLTextAreaElement;
@@ -9,10 +9,16 @@ const status = document.getElementById("status")!;
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 let latest = 0;
 
+/** An element with text children only: nothing the user typed is ever parsed as HTML. */
+function h(tag: string, props: Partial<HTMLElement> & Record<string, unknown> = {}, ...children: Array<Node | string>): HTMLElement {
+  const el = Object.assign(document.createElement(tag), props);
+  el.append(...children);
+  return el;
+}
+
 for (const model of MODELS) {
-  const label = document.createElement("label");
-  label.innerHTML = `<input type="checkbox" value="${model}" ${DEFAULT_MODELS.includes(model) ? "checked" : ""}> ${model}`;
-  modelsBox.append(label);
+  const box = h("input", { type: "checkbox", value: model, checked: DEFAULT_MODELS.includes(model) });
+  modelsBox.append(h("label", {}, box, ` ${model}`));
 }
 for (const example of EXAMPLES) {
   const button = document.createElement("button");
@@ -37,11 +43,21 @@ function request(): void {
   }, 80);
 }
 
-worker.onmessage = (event: MessageEvent<{ id: number; results: ModelResult[] }>) => {
+worker.onmessage = (event: MessageEvent<CountReply>) => {
   if (event.data.id !== latest) return;
-  results.replaceChildren(...event.data.results.map(panel));
-  status.textContent = "";
+  if ("error" in event.data) {
+    status.textContent = `Could not count: ${event.data.error}`;
+  } else {
+    results.replaceChildren(...event.data.results.map(panel));
+    status.textContent = "";
+  }
   document.body.dataset.ready = String(event.data.id);
+};
+// A worker that failed to load or crashed answers nothing: say so instead of "counting…" forever.
+worker.onerror = (event) => {
+  event.preventDefault();
+  status.textContent = `Could not count: ${event.message || "the counting worker failed to start"}`;
+  document.body.dataset.ready = `error-${latest}`;
 };
 
 function panel(r: ModelResult): HTMLElement {
@@ -50,14 +66,31 @@ function panel(r: ModelResult): HTMLElement {
   el.dataset.model = r.model;
   const use = r.contextWindow ? r.count / r.contextWindow : 0;
   const perToken = r.count ? (r.characters / r.count).toFixed(2) : "-";
-  el.innerHTML = `<h2>${r.model} <small>${r.encoding}</small></h2>
-    <p class="stats"><b class="count">${r.count}</b> tokens · ${perToken} characters per token${r.contextWindow ? ` · ${(use * 100).toFixed(2)}% of ${r.contextWindow.toLocaleString("en")}` : ""}${r.costUsd === undefined ? "" : ` · $${r.costUsd.toFixed(6)} as input`}</p>
-    <div class="bar${use > 1 ? " over" : ""}"><div style="width:${Math.min(100, use * 100)}%"></div></div>`;
+  const share = r.contextWindow ? ` · ${(use * 100).toFixed(2)}% of ${r.contextWindow.toLocaleString("en")}` : "";
+  const cost = r.costUsd === undefined ? "" : ` · $${r.costUsd.toFixed(6)} as input`;
+  const fill = h("div");
+  fill.style.width = `${Math.min(100, use * 100)}%`;
+  el.append(
+    h("h2", {}, `${r.model} `, h("small", {}, r.encoding)),
+    h(
+      "p",
+      { className: "stats" },
+      h("b", { className: "count" }, String(r.count)),
+      ` tokens · ${perToken} characters per token${share}${cost}`,
+    ),
+    h("div", { className: use > 1 ? "bar over" : "bar" }, fill),
+  );
   if (r.chat) {
-    const rows = r.chat.perMessage.map((m, i) => `<tr><td>${i + 1}</td><td>${m.role}</td><td>${m.tokens}</td></tr>`).join("");
-    el.insertAdjacentHTML(
-      "beforeend",
-      `<table class="chat">${rows}<tr><td></td><td>tools</td><td>${r.chat.tools}</td></tr><tr><td></td><td>reply priming</td><td>${r.chat.replyPriming}</td></tr></table><p class="stats">Chat request${r.chat.approximate ? " (approximate)" : ""}; tokens of the raw text below.</p>`,
+    const row = (...cells: string[]) => h("tr", {}, ...cells.map((cell) => h("td", {}, cell)));
+    el.append(
+      h(
+        "table",
+        { className: "chat" },
+        ...r.chat.perMessage.map((m, i) => row(String(i + 1), m.role, String(m.tokens))),
+        row("", "tools", String(r.chat.tools)),
+        row("", "reply priming", String(r.chat.replyPriming)),
+      ),
+      h("p", { className: "stats" }, `Chat request${r.chat.approximate ? " (approximate)" : ""}; tokens of the raw text below.`),
     );
   }
   const tokens = document.createElement("div");

@@ -62,6 +62,14 @@ function count({ text, models, maxTokensShown }: CountRequest): ModelResult[] {
   });
 }
 
+export type CountReply = { id: number; results: ModelResult[] } | { id: number; error: string };
+
 self.onmessage = (event: MessageEvent<CountRequest>) => {
-  self.postMessage({ id: event.data.id, results: count(event.data) });
+  let reply: CountReply;
+  try {
+    reply = { id: event.data.id, results: count(event.data) };
+  } catch (error) {
+    reply = { id: event.data.id, error: String((error as Error)?.message ?? error).split("\n")[0]! };
+  }
+  self.postMessage(reply);
 };

@@ -1,7 +1,15 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
-import ignore, { type Ignore } from "ignore";
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { globby } from "globby";
+import ignore from "ignore";
 import picomatch from "picomatch";
+import { warn } from "./cli-output.js";
+
+export interface Input {
+  path: string;
+  /** A regular file (its size known), or a FIFO or device read as a stream. */
+  kind: "file" | "stream";
+}
 
 /** A file is binary when its first 8 KB hold a NUL byte, as git decides. */
 export function isBinary(path: string): boolean {
@@ -16,53 +24,64 @@ export function isBinary(path: string): boolean {
 }
 
 /**
- * The files an argument names: itself, or for a folder every text file below it, skipping
- * `.git`, `node_modules` and what the folder's `.gitignore` files exclude.
+ * The inputs an argument names. A path that exists is that path, even when it looks like a glob:
+ * a file (or FIFO or device, read as a stream) is itself; a folder is every text file below it,
+ * skipping `.git`, `node_modules` below it, binary files and what `.gitignore` files (its own,
+ * nested ones anchored to their folders, and those above it up to the repository's root) and
+ * `.git/info/exclude` exclude. A folder that is itself ignored is counted because it was named,
+ * by its own `.gitignore` files only, with a note. Otherwise a quoted glob is expanded the same way.
+ *
+ * @example
+ * ```ts
+ * await listInputs("src");        // [{ path: "src/a.ts", kind: "file" }, ...]
+ * await listInputs("src/**\/*.ts"); // the same walk, filtered by the glob
+ * ```
  */
-export function listInputs(arg: string): string[] {
-  if (picomatch.scan(arg).isGlob) return listGlob(arg);
-  if (!statSync(arg).isDirectory()) return [arg];
-  const files: string[] = [];
-  walk(arg, arg, ignore(), files);
-  return files.sort();
+export async function listInputs(arg: string): Promise<Input[]> {
+  const stat = statSync(arg, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return (await walk(arg, "**")).map(file);
+  if (stat) return [{ path: arg, kind: stat.isFile() ? "file" : "stream" }];
+  const scan = picomatch.scan(arg);
+  if (!scan.isGlob) throw Object.assign(new Error(`cannot read ${arg}: ENOENT`), { code: "ENOENT" });
+  const files = await walk(scan.base || ".", scan.glob);
+  if (files.length === 0) throw Object.assign(new Error(`no files match ${arg}`), { code: "no files match" });
+  return files.map(file);
 }
 
-/** A glob the shell did not expand (quoted, or on Windows): the text files below its base that match it. */
-function listGlob(pattern: string): string[] {
-  const { base, glob } = picomatch.scan(pattern);
-  const root = base || ".";
-  const matches = picomatch(glob, { dot: false });
-  const files = listInputs(root).filter((file) => matches(relative(root, file)));
-  if (files.length === 0) throw Object.assign(new Error(`no files match ${pattern}`), { code: "no files match" });
-  return files;
-}
+const file = (path: string): Input => ({ path, kind: "file" });
 
-function walk(root: string, dir: string, parentRules: Ignore, out: string[]): void {
-  let rules = parentRules;
-  try {
-    const text = readFileSync(join(dir, ".gitignore"), "utf8");
-    const prefix = relative(root, dir);
-    rules = ignore()
-      .add(parentRules)
-      .add(text.split("\n").map((line) => (prefix && line.trim() && !line.startsWith("#") ? anchored(prefix, line) : line)));
-  } catch {}
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === ".git" || entry.name === "node_modules") continue;
-    const path = join(dir, entry.name);
-    const rel = relative(root, path);
-    if (rules.ignores(entry.isDirectory() ? `${rel}/` : rel)) continue;
-    if (entry.isDirectory()) walk(root, path, rules, out);
-    else if (entry.isFile() && !isBinary(path)) out.push(path);
+async function walk(root: string, pattern: string): Promise<string[]> {
+  const options = { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true };
+  const skip = ["**/.git/**", "**/node_modules/**"];
+  let files = await globby(pattern, { ...options, gitignore: true, ignore: skip });
+  if (files.length === 0) {
+    const own = await globby(pattern, { ...options, ignoreFiles: "**/.gitignore", ignore: skip });
+    if (own.length > 0) {
+      warn(`note: ${root} is excluded by a .gitignore above it; counting it because it was named`);
+      files = own;
+    }
   }
+  const excluded = infoExclude(root);
+  return files
+    .map((f) => join(root, f))
+    .filter((path) => !excluded(path) && !isBinary(path))
+    .sort();
 }
 
-/** A nested .gitignore's pattern, rewritten relative to the root. */
-function anchored(prefix: string, line: string): string {
-  const negated = line.startsWith("!");
-  const pattern = negated ? line.slice(1) : line;
-  const rooted =
-    pattern.includes("/") && !pattern.endsWith("/")
-      ? `${prefix}/${pattern.replace(/^\//, "")}`
-      : `${prefix}/**/${pattern.replace(/^\//, "")}`;
-  return negated ? `!${rooted}` : rooted;
+/** `.git/info/exclude` of the repository holding `root`, as a test on paths (relative to the cwd). */
+function infoExclude(root: string): (path: string) => boolean {
+  let dir = resolve(root);
+  while (!existsSync(join(dir, ".git"))) {
+    if (dirname(dir) === dir) return () => false;
+    dir = dirname(dir);
+  }
+  let text: string;
+  try {
+    text = readFileSync(join(dir, ".git", "info", "exclude"), "utf8");
+  } catch {
+    return () => false;
+  }
+  const rules = ignore().add(text);
+  const gitRoot = dir;
+  return (path) => rules.ignores(relative(gitRoot, resolve(path)));
 }

@@ -1,5 +1,16 @@
-/** JSON.parse, with the line and column of the first error (Node 20's messages often give neither). */
-export function parseJson(text: string, source: string): unknown {
+import { CliError } from "./cli-error.js";
+
+/**
+ * JSON.parse, with the line and column of the first error (Node 20's messages often give
+ * neither). A leading byte-order mark is skipped, as editors on Windows write one.
+ *
+ * @example
+ * ```ts
+ * parseJson('\uFEFF{"messages": []}', "chat.json"); // { messages: [] }
+ * ```
+ */
+export function parseJson(input: string, source: string): unknown {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -7,16 +18,6 @@ export function parseJson(text: string, source: string): unknown {
     const before = text.slice(0, at).split("\n");
     const reason = (error as Error).message.replace(/ in JSON at position \d+.*$/s, "").split("\n")[0];
     throw new CliError(`${source}:${before.length}:${before.at(-1)!.length + 1}: invalid JSON: ${reason}`);
-  }
-}
-
-/** An error the user caused: printed as one line; exit 1, or 2 for usage errors. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
   }
 }
 

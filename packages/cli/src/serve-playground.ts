@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,22 +10,50 @@ const TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
 };
 const FILES = new Set(["index.html", "main.js", "worker.js", "style.css"]);
+/** The page, its worker and its style come from this server only; nothing else may load or run. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const SECURITY_HEADERS = {
+  "content-security-policy": CONTENT_SECURITY_POLICY,
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-cache",
+};
 
-/** Serves the built playground page on 127.0.0.1 only; resolves with its URL. */
+/**
+ * Serves the built playground page on 127.0.0.1 only; resolves with its URL. Only GET and HEAD
+ * (405 otherwise), only with `Host: 127.0.0.1:PORT` (421 otherwise: a page from another site
+ * whose name was rebound to 127.0.0.1 cannot read it), with a Content-Security-Policy and nosniff.
+ *
+ * @example
+ * ```ts
+ * const url = await servePlayground(0); // "http://127.0.0.1:41234/"
+ * ```
+ */
 export async function servePlayground(port: number): Promise<string> {
   const root = fileURLToPath(new URL("./playground/", import.meta.url));
-  const server = createServer(async (req, res) => {
-    const name = (req.url ?? "/").split("?")[0]!.replace(/^\/$/, "/index.html").slice(1);
-    if (!FILES.has(name)) {
-      res.writeHead(404).end("not found");
-      return;
-    }
-    const body = await readFile(root + name);
-    res.writeHead(200, { "content-type": TYPES[extname(name)] ?? "application/octet-stream", "cache-control": "no-cache" }).end(body);
+  let host = "";
+  const server = createServer((req, res) => {
+    respond(req, res, root, host).catch(() => {
+      if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
+      res.end();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", resolve);
   });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return `http://${host}/`;
+}
+
+async function respond(req: IncomingMessage, res: ServerResponse, root: string, host: string): Promise<void> {
+  const text = (status: number, body: string, extra: Record<string, string> = {}) =>
+    res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8", ...extra }).end(body);
+  if (req.headers.host !== host) return void text(421, `this server answers only to Host: ${host}\n`);
+  if (req.method !== "GET" && req.method !== "HEAD") return void text(405, "only GET and HEAD\n", { allow: "GET, HEAD" });
+  const name = (req.url ?? "/").split("?")[0]!.replace(/^\/$/, "/index.html").slice(1);
+  if (!FILES.has(name)) return void text(404, "not found\n");
+  const body = await readFile(root + name);
+  res.writeHead(200, { ...SECURITY_HEADERS, "content-type": TYPES[extname(name)] ?? "application/octet-stream" }).end(body);
 }

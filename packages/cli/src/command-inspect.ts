@@ -1,0 +1,46 @@
+import { type EncodingName, getEncoder } from "@tokenledger/core";
+import { CliError } from "./cli-error.js";
+import { colour, json, out, plural } from "./cli-output.js";
+import type { Command } from "./command.js";
+import { loadPicked, MODEL_OPTIONS, pickModel } from "./pick-model.js";
+import { readText } from "./read-text.js";
+import { showBytes, tokenBytes } from "./token-bytes.js";
+
+export const inspect: Command = {
+  name: "inspect",
+  usage: "inspect TEXT | - | --file F [--model M | --encoding E] [--compare] [--json]",
+  summary: "how text splits into tokens, with ids (partial characters as <0xE4 0xBD>)",
+  options: { ...MODEL_OPTIONS, file: { type: "string" }, compare: { type: "boolean" } },
+  async run(values, args) {
+    if (values.file !== undefined && args.length) throw new CliError("inspect takes TEXT or --file F, not both", 2);
+    const text = values.file !== undefined ? readText(values.file) : args.length === 1 && args[0] === "-" ? readText("-") : args.join(" ");
+    if (!text) throw new CliError("inspect needs TEXT, - (stdin) or --file F", 2);
+    const encodings: EncodingName[] = values.compare ? ["o200k_base", "cl100k_base"] : [pickModel(values).encoding];
+    for (const encoding of encodings) await loadPicked(encoding);
+    const views = encodings.map((encoding) => {
+      const encoder = getEncoder(encoding);
+      const ids = encoder.encode(text);
+      const bytes = tokenBytes(encoder, text, ids);
+      const tokens = ids.map((id, i) => {
+        const decoded = encoder.decode([id]);
+        const shown = showBytes(bytes[i]!);
+        return shown === decoded ? { id, text: decoded } : { id, text: decoded, shown };
+      });
+      return { encoding, count: ids.length, tokens };
+    });
+    if (values.json) return json(values.compare ? views : views[0]);
+    for (const view of views) {
+      out(
+        `${view.encoding}: ${plural(view.count, "token")}, ${([...text].length / Math.max(1, view.count)).toFixed(2)} characters per token`,
+      );
+      out(view.tokens.map((t, i) => mark(t.shown ?? t.text, t.id, i)).join(colour() ? "" : " "));
+    }
+  },
+};
+
+function mark(text: string, id: number, index: number): string {
+  const shown = text.replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
+  if (!colour()) return `[${shown}|${id}]`;
+  const background = [44, 42, 45, 43][index % 4];
+  return `\x1b[${background};30m${shown}\x1b[0m\x1b[2m${id}\x1b[0m`;
+}

@@ -1,0 +1,77 @@
+/**
+ * Where streamed text may be cut without changing its tokens. OpenAI's pre-tokenizers split
+ * text into pieces with a regex that has no look-behind and looks at most one character ahead
+ * (`\s+(?!\S)`), so a cut is safe when every pattern puts a piece boundary there whatever comes
+ * before or after, and the piece before it does not end in white space that the look-ahead
+ * would judge differently at the end of the text. Three such places, each checked on every
+ * character class by `safe-cut.test.ts`:
+ *
+ * 1. before a letter that starts a line (`"\n" | "Word"`): a letter piece may take one leading
+ *    character, but never a line break. For gpt2-style patterns (p50k, r50k) the character
+ *    before the line break must not be white space, else `\s+(?!\S)` splits `" \n"` differently.
+ * 2. before a space between a non-space and a letter (`"a" | " word"`): the space opens the
+ *    letter's piece, and no piece runs from a non-space into a space.
+ * 3. between an ASCII letter or digit and ASCII punctuation that no letter follows
+ *    (`"b" | "\","`): the punctuation cannot be a letter piece's leading character, and only
+ *    an apostrophe (`'s`) continues a letter piece. Covers JSON and minified code.
+ */
+type Family = "tiktoken" | "gpt2";
+
+/** The encodings whose pre-tokenizer the rules are proven for; any other is never cut. */
+const FAMILY: Readonly<Record<string, Family>> = {
+  o200k_base: "tiktoken",
+  o200k_harmony: "tiktoken",
+  cl100k_base: "tiktoken",
+  p50k_base: "gpt2",
+  p50k_edit: "gpt2",
+  r50k_base: "gpt2",
+  gpt2: "gpt2",
+};
+
+/** Unicode White_Space, what `\s` means to tiktoken (JavaScript's `\s` adds U+FEFF and lacks U+0085). */
+const WHITE_SPACE = /^\p{White_Space}$/u;
+const LETTER = /^\p{L}$/u;
+
+const isSpace = (code: number): boolean =>
+  code === 32 || (code >= 9 && code <= 13) || (code >= 0x80 && WHITE_SPACE.test(String.fromCharCode(code)));
+const isAsciiLetter = (code: number): boolean => (code | 0x20) >= 97 && (code | 0x20) <= 122;
+const isAsciiAlnum = (code: number): boolean => isAsciiLetter(code) || (code >= 48 && code <= 57);
+/** ASCII punctuation other than the apostrophe, which opens contractions (`'s`). */
+const isAsciiPunct = (code: number): boolean => code > 32 && code < 127 && code !== 39 && !isAsciiAlnum(code);
+
+function isLetterAt(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  if (code < 128) return isAsciiLetter(code);
+  const cp = text.codePointAt(i)!;
+  return LETTER.test(String.fromCodePoint(cp));
+}
+
+/** True when the cut rules are proven for `encoding`'s pre-tokenizer (otherwise text is never cut). */
+export const hasCutRules = (encoding: string): boolean => FAMILY[encoding] !== undefined;
+
+/** True when `text` may be cut right before index `i` (1 < i < length - 1) under `encoding`'s pre-tokenizer. */
+export function isSafeCut(text: string, i: number, encoding: string): boolean {
+  const family = FAMILY[encoding];
+  if (family === undefined || i < 2 || i >= text.length - 1) return false;
+  const before = text.charCodeAt(i - 1);
+  const at = text.charCodeAt(i);
+  if (before === 10 || before === 13) return isLetterAt(text, i) && (family === "tiktoken" || !isSpace(text.charCodeAt(i - 2)));
+  if (at === 32) return !isSpace(before) && isLetterAt(text, i + 1);
+  const after = text.charCodeAt(i + 1);
+  return isAsciiAlnum(before) && isAsciiPunct(at) && after < 128 && !isAsciiLetter(after);
+}
+
+/**
+ * The last index at or after `from` where `text` may be cut before, or -1.
+ *
+ * @example
+ * ```ts
+ * lastSafeCut("see.\nNext", "o200k_base"); // 5: "see.\n" | "Next"
+ * lastSafeCut("see.\n//x", "o200k_base"); // 3: "see" | ".\n//x" (o200k joins ".\n//")
+ * ```
+ */
+export function lastSafeCut(text: string, encoding: string, from = 2): number {
+  if (FAMILY[encoding] === undefined) return -1;
+  for (let i = text.length - 2; i >= Math.max(2, from); i--) if (isSafeCut(text, i, encoding)) return i;
+  return -1;
+}
