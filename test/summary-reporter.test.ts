@@ -22,7 +22,7 @@ describe("the summary reporter", () => {
     const run = spawnSync(process.execPath, [vitest, "run", "--root", fixtures, "--reporter=default", `--reporter=${reporter}`], {
       encoding: "utf8",
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", CI: "1" },
-      timeout: 120_000,
+      timeout: 240_000,
     });
     const output = run.stdout + run.stderr;
     expect(run.status, output).toBe(1);
@@ -34,5 +34,5 @@ describe("the summary reporter", () => {
     const files = vitestCounts(output, "Test Files");
     expect(last).toContain(`tests ${tests.passed} passed, ${tests.failed} failed, ${tests.skipped} skipped;`);
     expect(last).toContain(`files ${files.passed} passed, ${files.failed} failed;`);
-  });
+  }, 300_000);
 });
