@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // tokenledger example: a chat that trims itself to a small context window and shows per-run usage.
-// No configuration: an embedded OpenAI-compatible server on 127.0.0.1. OPENAI_API_KEY: OpenAI
-// (OPENAI_BASE_URL as well: any OpenAI-compatible server). Flags: --model, --max-context, --turns, --json.
+// No configuration: an embedded server on 127.0.0.1: Anthropic-compatible for claude-* (counting with a
+// tokenizer tokenledger does not know, so the trimmer calibrates), vLLM-style with Llama 3.1's chat
+// template for llama*, OpenAI-compatible otherwise. OPENAI_API_KEY: OpenAI (OPENAI_BASE_URL as well: any
+// OpenAI-compatible server); ANTHROPIC_API_KEY: Anthropic for claude-*. Flags: --model, --max-context, --turns, --json.
 import { parseArgs } from "node:util";
 import { resolveModel } from "@tokenledger/core";
-import { startOpenAIServer } from "@tokenledger/openai-server";
+import { startAnthropicServer, startOpenAIServer } from "@tokenledger/openai-server";
 import { chart, dim, header, row, totalsBlock } from "./report.mjs";
-import { runChat } from "./run-chat.mjs";
+import { providerOf, runChat } from "./run-chat.mjs";
 import { scriptedReply, TURNS } from "./script.mjs";
 
 const { values } = parseArgs({
@@ -24,9 +26,19 @@ if (!Number.isInteger(maxContext) || maxContext < 300 || !Number.isInteger(turns
   process.exit(2);
 }
 
-const apiKey = process.env.OPENAI_API_KEY || undefined;
-const server = apiKey ? undefined : await startOpenAIServer({ contextWindow: maxContext, reply: scriptedReply });
-const baseURL = server?.baseURL ?? process.env.OPENAI_BASE_URL;
+const provider = providerOf(values.model);
+const keyName = provider === "anthropic" ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY";
+const apiKey = process.env[keyName] || undefined;
+const server = apiKey
+  ? undefined
+  : provider === "anthropic"
+    ? await startAnthropicServer({ contextWindow: maxContext, reply: scriptedReply })
+    : await startOpenAIServer({
+        contextWindow: maxContext,
+        reply: scriptedReply,
+        counting: /llama/i.test(values.model) ? "llama3" : "openai",
+      });
+const baseURL = server?.baseURL ?? (provider === "openai" ? process.env.OPENAI_BASE_URL : undefined);
 const log = values.json ? () => {} : (line) => console.log(line);
 const info = resolveModel(values.model);
 if (!info.known)
@@ -47,6 +59,7 @@ try {
     turns,
     baseURL,
     apiKey: apiKey ?? "embedded",
+    provider,
     onTurn: (r) => log(row(r)),
   });
   if (values.json) {
@@ -60,8 +73,10 @@ try {
     log(chart(rows, budget));
   }
 } catch (error) {
-  const where = server ? "the embedded server" : (baseURL ?? "OpenAI");
-  console.error(`error: ${where} answered: ${error?.message ?? error} (check OPENAI_API_KEY, OPENAI_BASE_URL and --model)`);
+  const where = server ? "the embedded server" : (baseURL ?? (provider === "anthropic" ? "Anthropic" : "OpenAI"));
+  console.error(
+    `error: ${where} answered: ${error?.message ?? error} (check ${keyName}${provider === "openai" ? ", OPENAI_BASE_URL" : ""} and --model)`,
+  );
   process.exitCode = 1;
 } finally {
   await server?.close();

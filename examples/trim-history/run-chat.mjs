@@ -1,36 +1,53 @@
+import { ChatAnthropic } from "@langchain/anthropic";
 import { InMemoryChatMessageHistory } from "@langchain/core/chat_history";
 import { HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { ChatPromptTemplate, MessagesPlaceholder } from "@langchain/core/prompts";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { ChatOpenAI } from "@langchain/openai";
-import { createHistoryTrimmer, TokenLedgerHandler, TrimmedChatMessageHistory } from "@tokenledger/langchain";
+import { createHistoryTrimmer, TokenCalibration, TokenLedgerHandler, TrimmedChatMessageHistory } from "@tokenledger/langchain";
 import { SYSTEM_PROMPT, TURNS, WEATHER_TOOL, weather } from "./script.mjs";
 
+/** `claude-*` names go to Anthropic's Messages API (ChatAnthropic), every other name to an OpenAI-compatible one. */
+export const providerOf = (model) => (/^(anthropic\/)?claude/i.test(model) ? "anthropic" : "openai");
+
+function chatModel({ model, provider, baseURL, apiKey, maxOutput }) {
+  if (provider === "anthropic") return new ChatAnthropic({ model, apiKey, maxTokens: maxOutput, maxRetries: 0, anthropicApiUrl: baseURL });
+  return new ChatOpenAI({ model, apiKey, maxTokens: maxOutput, maxRetries: 0, configuration: baseURL ? { baseURL } : undefined });
+}
+
 /**
- * Plays the scripted conversation through prompt -> trimmer -> ChatOpenAI with one
- * TokenLedgerHandler, and returns one row per turn plus the ledger.
+ * Plays the scripted conversation through prompt -> trimmer -> chat model with one
+ * TokenLedgerHandler, and returns one row per turn plus the ledger. A TokenCalibration fed by
+ * the ledger lets the trimmer fit models whose tokenizer tokenledger only estimates.
  */
-export async function runChat({ model, maxContext, maxOutput = 120, turns = TURNS.length, baseURL, apiKey, onTurn = () => {} }) {
+export async function runChat({
+  model,
+  maxContext,
+  maxOutput = 120,
+  turns = TURNS.length,
+  baseURL,
+  apiKey,
+  provider = providerOf(model),
+  onTurn = () => {},
+}) {
   const ledger = new TokenLedgerHandler();
+  const calibration = new TokenCalibration();
+  calibration.attach(ledger);
   const budget = maxContext - maxOutput;
   const store = new InMemoryChatMessageHistory();
   // The memory loads at most twice the window; the trimmer then fits each call exactly.
-  const memory = new TrimmedChatMessageHistory(store, { model, maxTokens: maxContext * 2 });
+  const memory = new TrimmedChatMessageHistory(store, { model, maxTokens: maxContext * 2, calibration });
   const prompt = ChatPromptTemplate.fromMessages([["system", SYSTEM_PROMPT], new MessagesPlaceholder("history")]);
   let sent = 0;
   const chain = prompt
-    .pipe(createHistoryTrimmer({ model, maxTokens: budget, tools: [WEATHER_TOOL], includeSystem: true, startOn: "human" }))
+    .pipe(createHistoryTrimmer({ model, maxTokens: budget, tools: [WEATHER_TOOL], includeSystem: true, startOn: "human", calibration }))
     .pipe(
       RunnableLambda.from((messages) => {
         sent = messages.length;
         return messages;
       }),
     )
-    .pipe(
-      new ChatOpenAI({ model, apiKey, maxTokens: maxOutput, maxRetries: 0, configuration: baseURL ? { baseURL } : undefined }).bindTools([
-        WEATHER_TOOL,
-      ]),
-    );
+    .pipe(chatModel({ model, provider, baseURL, apiKey, maxOutput }).bindTools([WEATHER_TOOL]));
 
   const rows = [];
   for (let turn = 1; turn <= Math.min(turns, TURNS.length); turn++) {
@@ -62,5 +79,5 @@ export async function runChat({ model, maxContext, maxOutput = 120, turns = TURN
     rows.push(row);
     onTurn(row);
   }
-  return { ledger, rows, budget };
+  return { ledger, rows, budget, calibration };
 }

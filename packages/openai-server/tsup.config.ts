@@ -1,3 +1,4 @@
 import { libraryConfig } from "../../tsup.library";
 
-export default libraryConfig();
+// shims: the CJS build resolves the tokenizer files with createRequire(import.meta.url) too.
+export default { ...libraryConfig(), shims: true };

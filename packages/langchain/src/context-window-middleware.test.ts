@@ -67,6 +67,31 @@ describe("contextWindowMiddleware in a real createAgent", () => {
     await expect(converse(plain, 12)).rejects.toThrow(/maximum context length/);
   });
 
+  it("sends messages to gpt-4 with its defaults (its max output is its whole window: the reserve is capped at half)", async () => {
+    for (const name of ["gpt-4", "gpt-4-0613", "gpt-3.5-turbo-0613", "gpt-oss-120b"]) {
+      const agent = createAgent({
+        model: new ChatOpenAI({ model: name, apiKey: "test", maxRetries: 0, maxTokens: 60, configuration: { baseURL: server.baseURL } }),
+        tools: [lookup],
+        middleware: [contextWindowMiddleware()],
+      });
+      const before = server.requests.length;
+      await agent.invoke({ messages: [new HumanMessage("What does budget mean?")] });
+      const sent = server.requests.slice(before);
+      expect(sent.length).toBeGreaterThan(0);
+      for (const request of sent) expect(request.messages.length).toBeGreaterThan(0);
+      expect(sent[0]!.messages.at(-1)!.content).toBe("What does budget mean?");
+    }
+  });
+
+  it("rejects a reserveOutputTokens that is not a finite number >= 0 instead of keeping everything", async () => {
+    for (const reserveOutputTokens of [Number.NaN, -1e9]) {
+      const agent = createAgent({ model: model(), tools: [lookup], middleware: [contextWindowMiddleware({ reserveOutputTokens })] });
+      await expect(agent.invoke({ messages: [new HumanMessage("hi")] })).rejects.toThrow(
+        /reserveOutputTokens must be a finite number >= 0/,
+      );
+    }
+  });
+
   it("adds reported usage to the thread and ends the thread when its token budget is spent", async () => {
     const agent = createAgent({
       model: model(),

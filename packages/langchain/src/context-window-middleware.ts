@@ -3,12 +3,18 @@ import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import { DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/core";
 import { createMiddleware } from "langchain";
 import { z } from "zod/v3";
-import { type TrimOptions, trimHistory } from "./trim-history.js";
+import { promptBudget } from "./prompt-budget.js";
+import { chatModelName } from "./token-counter.js";
+import { type TrimOptions, trimHistoryAsync } from "./trim-history.js";
 
-export interface ContextWindowOptions extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens"> {
+export interface ContextWindowOptions
+  extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens" | "calibration"> {
   /** The model whose rules and window apply; default: the agent model's own name. */
   model?: string;
-  /** The prompt budget; default: the model profile's `maxInputTokens`, else tokenledger's table, minus `reserveOutputTokens`. */
+  /**
+   * The prompt budget; default: the model profile's `maxInputTokens`, else tokenledger's table, minus
+   * `reserveOutputTokens` (default: the model's max output tokens, capped at half the window).
+   */
   maxTokens?: number;
   /** Tokens (input + output, as the provider reports them) one thread may spend; then the agent ends or raises. */
   threadTokenBudget?: number;
@@ -70,11 +76,11 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
         return { jumpTo: "end" as const, messages: [new AIMessage(error.message)] };
       },
     },
-    wrapModelCall: (request, handler) => {
+    wrapModelCall: async (request, handler) => {
       const model = options.model ?? modelNameOf(request.model);
       const tools = toolDefinitions(request.tools);
       const system = request.systemMessage && textOf(request.systemMessage) !== "" ? [request.systemMessage] : [];
-      const kept = trimHistory([...system, ...request.messages], {
+      const kept = await trimHistoryAsync([...system, ...request.messages], {
         ...options,
         model,
         tools,
@@ -96,16 +102,20 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
 }
 
 function modelNameOf(model: unknown): string {
-  const m = model as { model?: unknown; modelName?: unknown } | string | undefined;
-  if (typeof m === "string") return m.replace(/^[\w-]+:/, "");
-  return String(m?.model ?? m?.modelName ?? DEFAULT_MODEL);
+  return chatModelName(model) ?? DEFAULT_MODEL;
 }
 
-/** The budget from the chat model's own profile; without one, trimHistory takes it from tokenledger's table. */
+/**
+ * The budget from the chat model's own profile, with trimHistory's default reserve; without a
+ * usable profile (none, or a window that is not a positive finite number), trimHistory takes it
+ * from tokenledger's table.
+ */
 function budgetFromProfile(model: unknown, name: string, reserve: number | undefined): number | undefined {
-  const profile = (model as { profile?: { maxInputTokens?: number; maxOutputTokens?: number } } | undefined)?.profile;
-  if (profile?.maxInputTokens === undefined) return undefined;
-  return Math.max(0, profile.maxInputTokens - (reserve ?? resolveModel(name).maxOutputTokens ?? profile.maxOutputTokens ?? 0));
+  const profile = (model as { profile?: { maxInputTokens?: unknown; maxOutputTokens?: unknown } } | undefined)?.profile;
+  const window = profile?.maxInputTokens;
+  if (typeof window !== "number" || !Number.isFinite(window) || window <= 0) return undefined;
+  const maxOutput = resolveModel(name).maxOutputTokens ?? profile?.maxOutputTokens;
+  return promptBudget(window, typeof maxOutput === "number" ? maxOutput : undefined, reserve);
 }
 
 function toolDefinitions(tools: unknown[] | undefined): ToolDefinition[] {

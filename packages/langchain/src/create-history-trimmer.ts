@@ -1,12 +1,12 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { type Runnable, RunnableLambda } from "@langchain/core/runnables";
-import { type TrimOptions, trimHistory } from "./trim-history.js";
+import { type TrimOptions, trimHistoryAsync } from "./trim-history.js";
 
 type TrimmerInput = BaseMessage[] | { toChatMessages(): BaseMessage[] };
 
 /**
  * `trimHistory` as a Runnable, to place between a prompt and a model. Takes a message
- * list or a chat prompt value and returns the messages that fit.
+ * list or a chat prompt value and returns the messages that fit. An async `tokenCounter` is awaited.
  *
  * @example
  * ```ts
@@ -16,6 +16,6 @@ type TrimmerInput = BaseMessage[] | { toChatMessages(): BaseMessage[] };
 export function createHistoryTrimmer(options: TrimOptions): Runnable<TrimmerInput, BaseMessage[]> {
   return RunnableLambda.from((input: TrimmerInput) => {
     const messages = Array.isArray(input) ? input : input.toChatMessages();
-    return trimHistory(messages, options);
+    return trimHistoryAsync(messages, options);
   }).withConfig({ runName: "trim_history" });
 }

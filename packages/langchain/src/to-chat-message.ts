@@ -3,7 +3,7 @@ import type { ChatMessage, ContentPart, ToolCall } from "@tokenledger/core";
 import { messageType } from "./message-type.js";
 
 /** Why a message's count is less than exact; recorded on ledger records, never thrown. */
-export type MessageFlag = "null-content" | "unknown-content-block" | "malformed-tool-call" | "unknown-message";
+export type MessageFlag = "null-content" | "unknown-content-block" | "malformed-tool-call" | "unknown-message" | "unreadable-field";
 
 const ROLES: Record<string, string> = {
   human: "user",
@@ -29,17 +29,58 @@ const ROLES: Record<string, string> = {
  */
 export function toChatMessage(message: BaseMessage, flags?: Set<MessageFlag>): ChatMessage {
   const m = (message ?? {}) as Partial<BaseMessage> & { role?: string; type?: string; tool_call_id?: string; tool_calls?: unknown };
+  const read = (key: string): unknown => {
+    try {
+      return (m as Record<string, unknown>)[key];
+    } catch {
+      flags?.add("unreadable-field");
+      return undefined;
+    }
+  };
   const type = messageType(m);
-  const role = ROLES[type] ?? (typeof m.role === "string" ? m.role : undefined);
+  const ownRole = read("role");
+  const role = ROLES[type] ?? (typeof ownRole === "string" ? ownRole : undefined);
   if (!role) flags?.add("unknown-message");
-  const chat: ChatMessage = { role: role ?? "user", content: toContent(m.content, flags) };
-  if (typeof m.name === "string" && m.name) chat.name = m.name;
-  if (typeof m.tool_call_id === "string") chat.tool_call_id = m.tool_call_id;
-  if (role === "assistant" && Array.isArray(m.tool_calls) && m.tool_calls.length > 0) chat.tool_calls = toToolCalls(m.tool_calls, flags);
+  const chat: ChatMessage = { role: role ?? "user", content: toContent(read("content"), flags) };
+  const name = read("name");
+  if (typeof name === "string" && name) chat.name = name;
+  const toolCallId = read("tool_call_id");
+  if (typeof toolCallId === "string") chat.tool_call_id = toolCallId;
+  if (role === "assistant") {
+    const calls = toolCallsOf(read("tool_calls"), () => read("additional_kwargs"), flags);
+    if (calls) chat.tool_calls = calls;
+  }
   return chat;
 }
 
+/** `tool_calls`, else (as ChatOpenAI sends them when that is empty) `additional_kwargs.tool_calls`. */
+function toolCallsOf(calls: unknown, kwargs: () => unknown, flags?: Set<MessageFlag>): ToolCall[] | undefined {
+  try {
+    if (Array.isArray(calls) && calls.length > 0) return toToolCalls(calls, flags);
+    const raw = (kwargs() as { tool_calls?: unknown } | undefined)?.tool_calls;
+    return Array.isArray(raw) && raw.length > 0 ? toToolCalls(raw.map(fromOpenAICall), flags) : undefined;
+  } catch {
+    flags?.add("unreadable-field");
+    return undefined;
+  }
+}
+
+/** An OpenAI-shaped call (`{ id, function: { name, arguments } }`) as a LangChain one, for toToolCalls. */
+function fromOpenAICall(call: unknown): unknown {
+  const c = call as { id?: unknown; function?: { name?: unknown; arguments?: unknown } } | null;
+  return { id: c?.id, name: c?.function?.name, args: c?.function?.arguments };
+}
+
 function toContent(content: unknown, flags?: Set<MessageFlag>): ChatMessage["content"] {
+  try {
+    return readContent(content, flags);
+  } catch {
+    flags?.add("unreadable-field");
+    return "";
+  }
+}
+
+function readContent(content: unknown, flags?: Set<MessageFlag>): ChatMessage["content"] {
   if (typeof content === "string") return content;
   if (content === null || content === undefined) {
     flags?.add("null-content");
@@ -68,6 +109,15 @@ function toContent(content: unknown, flags?: Set<MessageFlag>): ChatMessage["con
 }
 
 function toToolCalls(calls: unknown[], flags?: Set<MessageFlag>): ToolCall[] {
+  try {
+    return readToolCalls(calls, flags);
+  } catch {
+    flags?.add("unreadable-field");
+    return [];
+  }
+}
+
+function readToolCalls(calls: unknown[], flags?: Set<MessageFlag>): ToolCall[] {
   return calls.map((call, i) => {
     const c = (call ?? {}) as { id?: unknown; name?: unknown; args?: unknown };
     if (typeof c.name !== "string" || (c.args !== undefined && (typeof c.args !== "object" || c.args === null)))

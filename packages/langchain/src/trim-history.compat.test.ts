@@ -48,7 +48,14 @@ describe("trimHistory passes trimMessages' own test cases", () => {
       }),
     ];
     const repr = JSON.stringify(messages);
-    expect(trimHistory(messages, { maxTokens: 14, strategy: "last", tokenCounter: () => 100, allowPartial: true })).toEqual([]);
+    // trimMessages' counter here is `() => 100`, which charges 100 tokens for `[]` too: a fixed cost over
+    // the budget, which we answer with TrimError on purpose (it returns []). Per message it is the same.
+    expect(trimHistory(messages, { maxTokens: 14, strategy: "last", tokenCounter: (ms) => 100 * ms.length, allowPartial: true })).toEqual(
+      [],
+    );
+    expect(() => trimHistory(messages, { maxTokens: 14, strategy: "last", tokenCounter: () => 100, allowPartial: true })).toThrow(
+      /tokenCounter\(\[\]\) alone need 100 tokens, over the budget of 14/,
+    );
     expect(JSON.stringify(messages)).toEqual(repr);
   });
 

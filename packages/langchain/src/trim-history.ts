@@ -1,18 +1,26 @@
-import { AIMessage, type BaseMessage, HumanMessage, type MessageType, SystemMessage, ToolMessage } from "@langchain/core/messages";
-import { type ChatMessage, countMessages, DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/core";
+import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
+import { DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
 import { messageType as typeOf } from "./message-type.js";
-import { toChatMessage } from "./to-chat-message.js";
+import { budgetOf, describe } from "./prompt-budget.js";
+import { calibratedBudget, type TrimCalibration } from "./token-calibration.js";
+import { apiValid, endingOn, hasToolCalls, type MessageTypeOrClass, startingOn, typesOf, unitsOf } from "./tool-call-units.js";
+import { type Counter, customCounter, exactCounter, type TokenCounter, withAsyncCounter } from "./trim-counter.js";
+import { TrimError } from "./trim-error.js";
+import { type ChatModelLike, resolveCounterOption } from "./token-counter.js";
 
-type MessageClass = new (...args: never[]) => BaseMessage;
-/** A message type name ("human", "ai", ...) or class (HumanMessage, ...), as `trimMessages` takes them. */
-export type MessageTypeOrClass = MessageType | MessageClass;
+export type { MessageTypeOrClass } from "./tool-call-units.js";
+export type { TokenCounter } from "./trim-counter.js";
+export { TrimError } from "./trim-error.js";
 
 export interface TrimOptions {
   /** The budget for the whole prompt: kept messages, tools and reply priming. Or give `model`. */
   maxTokens?: number;
   /** Counts with this model's rules; without `maxTokens`, the budget is its context window minus `reserveOutputTokens`. Default gpt-4o. */
   model?: string;
-  /** Tokens kept free for the answer when the budget comes from `model`; default the model's max output tokens. */
+  /**
+   * Tokens kept free for the answer when the budget comes from `model`. Default: the model's max
+   * output tokens, capped at half its context window (gpt-4: 4,096 of 8,192).
+   */
   reserveOutputTokens?: number;
   /** Tool definitions sent with the call (OpenAI shape); their tokens come out of the budget. */
   tools?: ToolDefinition[];
@@ -20,49 +28,47 @@ export interface TrimOptions {
   strategy?: "last" | "first";
   /** With 'last': always keep a leading system message. */
   includeSystem?: boolean;
-  /** With 'last': the kept history starts on a message of this type (e.g. "human"). */
+  /** With 'last': the kept history starts on a message of this type (e.g. "human"); a ToolMessage never starts one. */
   startOn?: MessageTypeOrClass | MessageTypeOrClass[];
   /** The kept history ends on a message of this type. */
   endOn?: MessageTypeOrClass | MessageTypeOrClass[];
   /** Keep part of the message at the boundary when the whole does not fit. */
   allowPartial?: boolean;
-  /** How a partial message's text is split; default: into lines, as `trimMessages` does. */
+  /** How a partial message's text is split; default: into lines, as `trimMessages` does. Synchronous. */
   textSplitter?: ((text: string) => string[]) | { splitText(text: string): string[] };
-  /** Your own counter; called on one message at a time (and on `[]` for the fixed cost), so it must be additive. */
-  tokenCounter?: (messages: BaseMessage[]) => number;
+  /** A `TokenCalibration`: the budget is divided by the model's safety factor (reported / counted, plus a margin). */
+  calibration?: TrimCalibration;
+  /**
+   * Your own counter; called on one message at a time (and on `[]` for the fixed cost), so it must be
+   * additive. It may be async with `trimHistoryAsync` (and everything built on it); `trimHistory` is
+   * synchronous and throws TrimError on a Promise. A chat model (or `createTokenCounter(...)`) counts
+   * exactly by its model's rules instead.
+   */
+  tokenCounter?: TokenCounter | ChatModelLike;
 }
 
-/**
- * Thrown when the options cannot give a budget, or when `includeSystem` keeps a system message that alone is over it.
- *
- * @example
- * ```ts
- * try { trimHistory(history, { model: "my-llm" }); } catch (e) { if (e instanceof TrimError) console.error(e.message); }
- * ```
- */
-export class TrimError extends Error {
-  override name = "TrimError";
+/** The options, read once and checked. */
+interface Plan {
+  budget: number;
+  model: string;
+  tools: ToolDefinition[] | undefined;
+  strategy: "last" | "first";
+  includeSystem: boolean;
+  startOn: Set<string> | undefined;
+  endOn: Set<string> | undefined;
+  allowPartial: boolean;
+  textSplitter: TrimOptions["textSplitter"];
+  tokenCounter: TokenCounter | undefined;
 }
-
-interface Counter {
-  fixed: number;
-  /** Tokens of list[i], counted on first use: a trim reads only the messages it keeps and the one it stops at. */
-  at(i: number): number;
-  one(message: BaseMessage): number;
-}
-
-/** Messages are counted in blocks in the trim's direction, so one countMessages call serves many. */
-const BLOCK = 256;
-
-/** Conversions are reused while the fields they read are the same objects; agents set `name` on a message after it is made. */
-const chatCache = new WeakMap<BaseMessage, { content: unknown; toolCalls: unknown; name: unknown; chat: ChatMessage }>();
 
 /**
  * Drops the oldest (or newest) messages until the prompt fits the budget, counting each
  * message once with OpenAI's chat rules, so the count of the result is the count the
- * provider sees. Tool calls stay whole: an AI message with `tool_calls` is kept with all
- * its ToolMessages or dropped with them, and a ToolMessage whose call is gone is never
- * returned. Neither the array nor its messages are changed.
+ * provider sees. The result is a history the Chat Completions API accepts: an AI message with
+ * `tool_calls` is kept with one ToolMessage per call or dropped with them, and a ToolMessage
+ * whose call is not right before it is never returned. Neither the array nor its messages are
+ * changed. Bad options, a count that is not a finite number >= 0, an unreadable message, or a
+ * system prompt + tools + reply priming over the budget throw one `TrimError`.
  *
  * @example
  * ```ts
@@ -70,89 +76,101 @@ const chatCache = new WeakMap<BaseMessage, { content: unknown; toolCalls: unknow
  * ```
  */
 export function trimHistory(messages: BaseMessage[], options: TrimOptions): BaseMessage[] {
-  if (!Array.isArray(messages)) throw new TrimError("trimHistory: messages must be an array of BaseMessage");
-  const budget = budgetOf(options);
-  let list = withoutOrphanToolMessages(messages);
-  const strategy = options.strategy ?? "last";
-  if (strategy !== "last" && strategy !== "first")
-    throw new TrimError(`trimHistory: unknown strategy '${String(strategy)}'; use 'last' or 'first'`);
-  if (strategy === "last" && options.endOn) list = endingOn(list, options.endOn);
-  const counter = createCounter(list, options, strategy);
-  return strategy === "last" ? trimLast(list, budget, counter, options) : trimFirst(list, budget, counter, options);
+  const { list, units, plan } = prepare(messages, options);
+  const counter = plan.tokenCounter ? customCounter(plan.tokenCounter, list) : exactCounter(list, plan.model, plan.tools, plan.strategy);
+  return run(list, units, plan, counter);
 }
 
-function budgetOf(options: TrimOptions): number {
-  if (options?.maxTokens !== undefined) {
-    if (!Number.isFinite(options.maxTokens) || options.maxTokens < 0)
-      throw new TrimError(`trimHistory: maxTokens must be a number >= 0, got ${options.maxTokens}`);
-    return options.maxTokens;
-  }
-  const info = options?.model ? resolveModel(options.model) : undefined;
-  if (!info?.contextWindow) {
-    throw new TrimError(
-      `trimHistory: give maxTokens, or a model whose context window is known (${options?.model ?? "no model given"}); registerModel() adds one`,
-    );
-  }
-  return Math.max(0, info.contextWindow - (options.reserveOutputTokens ?? info.maxOutputTokens ?? 0));
+/**
+ * `trimHistory` for an async `tokenCounter` (as `trimMessages` accepts): each count is awaited.
+ * Every message is counted once, before the trim. With the built-in counter it is `trimHistory`.
+ *
+ * @example
+ * ```ts
+ * const kept = await trimHistoryAsync(history, { maxTokens: 4000, tokenCounter: async (ms) => (await remoteCount(ms)).tokens });
+ * ```
+ */
+export async function trimHistoryAsync(messages: BaseMessage[], options: TrimOptions): Promise<BaseMessage[]> {
+  const { list, units, plan } = prepare(messages, options);
+  if (!plan.tokenCounter) return run(list, units, plan, exactCounter(list, plan.model, plan.tools, plan.strategy));
+  return withAsyncCounter(plan.tokenCounter, list, (counter) => run(list, units, plan, counter));
 }
 
-function createCounter(list: BaseMessage[], options: TrimOptions, strategy: "last" | "first"): Counter {
-  const custom = options.tokenCounter;
-  if (custom) {
-    const memo = new Map<number, number>();
-    const one = (m: BaseMessage) => custom([m]);
-    return { fixed: custom([]), at: (i) => memo.get(i) ?? memo.set(i, one(list[i]!)).get(i)!, one };
-  }
-  const model = options.model ?? DEFAULT_MODEL;
-  const fixed = countMessages([], { model, tools: options.tools });
-  const tokens = new Float64Array(list.length).fill(-1);
-  const at = (i: number) => {
-    if (tokens[i]! < 0) {
-      const [start, end] = strategy === "last" ? [Math.max(0, i - BLOCK + 1), i + 1] : [i, Math.min(list.length, i + BLOCK)];
-      const counted = countMessages(list.slice(start, end).map(chatOf), { model }).perMessage;
-      for (let j = start; j < end; j++) tokens[j] = counted[j - start]!;
+/** An API-valid list and its units (an AI message with tool calls and its answers, or one message), in order. */
+interface Prepared {
+  list: BaseMessage[];
+  units: Array<[number, number]>;
+  plan: Plan;
+}
+
+function prepare(messages: BaseMessage[], options: TrimOptions): Prepared {
+  try {
+    if (!Array.isArray(messages)) throw new TrimError(`trimHistory: messages must be an array of BaseMessage, got ${describe(messages)}`);
+    const plan = planOf(options);
+    let { list, units } = apiValid(messages);
+    if (plan.strategy === "last" && plan.endOn) {
+      list = endingOn(list, plan.endOn, units);
+      units = units.filter(([, end]) => end <= list.length);
     }
-    return tokens[i]!;
-  };
-  return { fixed: fixed.tools + fixed.replyPriming, at, one: (m) => countMessages([chatOf(m)], { model }).perMessage[0]! };
-}
-
-function chatOf(message: BaseMessage): ChatMessage {
-  const m = message as BaseMessage & { tool_calls?: unknown };
-  const hit = chatCache.get(message);
-  if (hit && hit.content === m.content && hit.toolCalls === m.tool_calls && hit.name === m.name) return hit.chat;
-  const chat = toChatMessage(message);
-  if (message && typeof message === "object") chatCache.set(message, { content: m.content, toolCalls: m.tool_calls, name: m.name, chat });
-  return chat;
-}
-
-/** [start, end) index ranges that are kept or dropped as one: an AI message with tool calls and its ToolMessages. */
-function unitsOf(list: BaseMessage[]): Array<[number, number]> {
-  const units: Array<[number, number]> = [];
-  for (let i = 0; i < list.length; ) {
-    let end = i + 1;
-    if (hasToolCalls(list[i]!)) while (end < list.length && typeOf(list[end]!) === "tool") end++;
-    units.push([i, end]);
-    i = end;
+    return { list, units, plan };
+  } catch (cause) {
+    if (cause instanceof TrimError) throw cause;
+    throw new TrimError("trimHistory: the messages or options cannot be read (reading them threw)", { cause });
   }
-  return units;
 }
 
-function trimLast(list: BaseMessage[], budget: number, counter: Counter, options: TrimOptions): BaseMessage[] {
-  const system = options.includeSystem && list.length > 0 && typeOf(list[0]!) === "system" ? list[0]! : undefined;
-  let used = counter.fixed + (system ? counter.at(0) : 0);
-  if (system && used > budget) {
+function planOf(options: TrimOptions): Plan {
+  if (typeof options !== "object" || options === null)
+    throw new TrimError(`trimHistory: options must be an object, got ${describe(options)}`);
+  const { maxTokens, model, reserveOutputTokens, tools, strategy = "last", tokenCounter, textSplitter } = resolveCounterOption(options);
+  if (model !== undefined && typeof model !== "string") throw new TrimError(`trimHistory: model must be a string, got ${describe(model)}`);
+  if (tools !== undefined && !Array.isArray(tools)) throw new TrimError(`trimHistory: tools must be an array, got ${describe(tools)}`);
+  if (strategy !== "last" && strategy !== "first")
+    throw new TrimError(`trimHistory: unknown strategy ${describe(strategy)}; use 'last' or 'first'`);
+  if (tokenCounter !== undefined && typeof tokenCounter !== "function")
+    throw new TrimError(`trimHistory: tokenCounter must be a function, got ${describe(tokenCounter)}`);
+  return {
+    budget: calibratedBudget(budgetOf(maxTokens, model, reserveOutputTokens), options.calibration, model ?? DEFAULT_MODEL),
+    model: model ?? DEFAULT_MODEL,
+    tools,
+    strategy,
+    includeSystem: Boolean(options.includeSystem),
+    startOn: options.startOn === undefined ? undefined : typesOf(options.startOn, "startOn"),
+    endOn: options.endOn === undefined ? undefined : typesOf(options.endOn, "endOn"),
+    allowPartial: Boolean(options.allowPartial),
+    textSplitter,
+    tokenCounter,
+  };
+}
+
+/** One trim over an API-valid list; the result is again API-valid and its count within the budget. */
+function run(list: BaseMessage[], units: Array<[number, number]>, plan: Plan, counter: Counter): BaseMessage[] {
+  if (counter.fixed > plan.budget) {
     throw new TrimError(
-      `trimHistory: the system message alone needs ${used} tokens (tools and reply priming included), over the budget of ${budget}`,
+      `trimHistory: ${counter.fixedWhat} alone need ${counter.fixed} tokens, over the budget of ${plan.budget}; no history fits`,
     );
   }
-  const units = unitsOf(list).filter(([start]) => !(system && start === 0));
+  const trimmed = plan.strategy === "last" ? trimLast(list, units, plan, counter) : trimFirst(list, units, plan, counter);
+  return counter.total ? fitWhole(trimmed, plan, counter.total) : trimmed.kept;
+}
+
+interface Trimmed {
+  kept: BaseMessage[];
+  /** How many leading messages must stay (the system message under `includeSystem`). */
+  pinned: number;
+}
+
+function trimLast(list: BaseMessage[], all: Array<[number, number]>, plan: Plan, counter: Counter): Trimmed {
+  const system = plan.includeSystem && list.length > 0 && typeOf(list[0]) === "system" ? list[0]! : undefined;
+  let used = counter.fixed + (system ? counter.at(0) : 0);
+  if (system && used > plan.budget) throw systemOverBudget(used, plan.budget);
+  const units = system ? all.slice(1) : all;
   let first = units.length;
   let partial: BaseMessage | undefined;
   for (let u = units.length - 1; u >= 0; u--) {
     const cost = sum(counter, units[u]!);
-    if (used + cost > budget) {
-      if (options.allowPartial) partial = partialOf(list, units[u]!, budget - used, counter, options, "last");
+    if (used + cost > plan.budget) {
+      if (plan.allowPartial) partial = partialOf(list, units[u]!, plan.budget - used, counter, plan);
       break;
     }
     used += cost;
@@ -160,36 +178,50 @@ function trimLast(list: BaseMessage[], budget: number, counter: Counter, options
   }
   let kept = units.slice(first).flatMap(([s, e]) => list.slice(s, e));
   if (partial) kept.unshift(partial);
-  if (options.startOn) {
-    const wanted = types(options.startOn);
-    const at = kept.findIndex((m) => isType(m, wanted));
-    kept = at < 0 ? [] : kept.slice(at);
-  }
-  return system ? [system, ...kept] : kept;
+  if (plan.startOn) kept = startingOn(kept, plan.startOn);
+  return system ? { kept: [system, ...kept], pinned: 1 } : { kept, pinned: 0 };
 }
 
-function trimFirst(list: BaseMessage[], budget: number, counter: Counter, options: TrimOptions): BaseMessage[] {
+function trimFirst(list: BaseMessage[], units: Array<[number, number]>, plan: Plan, counter: Counter): Trimmed {
   let used = counter.fixed;
   const kept: BaseMessage[] = [];
-  for (const unit of unitsOf(list)) {
+  for (const unit of units) {
     const cost = sum(counter, unit);
-    if (used + cost > budget) {
-      const partial = options.allowPartial ? partialOf(list, unit, budget - used, counter, options, "first") : undefined;
+    if (used + cost > plan.budget) {
+      const partial = plan.allowPartial ? partialOf(list, unit, plan.budget - used, counter, plan) : undefined;
       if (partial) kept.push(partial);
       break;
     }
     used += cost;
     for (let i = unit[0]; i < unit[1]; i++) kept.push(list[i]!);
   }
-  return options.endOn ? endingOn(kept, options.endOn) : kept;
+  return { kept: plan.endOn ? endingOn(kept, plan.endOn) : kept, pinned: 0 };
 }
 
-/** Drops whole units from the end until the last message has a wanted type, so no tool-call pair is cut. */
-function endingOn(list: BaseMessage[], endOn: MessageTypeOrClass | MessageTypeOrClass[]): BaseMessage[] {
-  const wanted = types(endOn);
-  const units = unitsOf(list);
-  while (units.length > 0 && !isType(list[units.at(-1)![1] - 1]!, wanted)) units.pop();
-  return list.slice(0, units.at(-1)?.[1] ?? 0);
+/**
+ * For a format whose count is not the sum of its messages' (the plain rule joins texts with
+ * newlines): drops units from the far end until the whole result counts within the budget.
+ */
+function fitWhole({ kept, pinned }: Trimmed, plan: Plan, total: (kept: BaseMessage[]) => number): BaseMessage[] {
+  let result = kept;
+  for (let used = total(result); used > plan.budget; used = total(result)) {
+    const units = unitsOf(result).filter(([start]) => start >= pinned);
+    if (units.length === 0) throw systemOverBudget(used, plan.budget);
+    if (plan.strategy === "last") {
+      const rest = result.slice(units[0]![1]);
+      result = [...result.slice(0, pinned), ...(plan.startOn ? startingOn(rest, plan.startOn) : rest)];
+    } else {
+      const rest = result.slice(0, units.at(-1)![0]);
+      result = plan.endOn ? endingOn(rest, plan.endOn) : rest;
+    }
+  }
+  return result;
+}
+
+function systemOverBudget(used: number, budget: number): TrimError {
+  return new TrimError(
+    `trimHistory: the system message alone needs ${used} tokens (tools and reply priming included), over the budget of ${budget}`,
+  );
 }
 
 /**
@@ -197,44 +229,47 @@ function endingOn(list: BaseMessage[], endOn: MessageTypeOrClass | MessageTypeOr
  * (as `trimMessages` keeps them, for both strategies), else the head ('first') or tail ('last')
  * of its text's splits, as many as fit.
  */
-function partialOf(
-  list: BaseMessage[],
-  [start, end]: [number, number],
-  room: number,
-  counter: Counter,
-  options: TrimOptions,
-  side: "first" | "last",
-) {
+function partialOf(list: BaseMessage[], [start, end]: [number, number], room: number, counter: Counter, plan: Plan) {
   const message = list[start]!;
   if (end - start !== 1 || hasToolCalls(message) || typeOf(message) === "tool") return undefined;
-  const fits = (content: BaseMessage["content"]) => {
-    const candidate = withContent(message, content);
-    return counter.one(candidate) <= room ? candidate : undefined;
-  };
-  if (Array.isArray(message.content)) {
-    let best: BaseMessage | undefined;
-    for (let n = 1; n <= message.content.length; n++) {
-      const candidate = fits(message.content.slice(0, n) as BaseMessage["content"]);
-      if (!candidate) break;
-      best = candidate;
-    }
-    if (best) return best;
+  const content = message.content;
+  const blocks = Array.isArray(content) ? content : [];
+  const text = typeof content === "string" ? content : firstText(content);
+  const splits = text ? split(text, plan.textSplitter) : [];
+  const withBlocks = (n: number) => withContent(message, blocks.slice(0, n) as BaseMessage["content"]);
+  const withSplits = (n: number) => withContent(message, (plan.strategy === "first" ? splits.slice(0, n) : splits.slice(-n)).join(""));
+  counter.expect(() => [
+    ...blocks.map((_, i): [string, BaseMessage] => [`${start}:b${i + 1}`, withBlocks(i + 1)]),
+    ...splits.slice(1).map((_, i): [string, BaseMessage] => [`${start}:s${i + 1}`, withSplits(i + 1)]),
+  ]);
+  let best: BaseMessage | undefined;
+  for (let n = 1; n <= blocks.length; n++) {
+    const candidate = withBlocks(n);
+    if (counter.one(`${start}:b${n}`, candidate) > room) break;
+    best = candidate;
   }
-  const text = typeof message.content === "string" ? message.content : firstText(message.content);
-  if (!text) return undefined;
-  const splits = split(text, options.textSplitter);
+  if (best) return best;
   for (let n = splits.length - 1; n >= 1; n--) {
-    const candidate = fits((side === "first" ? splits.slice(0, n) : splits.slice(-n)).join(""));
-    if (candidate) return candidate;
+    const candidate = withSplits(n);
+    if (counter.one(`${start}:s${n}`, candidate) <= room) return candidate;
   }
   return undefined;
 }
 
 function split(text: string, splitter: TrimOptions["textSplitter"]): string[] {
-  if (typeof splitter === "function") return splitter(text);
-  if (splitter && typeof splitter.splitText === "function") return splitter.splitText(text);
-  const lines = text.split("\n");
-  return [...lines.slice(0, -1).map((line) => `${line}\n`), lines.at(-1)!];
+  if (typeof splitter !== "function" && typeof splitter?.splitText !== "function") {
+    const lines = text.split("\n");
+    return [...lines.slice(0, -1).map((line) => `${line}\n`), lines.at(-1)!];
+  }
+  let splits: unknown;
+  try {
+    splits = typeof splitter === "function" ? splitter(text) : splitter!.splitText(text);
+  } catch (cause) {
+    throw new TrimError(`trimHistory: textSplitter threw: ${cause instanceof Error ? cause.message : describe(cause)}`, { cause });
+  }
+  if (!Array.isArray(splits) || !splits.every((s) => typeof s === "string"))
+    throw new TrimError(`trimHistory: textSplitter must return an array of strings (synchronously), got ${describe(splits)}`);
+  return splits;
 }
 
 function firstText(content: BaseMessage["content"]): string | undefined {
@@ -255,39 +290,6 @@ function withContent(message: BaseMessage, content: BaseMessage["content"]): Bas
   const fields = Object.fromEntries(Object.entries(message).filter(([key]) => key !== "type" && !key.startsWith("lc_")));
   const Constructor = CONSTRUCTORS[typeOf(message)] ?? HumanMessage;
   return new Constructor({ ...fields, content } as never);
-}
-
-const NO_CALLS: ReadonlySet<string> = new Set();
-
-function withoutOrphanToolMessages(messages: BaseMessage[]): BaseMessage[] {
-  let open: ReadonlySet<string> = NO_CALLS;
-  let dropped = false;
-  const kept = messages.filter((message) => {
-    const type = typeOf(message);
-    if (type === "tool") {
-      const id = (message as ToolMessage).tool_call_id;
-      if (open.has(id)) return true;
-      dropped = true;
-      return false;
-    }
-    open = hasToolCalls(message) ? new Set(((message as AIMessage).tool_calls ?? []).map((c) => c.id ?? "")) : NO_CALLS;
-    return true;
-  });
-  return dropped ? kept : messages.slice();
-}
-
-function hasToolCalls(message: BaseMessage): boolean {
-  const calls = (message as AIMessage).tool_calls;
-  return typeOf(message) === "ai" && Array.isArray(calls) && calls.length > 0;
-}
-
-function types(spec: MessageTypeOrClass | MessageTypeOrClass[]): Set<string> {
-  const list = Array.isArray(spec) ? spec : [spec];
-  return new Set(list.map((t) => (typeof t === "string" ? t : new (t as new (fields: object) => BaseMessage)({ content: "" }).getType())));
-}
-
-function isType(message: BaseMessage, wanted: Set<string>): boolean {
-  return wanted.has(typeOf(message));
 }
 
 function sum(counter: Counter, [start, end]: [number, number]): number {

@@ -1,6 +1,6 @@
 import { BaseChatMessageHistory } from "@langchain/core/chat_history";
 import type { BaseMessage } from "@langchain/core/messages";
-import { type TrimOptions, trimHistory } from "./trim-history.js";
+import { type TrimOptions, trimHistoryAsync } from "./trim-history.js";
 
 export interface TrimmedHistoryOptions extends TrimOptions {
   /** Also delete what no longer fits from the wrapped store. Default false: the store keeps everything. */
@@ -8,9 +8,28 @@ export interface TrimmedHistoryOptions extends TrimOptions {
 }
 
 /**
+ * The tail of each store's queue of operations made through a TrimmedChatMessageHistory, so that a
+ * write never lands between a prune's read and its clear. Keyed weakly by the store; every wrapper
+ * of one store shares its queue.
+ */
+const queues = new WeakMap<BaseChatMessageHistory, Promise<unknown>>();
+
+function serialized<T>(store: BaseChatMessageHistory, operation: () => Promise<T>): Promise<T> {
+  const result = (queues.get(store) ?? Promise.resolve()).then(operation);
+  const tail = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(store, tail);
+  return result;
+}
+
+/**
  * Wraps any chat history so that `getMessages()` returns only what fits the budget.
  * Writes go to the wrapped history unchanged; nothing is deleted from it unless
- * `pruneStore` is set.
+ * `pruneStore` is set. Reads, writes and prunes made through wrappers of one store run one
+ * after another, so a write that races a prune is never lost (writes made to the store
+ * directly, around the wrapper, are not covered).
  *
  * @example
  * ```ts
@@ -29,37 +48,39 @@ export class TrimmedChatMessageHistory extends BaseChatMessageHistory {
     super();
   }
 
-  async getMessages(): Promise<BaseMessage[]> {
-    const all = await this.inner.getMessages();
-    const kept = trimHistory(all, this.options);
-    if (this.options.pruneStore && kept.length < all.length) {
-      await this.inner.clear();
-      await this.inner.addMessages(kept);
-    }
-    return kept;
+  getMessages(): Promise<BaseMessage[]> {
+    return serialized(this.inner, async () => {
+      const all = await this.inner.getMessages();
+      const kept = await trimHistoryAsync(all, this.options);
+      if (this.options.pruneStore && (kept.length < all.length || kept.some((m, i) => m !== all[i]))) {
+        await this.inner.clear();
+        await this.inner.addMessages(kept);
+      }
+      return kept;
+    });
   }
 
-  async addMessage(message: BaseMessage): Promise<void> {
-    await this.inner.addMessage(message);
+  addMessage(message: BaseMessage): Promise<void> {
+    return serialized(this.inner, () => this.inner.addMessage(message));
   }
 
-  override async addMessages(messages: BaseMessage[]): Promise<void> {
-    await this.inner.addMessages(messages);
+  override addMessages(messages: BaseMessage[]): Promise<void> {
+    return serialized(this.inner, () => this.inner.addMessages(messages));
   }
 
-  async addUserMessage(message: string): Promise<void> {
-    await this.inner.addUserMessage(message);
+  addUserMessage(message: string): Promise<void> {
+    return serialized(this.inner, () => this.inner.addUserMessage(message));
   }
 
-  async addAIChatMessage(message: string): Promise<void> {
-    await this.inner.addAIMessage(message);
+  addAIChatMessage(message: string): Promise<void> {
+    return serialized(this.inner, () => this.inner.addAIMessage(message));
   }
 
-  override async addAIMessage(message: string): Promise<void> {
-    await this.inner.addAIMessage(message);
+  override addAIMessage(message: string): Promise<void> {
+    return serialized(this.inner, () => this.inner.addAIMessage(message));
   }
 
-  async clear(): Promise<void> {
-    await this.inner.clear();
+  clear(): Promise<void> {
+    return serialized(this.inner, () => this.inner.clear());
   }
 }

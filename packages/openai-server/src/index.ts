@@ -1,4 +1,13 @@
+export { llama3Prompt, llama3PromptTokens, llama3TextTokens, type TemplateMessage, toTemplateMessages } from "./llama3-prompt-tokens.js";
 export { promptTokens, textTokens, type WireMessage, type WireTool } from "./prompt-tokens.js";
+export {
+  type AnthropicServer,
+  type AnthropicServerOptions,
+  type MessagesRequest,
+  type MessagesUsage,
+  startAnthropicServer,
+  toChatRequest,
+} from "./start-anthropic-server.js";
 export {
   type ChatRequest,
   type OpenAIServer,

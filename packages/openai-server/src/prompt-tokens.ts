@@ -23,7 +23,7 @@ export interface WireMessage {
   role: string;
   content?: string | Array<{ type: string; text?: string }> | null;
   name?: string;
-  tool_calls?: Array<{ function: { name: string; arguments: string } }>;
+  tool_calls?: Array<{ id?: string; type?: string; function: { name: string; arguments: string } }>;
   tool_call_id?: string;
 }
 

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { llama3PromptTokens, llama3TextTokens, toTemplateMessages } from "./llama3-prompt-tokens.js";
+import { listenLocal, logRequest, readJson, sendJson } from "./local-http.js";
 import { promptTokens, textTokens, type WireMessage, type WireTool } from "./prompt-tokens.js";
 
 export interface ChatRequest {
@@ -44,6 +45,12 @@ export interface OpenAIServerOptions {
   contextWindow?: number;
   /** Pause between streamed chunks, so that a test can abort a stream midway. */
   chunkDelayMs?: number;
+  /**
+   * How usage is counted: "openai" (default) by OpenAI's chat rule with js-tiktoken; "llama3" as
+   * vLLM serving Llama 3.1 counts it: the model's chat template rendered, then its tokenizer
+   * (tool definitions are not in that template, so they add nothing).
+   */
+  counting?: "openai" | "llama3";
 }
 
 export interface OpenAIServer {
@@ -54,7 +61,6 @@ export interface OpenAIServer {
   close(): Promise<void>;
 }
 
-const MAX_LOGGED_REQUESTS = 1000;
 let completions = 0;
 /** Each completion has its own id, as OpenAI's do: LangChain uses it as the message id, and agents merge messages by id. */
 const nextId = () => `chatcmpl-tokenledger-${++completions}`;
@@ -74,35 +80,27 @@ const nextId = () => `chatcmpl-tokenledger-${++completions}`;
  */
 export async function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<OpenAIServer> {
   const requests: ChatRequest[] = [];
-  const server = createServer((req, res) => {
-    handle(req, res, options, requests).catch((error) => sendError(res, { status: 500, message: String(error), type: "server_error" }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const server = await listenLocal(
+    (req, res) => handle(req, res, options, requests),
+    (res, error) => sendError(res, { status: 500, message: String(error), type: "server_error" }),
+  );
+  return { baseURL: `http://127.0.0.1:${server.port}/v1`, requests, close: server.close };
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: OpenAIServerOptions, requests: ChatRequest[]): Promise<void> {
   if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
     return sendError(res, { status: 404, message: `Unknown route ${req.method} ${req.url}`, type: "invalid_request_error" });
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const request = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatRequest;
-  requests.push(request);
-  if (requests.length > MAX_LOGGED_REQUESTS) requests.shift();
+  const request = await readJson<ChatRequest>(req);
+  logRequest(requests, request);
 
   const failure = options.fail?.(request);
   if (failure) return sendError(res, failure);
-  const prompt = promptTokens(request.model, request.messages, request.tools);
+  const llama3 = options.counting === "llama3";
+  const text = (t: string) => (llama3 ? llama3TextTokens(t) : textTokens(request.model, t));
+  const prompt = llama3
+    ? llama3PromptTokens(toTemplateMessages(request.messages))
+    : promptTokens(request.model, request.messages, request.tools);
   const maxOutput = request.max_completion_tokens ?? request.max_tokens ?? 0;
   if (options.contextWindow !== undefined && prompt + maxOutput > options.contextWindow) {
     return sendError(res, {
@@ -113,14 +111,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: OpenAI
     });
   }
   const reply = (options.reply ?? echoReply)(request);
-  const completion =
-    textTokens(request.model, reply.content ?? "") +
-    (reply.toolCalls ?? []).reduce((sum, c) => sum + textTokens(request.model, c.name) + textTokens(request.model, c.arguments), 0);
+  const completion = text(reply.content ?? "") + (reply.toolCalls ?? []).reduce((sum, c) => sum + text(c.name) + text(c.arguments), 0);
   const counted: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
   const usage = options.usage ? options.usage(request, reply, counted) : counted;
   const id = nextId();
   if (request.stream) return stream(res, id, request, reply, usage, options.chunkDelayMs ?? 0);
-  send(res, 200, {
+  sendJson(res, 200, {
     id,
     object: "chat.completion",
     created: 1764288000,
@@ -130,7 +126,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: OpenAI
   });
 }
 
-function echoReply(request: ChatRequest): Reply {
+export function echoReply(request: ChatRequest): Reply {
   const last = [...request.messages].reverse().find((m) => m.role === "user");
   const text = typeof last?.content === "string" ? last.content : (last?.content ?? []).map((p) => p.text ?? "").join("");
   return { content: `You said: ${text.slice(0, 60)}` };
@@ -178,11 +174,7 @@ async function stream(res: ServerResponse, id: string, request: ChatRequest, rep
 }
 
 function sendError(res: ServerResponse, error: ServerError): void {
-  send(res, error.status, { error: { message: error.message, type: error.type ?? "server_error", param: null, code: error.code ?? null } });
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return void res.end();
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+  sendJson(res, error.status, {
+    error: { message: error.message, type: error.type ?? "server_error", param: null, code: error.code ?? null },
+  });
 }

@@ -2,9 +2,9 @@ import type { Encoder } from "../encoder/create-encoder.js";
 import { ENCODING_NAMES, type EncodingName } from "../encoder/encodings.js";
 import { getEncoder } from "../encoder/get-encoder.js";
 import { DEFAULT_MODEL } from "../models/default-model.js";
-import { type ChatFormat, resolveModel } from "../models/resolve-model.js";
+import { type ChatFormat, type ModelInfo, resolveModel } from "../models/resolve-model.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
-import { asText, countToolDefinitions } from "./count-tools.js";
+import { asText, countToolDefinitions, type ToolCount } from "./count-tools.js";
 import { DEFAULT_IMAGE_SIZE, IMAGE_COST, IMAGE_COST_4O_MINI, imageTokens } from "./image-tokens.js";
 
 export interface MessageCount {
@@ -93,8 +93,11 @@ function cacheKeyOf(encoding: EncodingName, format: ChatFormat, miniImages: bool
  * Counts a Chat Completions prompt as OpenAI does (cookbook, "How to count tokens with
  * tiktoken"): 3 tokens per message, +1 per `name`, 3 to prime the reply (gpt-3.5-turbo-0301:
  * 4 and -1), tools by the cookbook's tool rule. Models outside OpenAI's formats count their
- * contents joined with a newline. Never throws on malformed messages: what cannot be read
- * counts as empty and the result is flagged `approximate`.
+ * contents joined with a newline. Never throws and never returns NaN, whatever it is given
+ * (getters or Proxies that throw, values whose `toString`/`valueOf` throws): what cannot be
+ * read counts as empty, a message whose fields cannot be read counts as its framing alone
+ * (3 tokens), an image whose `width`/`height` is not a finite positive number counts as one of
+ * unknown size (1024x1024), and the result is flagged `approximate`.
  *
  * @example
  * ```ts
@@ -105,11 +108,68 @@ function cacheKeyOf(encoding: EncodingName, format: ChatFormat, miniImages: bool
  * ```
  */
 export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptions): MessageCount {
-  const info = resolveModel(opts?.model ?? DEFAULT_MODEL);
+  const { model, tools: toolList, unreadable } = readOptions(opts);
+  const info = resolveModel(model);
   const encoder = getEncoder(info.encoding);
-  const list = Array.isArray(messages) ? messages : [];
-  const tools = countToolDefinitions(opts?.tools ?? [], encoder);
-  if (info.chatFormat === "plain") return countPlain(list, encoder, tools.tokens);
+  const tools = countToolDefinitions(toolList, encoder);
+  if (unreadable) tools.approximate = true;
+  let list: ChatMessage[] = [];
+  try {
+    list = Array.isArray(messages) ? messages : [];
+    if (info.chatFormat === "plain") return countPlain(list, encoder, tools);
+    return countFormatted(list, info, encoder, tools);
+  } catch {
+    // Something in the list threw (a getter, a Proxy trap): count it again one guarded message at a time.
+    listCache.delete(list);
+    return countGuarded(list, info, encoder, tools);
+  }
+}
+
+/** The model and tools of the options; options that throw when read count as the defaults, flagged. */
+function readOptions(opts: CountMessagesOptions | undefined): { model: string; tools: unknown; unreadable: boolean } {
+  try {
+    const model = opts?.model ?? DEFAULT_MODEL;
+    return { model: typeof model === "string" ? model : DEFAULT_MODEL, tools: opts?.tools ?? [], unreadable: typeof model !== "string" };
+  } catch {
+    return { model: DEFAULT_MODEL, tools: [], unreadable: true };
+  }
+}
+
+/** The slow path for lists that throw when read: each element and each message alone, in a try. */
+function countGuarded(list: readonly ChatMessage[], info: ModelInfo, encoder: Encoder, tools: ToolCount): MessageCount {
+  let length = 0;
+  try {
+    length = Array.isArray(list) && Number.isSafeInteger(list.length) ? list.length : 0;
+  } catch {}
+  const framing = FRAMING[info.chatFormat];
+  const miniImages = info.model.startsWith("gpt-4o-mini");
+  const perMessage: number[] = [];
+  const texts: string[] = [];
+  for (let i = 0; i < length; i++) {
+    try {
+      const message = list[i]!;
+      if (info.chatFormat === "plain") texts.push(contentText(message));
+      else perMessage.push(countMessage(message, encoder, framing, miniImages).tokens);
+    } catch {
+      if (info.chatFormat === "plain") texts.push("");
+      else perMessage.push(framing.perMessage);
+    }
+  }
+  if (info.chatFormat === "plain") return plainCount(texts, encoder, tools);
+  const messageTokens = perMessage.reduce((a, b) => a + b, 0);
+  const total = messageTokens + tools.tokens + framing.replyPriming;
+  return {
+    total,
+    perMessage,
+    tools: tools.tokens,
+    replyPriming: framing.replyPriming,
+    encoding: info.encoding,
+    chatFormat: info.chatFormat,
+    approximate: true,
+  };
+}
+
+function countFormatted(list: ChatMessage[], info: ModelInfo, encoder: Encoder, tools: ToolCount): MessageCount {
   const framing = FRAMING[info.chatFormat];
   const miniImages = info.model.startsWith("gpt-4o-mini");
   const cacheKey = cacheKeyOf(info.encoding, info.chatFormat, miniImages);
@@ -188,11 +248,18 @@ function countInto(
  * holds each content with its separator, which can differ from the joined count by the
  * few tokens that merge across a boundary.
  */
-function countPlain(list: readonly ChatMessage[], encoder: Encoder, toolTokens: number): MessageCount {
-  const texts = list.map((m) => contentText(m));
+function countPlain(list: readonly ChatMessage[], encoder: Encoder, tools: ToolCount): MessageCount {
+  return plainCount(
+    list.map((m) => contentText(m)),
+    encoder,
+    tools,
+  );
+}
+
+function plainCount(texts: string[], encoder: Encoder, tools: ToolCount): MessageCount {
   const perMessage = texts.map((text, i) => encoder.count(i < texts.length - 1 ? `${text}\n` : text));
-  const total = encoder.count(texts.join("\n")) + toolTokens;
-  return { total, perMessage, tools: toolTokens, replyPriming: 0, encoding: encoder.name, chatFormat: "plain", approximate: true };
+  const total = encoder.count(texts.join("\n")) + tools.tokens;
+  return { total, perMessage, tools: tools.tokens, replyPriming: 0, encoding: encoder.name, chatFormat: "plain", approximate: true };
 }
 
 /** Always an entry of one shape, so the counting loop stays monomorphic; `key` -1 marks one that is not cached. */
@@ -232,7 +299,7 @@ function isCurrent(entry: CacheEntry | undefined, message: ChatMessage, key: num
 
 function countMessage(message: ChatMessage, encoder: Encoder, framing: Framing, miniImages: boolean): MessageTokens {
   let tokens = framing.perMessage + encoder.count(asText(message.role));
-  let approximate = typeof message.role !== "string";
+  let approximate = typeof message.role !== "string" || (message.name != null && typeof message.name !== "string");
   const content = countContent(message.content, encoder, miniImages);
   tokens += content.tokens;
   approximate ||= content.approximate;
@@ -265,10 +332,12 @@ function countContent(content: ChatMessage["content"], encoder: Encoder, miniIma
       tokens += encoder.count(asText(p.text));
     } else if (p?.type === "image_url") {
       const image = p.image_url ?? {};
-      const sized = Number(image.width) > 0 && Number(image.height) > 0;
+      const imageWidth = sizeOf(image.width);
+      const imageHeight = sizeOf(image.height);
+      const sized = imageWidth > 0 && imageHeight > 0;
       const exact = sized || image.detail === "low";
       approximate ||= !exact || image.detail === undefined || image.detail === "auto";
-      const { width, height } = sized ? { width: Number(image.width), height: Number(image.height) } : DEFAULT_IMAGE_SIZE;
+      const { width, height } = sized ? { width: imageWidth, height: imageHeight } : DEFAULT_IMAGE_SIZE;
       tokens += imageTokens(width, height, image.detail, miniImages ? IMAGE_COST_4O_MINI : IMAGE_COST);
     } else {
       approximate = true;
@@ -276,6 +345,15 @@ function countContent(content: ChatMessage["content"], encoder: Encoder, miniIma
     }
   }
   return { tokens, approximate };
+}
+
+/**
+ * An image side in pixels: a finite positive number, or a string of one; anything else
+ * (Infinity, 1e999 from JSON, NaN, objects, whose `valueOf` is never called) is 0: size unknown.
+ */
+function sizeOf(value: unknown): number {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : 0;
+  return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
 export function contentText(message: ChatMessage | null | undefined): string {

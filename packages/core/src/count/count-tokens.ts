@@ -11,9 +11,15 @@ export interface CountOptions {
   encoding?: EncodingName;
 }
 
+/** The encoding the options name; options that throw when read give the default model's. */
 export function encodingFromOptions(opts: CountOptions | undefined): EncodingName {
-  if (opts?.encoding !== undefined && isEncodingName(opts.encoding)) return opts.encoding;
-  return resolveModel(opts?.model ?? DEFAULT_MODEL).encoding;
+  try {
+    const encoding = opts?.encoding;
+    if (encoding !== undefined && isEncodingName(encoding)) return encoding;
+    return resolveModel(opts?.model ?? DEFAULT_MODEL).encoding;
+  } catch {
+    return resolveModel(DEFAULT_MODEL).encoding;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { longestPrefix } from "./longest-prefix.js";
+import { catalogPrices, MODEL_CATALOG_SOURCE } from "./model-catalog.js";
 import { normalizeModelName } from "./normalize-model-name.js";
 
 /** A price entry in LiteLLM's shape: US dollars per token. */
@@ -23,10 +24,12 @@ const perMillion = (input: number, cachedInput: number | undefined, output: numb
  * console.log(`prices: ${PRICING_SOURCE}`);
  * ```
  */
-export const PRICING_SOURCE = "OpenAI API pricing, standard tier (platform.openai.com/docs/pricing), as known on 2025-08-15";
+export const PRICING_SOURCE = `OpenAI API pricing, standard tier (platform.openai.com/docs/pricing), as known on 2025-08-15; other models: ${MODEL_CATALOG_SOURCE}`;
 
 /**
- * Default prices for current OpenAI models, USD per token. A dated or routed name
+ * Default prices, USD per token: the generated catalog's (Anthropic, Google, Meta, Mistral,
+ * Qwen, DeepSeek, xAI and OpenAI models, by normalised name) with OpenAI's dated table over
+ * them. A dated or routed name
  * (`gpt-4o-2024-08-06`, `openrouter/openai/gpt-4o`) takes the price of its longest listed
  * prefix, found as `resolveModel` finds limits. Override or extend with the handler's
  * `pricing` option.
@@ -37,6 +40,7 @@ export const PRICING_SOURCE = "OpenAI API pricing, standard tier (platform.opena
  * ```
  */
 export const DEFAULT_PRICING: Readonly<Record<string, ModelPrice>> = {
+  ...catalogPrices(),
   "gpt-5": perMillion(1.25, 0.125, 10),
   "gpt-5-mini": perMillion(0.25, 0.025, 2),
   "gpt-5-nano": perMillion(0.05, 0.005, 0.4),

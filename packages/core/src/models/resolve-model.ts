@@ -1,6 +1,7 @@
 import type { EncodingName } from "../encoder/encodings.js";
 import { isEncodingName } from "../encoder/encodings.js";
 import { longestPrefix } from "./longest-prefix.js";
+import { catalogLimits, MODEL_CATALOG_SOURCE } from "./model-catalog.js";
 import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOURCE } from "./model-table.js";
 import { normalizeModelName } from "./normalize-model-name.js";
 
@@ -23,7 +24,7 @@ export interface ModelInfo {
   /** Undefined when unknown: never a guess. */
   contextWindow?: number;
   maxOutputTokens?: number;
-  /** Where the limits came from: the dated built-in table, or `registerModel`. */
+  /** Where the limits came from: the dated OpenAI table, the generated catalog (`MODEL_CATALOG_SOURCE`), or `registerModel`. */
   source?: string;
 }
 
@@ -39,7 +40,15 @@ export interface ModelSpec {
 const registered: ModelSpec[] = [];
 let fallbackEncoding: EncodingName = "o200k_base";
 const encodingPrefixes = Object.keys(MODEL_PREFIX_ENCODINGS);
-const limitNames = Object.keys(MODEL_LIMITS);
+interface Limits {
+  contextWindow: number;
+  maxOutputTokens?: number;
+  source: string;
+}
+/** Every model's limits in one table, for one longest-prefix lookup: the generated catalog, then OpenAI's dated table over it. */
+let limitTable: Map<string, Limits> | undefined;
+/** Lookups already made, by normalised name (cleared when full). */
+const limitCache = new Map<string, Limits | null>();
 
 /**
  * Adds or overrides a model: its encoding, limits and chat format. Later registrations
@@ -103,7 +112,8 @@ export function resetModelRegistry(): void {
  */
 export function resolveModel(model: string): ModelInfo {
   const name = typeof model === "string" ? model.trim() : "";
-  const user = registered.find((spec) => matches(spec.match, name));
+  const normalised = normalizeModelName(name);
+  const user = registered.find((spec) => matches(spec.match, name) || matches(spec.match, normalised));
   const base = builtIn(name);
   if (user) {
     const encoding = user.encoding ?? base?.encoding ?? fallbackEncoding;
@@ -117,15 +127,14 @@ export function resolveModel(model: string): ModelInfo {
   return { model: name, encoding: fallbackEncoding, known: false, chatFormat: "plain" };
 }
 
+/** OpenAI's names by their encoding; other catalog models by the fallback encoding and the plain (approximate) format. */
 function builtIn(name: string): ModelInfo | undefined {
   const candidate = normalizeModelName(name);
-  const encoding = encodingFor(candidate);
-  if (!encoding) return undefined;
+  const openai = encodingFor(candidate);
   const limits = limitsFor(candidate);
-  return withLimits(name, encoding, true, formatFor(candidate, encoding), {
-    ...limits,
-    source: limits ? MODEL_TABLE_SOURCE : undefined,
-  });
+  if (!openai && !limits) return undefined;
+  const encoding = openai ?? fallbackEncoding;
+  return withLimits(name, encoding, true, openai ? formatFor(candidate, openai) : "plain", { ...limits });
 }
 
 function encodingFor(name: string): EncodingName | undefined {
@@ -134,9 +143,23 @@ function encodingFor(name: string): EncodingName | undefined {
   return prefix ? MODEL_PREFIX_ENCODINGS[prefix] : undefined;
 }
 
-function limitsFor(name: string): { contextWindow: number; maxOutputTokens: number } | undefined {
-  const key = longestPrefix(limitNames, name);
-  return key ? MODEL_LIMITS[key] : undefined;
+function limitsFor(name: string): Limits | undefined {
+  const cached = limitCache.get(name);
+  if (cached !== undefined) return cached ?? undefined;
+  if (!limitTable) {
+    limitTable = new Map();
+    const openai = Object.keys(MODEL_LIMITS);
+    for (const [model, limits] of Object.entries(catalogLimits())) {
+      // A model OpenAI's dated table already names (gpt-4o-mini-2024-07-18) keeps that table's entry.
+      if (longestPrefix(openai, model) === undefined) limitTable.set(model, { ...limits, source: MODEL_CATALOG_SOURCE });
+    }
+    for (const [model, limits] of Object.entries(MODEL_LIMITS)) limitTable.set(model, { ...limits, source: MODEL_TABLE_SOURCE });
+  }
+  const key = longestPrefix(limitTable.keys(), name);
+  const limits = key === undefined ? undefined : limitTable.get(key);
+  if (limitCache.size >= 1000) limitCache.clear();
+  limitCache.set(name, limits ?? null);
+  return limits;
 }
 
 function formatFor(name: string, encoding: EncodingName): ChatFormat {
