@@ -1,8 +1,8 @@
-import { TrimError } from "./trim-error.js";
 import type { BaseMessage } from "@langchain/core/messages";
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import { countMessages, type ToolDefinition } from "@tokenledger/core";
 import { toChatMessage } from "./to-chat-message.js";
+import { TrimError } from "./trim-error.js";
 
 /** LangChain's counter shape (`trimMessages`, `summarizationMiddleware`, `ContextEdit`): a message list in, a number out. */
 export type TokenCounter = (messages: BaseMessage[]) => number;

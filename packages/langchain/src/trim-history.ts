@@ -3,10 +3,10 @@ import { DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
 import { messageType as typeOf } from "./message-type.js";
 import { budgetOf, describe } from "./prompt-budget.js";
 import { calibratedBudget, type TrimCalibration } from "./token-calibration.js";
+import { type ChatModelLike, resolveCounterOption } from "./token-counter.js";
 import { apiValid, endingOn, hasToolCalls, type MessageTypeOrClass, startingOn, typesOf, unitsOf } from "./tool-call-units.js";
 import { type Counter, customCounter, exactCounter, type TokenCounter, withAsyncCounter } from "./trim-counter.js";
 import { TrimError } from "./trim-error.js";
-import { type ChatModelLike, resolveCounterOption } from "./token-counter.js";
 
 export type { MessageTypeOrClass } from "./tool-call-units.js";
 export type { TokenCounter } from "./trim-counter.js";
