@@ -15,6 +15,9 @@ let url: string;
 let browser: Browser;
 let page: Page;
 const requested: string[] = [];
+/** The one bound on each browser step (first use unpacks the browser): Playwright's own waits have no clock, so a
+ * loaded machine is slower, never wrong. */
+const BROWSER_TIMEOUT = 300_000;
 
 beforeAll(async () => {
   server = spawn(process.execPath, [bin, "playground", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
@@ -27,8 +30,9 @@ beforeAll(async () => {
   });
   browser = await launchBrowser();
   page = await browser.newPage();
+  page.setDefaultTimeout(0);
   page.on("request", (request) => requested.push(request.url()));
-});
+}, BROWSER_TIMEOUT);
 
 afterAll(async () => {
   await browser?.close();
@@ -41,7 +45,7 @@ const ready = async (after: string | undefined) => {
 };
 const panelCount = (model: string) => page.locator(`article[data-model="${model}"] .count`).textContent().then(Number);
 
-describe("the token playground in headless Chromium", () => {
+describe("the token playground in headless Chromium", { timeout: BROWSER_TIMEOUT }, () => {
   it("loads from the local server only, counts as @tokenledger/core in Node, and highlights each token with its id", async () => {
     await page.goto(url);
     let state = await ready(undefined);

@@ -9,8 +9,14 @@ import { registerModel, resetModelRegistry, resolveModel } from "./resolve-model
 afterEach(() => resetModelRegistry());
 
 /** The expected numbers come from the catalog packages themselves, by the id each provider uses. */
-function modelsDev(provider: string, id: string) {
-  const entry = Object.values(providersCatalog).find((p) => p.id === provider)?.models[id];
+interface ModelsDevEntry {
+  limit: { context: number; output: number };
+  cost?: { input: number };
+}
+
+function modelsDev(provider: string, id: string): ModelsDevEntry {
+  const models = Object.values(providersCatalog).find((p) => p.id === provider)?.models as Record<string, ModelsDevEntry> | undefined;
+  const entry = models?.[id];
   if (!entry) throw new Error(`models.dev has no ${provider}/${id}`);
   return entry;
 }
