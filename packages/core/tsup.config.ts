@@ -2,20 +2,7 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Options } from "tsup";
 import { libraryConfig } from "../../tsup.library";
-
-const ENCODINGS = [
-  "o200k_base",
-  "o200k_harmony",
-  "cl100k_base",
-  "p50k_base",
-  "p50k_edit",
-  "r50k_base",
-  "gpt2",
-  "llama3",
-  "qwen3",
-  "deepseek_v3",
-  "gemma3",
-];
+import { ENCODING_NAMES } from "./src/encoder/encodings";
 
 /** `lite` is the main entry with `builtin-encodings.ts` (all OpenAI rank data) swapped for an empty module. */
 const withoutBuiltinEncodings = {
@@ -40,6 +27,6 @@ rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true });
 const base = (entry: Options["entry"]): Options => ({ ...libraryConfig(entry), clean: false, splitting: false, esbuildOptions });
 
 export default [
-  base({ index: "src/index.ts", ...Object.fromEntries(ENCODINGS.map((name) => [`encodings/${name}`, `src/encodings/${name}.ts`])) }),
+  base({ index: "src/index.ts", ...Object.fromEntries(ENCODING_NAMES.map((name) => [`encodings/${name}`, `src/encodings/${name}.ts`])) }),
   { ...base({ lite: "src/lite.ts" }), esbuildPlugins: [withoutBuiltinEncodings] },
 ];

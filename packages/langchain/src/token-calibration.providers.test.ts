@@ -57,21 +57,24 @@ function reply(request: ChatRequest): Reply {
 
 const overflow = (error: unknown) => /exceed context limit|maximum context length/.test(String((error as Error)?.message ?? error));
 
+/** A real ChatAnthropic pointed at a local Anthropic-compatible server. */
+const claudeAt = (baseURL: string, streaming = false) =>
+  new ChatAnthropic({
+    model: "claude-sonnet-4-5",
+    apiKey: "test",
+    anthropicApiUrl: baseURL,
+    maxRetries: 0,
+    maxTokens: MAX_OUTPUT,
+    streaming,
+  });
+
 describe("ChatAnthropic against the local Anthropic-compatible Messages server", () => {
   let server: AnthropicServer;
   beforeAll(async () => {
     server = await startAnthropicServer({ reply });
   });
   afterAll(() => server.close());
-  const claude = (streaming: boolean) =>
-    new ChatAnthropic({
-      model: "claude-sonnet-4-5",
-      apiKey: "test",
-      anthropicApiUrl: server.baseURL,
-      maxRetries: 0,
-      maxTokens: MAX_OUTPUT,
-      streaming,
-    });
+  const claude = (streaming: boolean) => claudeAt(server.baseURL, streaming);
 
   it.each([false, true])("records exactly the usage the server reported (streaming: %s), tool calls included", async (streaming) => {
     const ledger = new TokenLedgerHandler();
@@ -206,14 +209,7 @@ describe("calibrated trimming against a tokenizer the client does not know", () 
   it("a claude-* model counted with Llama 3's tokenizer: zero overflows over a long chat, and the error after calibration", async () => {
     const server = await startAnthropicServer({ reply, contextWindow: WINDOW });
     try {
-      const model = () =>
-        new ChatAnthropic({
-          model: "claude-sonnet-4-5",
-          apiKey: "test",
-          anthropicApiUrl: server.baseURL,
-          maxRetries: 0,
-          maxTokens: MAX_OUTPUT,
-        });
+      const model = () => claudeAt(server.baseURL);
       const plain = await longChat(model(), "claude-sonnet-4-5", TURNS);
       expect(plain.overflows).toBeGreaterThan(0);
 
