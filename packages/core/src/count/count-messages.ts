@@ -328,12 +328,13 @@ function countContent(content: ChatMessage["content"], encoder: Encoder, miniIma
   if (!Array.isArray(content)) return { tokens: encoder.count(asText(content)), approximate: true };
   let tokens = 0;
   let approximate = false;
+  const texts: string[] = [];
   for (const part of content as unknown[]) {
     const p = part as { type?: unknown; text?: unknown; image_url?: { detail?: string; width?: number; height?: number } };
     if (typeof part === "string") {
-      tokens += encoder.count(part);
+      texts.push(part);
     } else if (p?.type === "text") {
-      tokens += encoder.count(asText(p.text));
+      texts.push(asText(p.text));
     } else if (p?.type === "image_url") {
       const image = p.image_url ?? {};
       const imageWidth = sizeOf(image.width);
@@ -347,6 +348,15 @@ function countContent(content: ChatMessage["content"], encoder: Encoder, miniIma
       approximate = true;
       if (typeof p?.text === "string") tokens += encoder.count(p.text);
     }
+  }
+  if (texts.length === 1) tokens += encoder.count(texts[0]!);
+  else if (texts.length > 1) {
+    // OpenAI does not publish whether text parts are tokenized apart or joined; either can be the
+    // larger, so take the larger and say it is an estimate: a trim to this count fits under both.
+    let apart = 0;
+    for (const text of texts) apart += encoder.count(text);
+    tokens += Math.max(apart, encoder.count(texts.join("")));
+    approximate = true;
   }
   return { tokens, approximate };
 }
