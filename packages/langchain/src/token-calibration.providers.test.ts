@@ -57,6 +57,10 @@ function reply(request: ChatRequest): Reply {
 
 const overflow = (error: unknown) => /exceed context limit|maximum context length/.test(String((error as Error)?.message ?? error));
 
+/** A real ChatOpenAI pointed at the local vLLM-style server that counts with Llama 3.1's template. */
+const llamaAt = (baseURL: string) =>
+  new ChatOpenAI({ model: "llama3.1-8b", apiKey: "test", maxRetries: 0, maxTokens: MAX_OUTPUT, configuration: { baseURL } });
+
 /** A real ChatAnthropic pointed at a local Anthropic-compatible server. */
 const claudeAt = (baseURL: string, streaming = false) =>
   new ChatAnthropic({
@@ -137,13 +141,7 @@ describe("ChatOpenAI against the vLLM-style server counting with Llama 3.1's cha
   // Streamed through .stream(): ChatOpenAI's `streaming: true` invoke path fetches a tokenizer over the network.
   it.each([false, true])("records exactly the usage the server reported (streaming: %s)", async (streaming) => {
     const ledger = new TokenLedgerHandler();
-    const model = new ChatOpenAI({
-      model: "llama3.1-8b",
-      apiKey: "test",
-      maxRetries: 0,
-      maxTokens: MAX_OUTPUT,
-      configuration: { baseURL: server.baseURL },
-    }).bindTools([WEATHER]);
+    const model = llamaAt(server.baseURL).bindTools([WEATHER]);
     const send = async (messages: BaseMessage[]) => {
       if (!streaming) return (await model.invoke(messages, { callbacks: [ledger] })) as AIMessageChunk;
       let whole: AIMessageChunk | undefined;
@@ -238,13 +236,7 @@ describe("calibrated trimming against a tokenizer the client does not know", () 
         startOn: "human",
         calibration,
       });
-      const model = new ChatOpenAI({
-        model: "llama3.1-8b",
-        apiKey: "test",
-        maxRetries: 0,
-        maxTokens: MAX_OUTPUT,
-        configuration: { baseURL: server.baseURL },
-      });
+      const model = llamaAt(server.baseURL);
       for (let i = 0; i < TURNS; i++) {
         await memory.addMessage(new HumanMessage(turn(i)));
         await memory.addMessage(await model.invoke(await memory.getMessages(), { callbacks: [ledger] }));
