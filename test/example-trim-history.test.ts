@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startOpenAIServer } from "@tokenledger/openai-server";
@@ -9,6 +10,7 @@ import { runChat } from "../examples/trim-history/run-chat.mjs";
 import { scriptedReply, TURNS } from "../examples/trim-history/script.mjs";
 
 const main = fileURLToPath(new URL("../examples/trim-history/main.mjs", import.meta.url));
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const run = promisify(execFile);
 
 describe("examples/trim-history against the embedded server", () => {
@@ -59,6 +61,19 @@ describe("examples/trim-history against the embedded server", () => {
     expect(parsed.totals.calls).toBe(3);
   });
 
+  it("`pnpm demo -- --json`, as the README writes it, puts only JSON on stdout (no pnpm banner, no turbo lines)", async () => {
+    const pnpm = await pnpmCommand();
+    const { stdout } = await run(pnpm[0]!, [...pnpm.slice(1), "demo", "--", "--json", "--turns", "2"], {
+      cwd: repoRoot,
+      env: { ...process.env, OPENAI_API_KEY: "" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(stdout.trimStart().startsWith("{")).toBe(true);
+    const parsed = JSON.parse(stdout);
+    expect(parsed.totals.calls).toBe(2);
+    expect(parsed.records).toHaveLength(2);
+  }, 180_000);
+
   it("plays more turns than the script has by repeating it, and says the maximum", async () => {
     const env = { ...process.env, OPENAI_API_KEY: "" };
     const json = JSON.parse((await run(process.execPath, [main, "--json", "--turns", String(TURNS.length + 2)], { env })).stdout);
@@ -104,3 +119,11 @@ describe("examples/trim-history against the embedded server", () => {
     ]);
   });
 });
+
+/** The pnpm that runs this suite (`pnpm test` sets npm_execpath), else the repository's pinned one through npx. */
+async function pnpmCommand(): Promise<string[]> {
+  const execPath = process.env.npm_execpath;
+  if (execPath && /pnpm\.c?js$/.test(execPath)) return [process.execPath, execPath];
+  const { packageManager } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as { packageManager: string };
+  return ["npx", "-y", packageManager];
+}
