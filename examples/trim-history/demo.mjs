@@ -7,11 +7,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const build = spawnSync(
-  "turbo",
-  ["run", "build", "--filter=@tokenledger/example-trim-history^...", "--output-logs=errors-only"],
-  { cwd: root, stdio: ["ignore", 2, 2], env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" } },
-);
+const build = spawnSync("turbo", ["run", "build", "--filter=@tokenledger/example-trim-history^...", "--output-logs=errors-only"], {
+  cwd: root,
+  stdio: ["ignore", 2, 2],
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+});
 if (build.error) {
   console.error(`demo: cannot run turbo to build the packages (${build.error.message}); run it from the repository as \`pnpm demo\``);
   process.exit(1);
