@@ -1,3 +1,4 @@
+import { charParts } from "./char-parts.js";
 import { pairRank, type RankTable } from "./rank-table.js";
 
 const NONE = 0x7fffffff;
@@ -34,12 +35,19 @@ function scanMerge(table: RankTable, buf: Uint8Array, start: number, n: number, 
     pairRanks = new Int32Array(n * 2 + 2);
   }
   const { byteRanks } = table;
+  let high = 0;
   for (let i = 0; i < n; i++) {
+    const b = buf[start + i]!;
+    high |= b;
     bounds[i] = start + i;
-    ids[i] = byteRanks[buf[start + i]!]!;
+    ids[i] = byteRanks[b]!;
   }
   bounds[n] = start + n;
   let parts = n;
+  if (high >= 0x80) {
+    const fromChars = charParts(table, buf, start, start + n, bounds, ids);
+    if (fromChars >= 0) parts = fromChars;
+  }
   for (let i = 0; i < parts - 1; i++) pairRanks[i] = rankOrNone(table, buf, i);
   while (parts > 1) {
     let best = NONE;
@@ -89,6 +97,9 @@ function heapMerge(table: RankTable, buf: Uint8Array, start: number, n: number, 
 }
 
 interface Scratch {
+  /** Where `charParts` writes its parts before they are linked. */
+  starts: Int32Array;
+  firstIds: Int32Array;
   next: Int32Array;
   prev: Int32Array;
   partIds: Int32Array;
@@ -97,6 +108,8 @@ interface Scratch {
 }
 
 const newScratch = (n: number): Scratch => ({
+  starts: new Int32Array(n + 1),
+  firstIds: new Int32Array(n + 1),
   next: new Int32Array(n),
   prev: new Int32Array(n),
   partIds: new Int32Array(n),
@@ -107,7 +120,7 @@ const newScratch = (n: number): Scratch => ({
 let scratch: Scratch | undefined;
 
 function heapMergeWith(
-  { next, prev, partIds, current, heap }: Scratch,
+  { starts, firstIds, next, prev, partIds, current, heap }: Scratch,
   table: RankTable,
   buf: Uint8Array,
   start: number,
@@ -115,23 +128,37 @@ function heapMergeWith(
   out: number[] | undefined,
 ): number {
   const { byteRanks } = table;
+  let high = 0;
   for (let i = 0; i < n; i++) {
-    next[i] = i + 1;
-    prev[i] = i - 1;
-    partIds[i] = byteRanks[buf[start + i]!]!;
+    const b = buf[start + i]!;
+    high |= b;
+    starts[i] = start + i;
+    firstIds[i] = byteRanks[b]!;
+  }
+  starts[n] = start + n;
+  let parts = n;
+  if (high >= 0x80) {
+    const fromChars = charParts(table, buf, start, start + n, starts, firstIds);
+    if (fromChars >= 0) parts = fromChars;
+  }
+  // Parts are linked by their first byte's offset in the piece.
+  for (let k = 0; k < parts; k++) {
+    const i = starts[k]! - start;
+    next[i] = starts[k + 1]! - start;
+    prev[i] = k > 0 ? starts[k - 1]! - start : -1;
+    partIds[i] = firstIds[k]!;
   }
   heap.size = 0;
   const keyOf = (i: number, j: number, end: number): number => {
     const rank = pairRank(table, partIds[i]!, partIds[j]!, buf, start + i, start + end);
     return rank < 0 ? -1 : rank * 0x1_0000_0000 + i;
   };
-  current[n - 1] = -1;
-  for (let i = 0; i < n - 1; i++) {
-    current[i] = keyOf(i, i + 1, i + 2);
+  for (let k = 0; k < parts; k++) {
+    const i = starts[k]! - start;
+    current[i] = k < parts - 1 ? keyOf(i, next[i]!, next[next[i]!]!) : -1;
     if (current[i]! >= 0) heap.add(current[i]!);
   }
   heap.heapify();
-  let parts = n;
   while (heap.size > 0) {
     const key = heap.pop();
     // Exact: keys stay below 2^53, and ToUint32 keeps the low 32 bits of the integer.

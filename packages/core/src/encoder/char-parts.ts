@@ -1,0 +1,286 @@
+import { lookupRank, pairRank, type RankTable } from "./rank-table.js";
+
+/**
+ * Starting a merge from whole characters instead of bytes, exactly.
+ *
+ * A piece of CJK text is three bytes a character, and two thirds of its merges happen inside
+ * characters. A character `c` may be merged on its own first (it is *eager*) when no token that
+ * could join one of its boundary parts with its neighbours ranks at or below `M(c)`, the highest
+ * rank of `c`'s own merges. Its boundary parts are the parts its first and its last byte belong
+ * to while it merges alone; a token joining them with the neighbours starts with a suffix part
+ * of `c` followed by the next character's first byte, or ends with the previous character's
+ * last byte followed by a prefix part of `c`.
+ *
+ * Why that gives tiktoken's result: while an eager `c` is unfinished it has a pending pair of
+ * rank <= M(c), so no pair touching `c` (all rank > M(c)) is ever the lowest of the piece; the
+ * real merge touches `c` only once it is finished. At every step the lowest pair of the real
+ * merge is then also the lowest pair of the same state with every eager character finished (a
+ * pair touching an eager character finished early ranks > M(c) >= that step's rank; ties
+ * between the rest break by position in both). Both make the same merges in the same order.
+ *
+ * The joins are read from the vocabulary once per encoder (`buildJoins`): for each token that
+ * ends a multi-byte character, the tokens that go on from it across a character boundary (by
+ * that boundary's byte), and for each token that starts with a UTF-8 lead byte, the tokens
+ * that end with it (by the byte before). A character that is not eager keeps its bytes, so
+ * this only ever saves work.
+ */
+interface Joins {
+  /**
+   * Linked lists by token: for token `s`, entries `e = rightHead[s]`, `rightNext[e]`, ... (-1
+   * ends), each a longer token of rank `rightRank[e]` whose byte after `s` is `rightByte[e]`.
+   * `left*` the same for the tokens that end with `p`, by the byte before `p`.
+   */
+  readonly rightHead: Int32Array;
+  readonly rightNext: Int32Array;
+  readonly rightByte: Uint8Array;
+  readonly rightRank: Int32Array;
+  readonly leftHead: Int32Array;
+  readonly leftNext: Int32Array;
+  readonly leftByte: Uint8Array;
+  readonly leftRank: Int32Array;
+}
+
+/**
+ * Per BMP code point, `SLOTS` words: its ids merged alone (-1 after the last, UNKNOWN in the
+ * first until computed), then where its masks start in `masks` (-1: it has no merges of its
+ * own, so nothing to check). Masks are 8 words of bytes after it and 8 of bytes before it
+ * that would join it.
+ */
+interface CharTable {
+  readonly joins: Joins;
+  readonly bmp: Int32Array;
+  masks: Int32Array;
+  maskCount: number;
+  /** Code points above U+FFFF: ids and masks in one array each, bounded. */
+  readonly astral: Map<number, Int32Array>;
+}
+
+const SLOTS = 4;
+const MASK_WORDS = 16;
+const UNKNOWN = -2;
+const ASTRAL_LIMIT = 4_096;
+
+/**
+ * The tables cost one pass over the vocabulary (tens of ms for o200k): they are built once an
+ * encoder has merged this many bytes of pieces with multi-byte characters the byte way, so a
+ * few short counts never pay for them and a long text does, once.
+ */
+const BUILD_AFTER_BYTES = 8_192;
+
+const tables = new WeakMap<RankTable, CharTable>();
+const mergedBytes = new WeakMap<RankTable, number>();
+
+/** The table's character data, or undefined while too little text has needed it to pay for it. */
+function charTableOf(table: RankTable, pieceBytes: number): CharTable | undefined {
+  let chars = tables.get(table);
+  if (chars === undefined) {
+    const merged = (mergedBytes.get(table) ?? 0) + pieceBytes;
+    mergedBytes.set(table, merged);
+    if (merged < BUILD_AFTER_BYTES) return undefined;
+    chars = {
+      joins: buildJoins(table),
+      bmp: new Int32Array(0x10000 * SLOTS).fill(UNKNOWN),
+      masks: new Int32Array(1024),
+      maskCount: 0,
+      astral: new Map(),
+    };
+    tables.set(table, chars);
+  }
+  return chars;
+}
+
+const isContinuation = (b: number) => b >= 0x80 && b < 0xc0;
+
+/**
+ * One pass over the vocabulary. A part a character goes through lies inside that character, so
+ * only two cuts of a token matter: after its first character when that is a multi-byte one
+ * (the token goes on from that character's tail), and before its last character when that is
+ * a multi-byte one (the token ends with that character's head). At most two short lookups a
+ * token, none for the ASCII ones; each token is in at most one list of each side.
+ */
+function buildJoins(table: RankTable): Joins {
+  const { bytes, offsets, size } = table;
+  const joins: Joins = {
+    rightHead: new Int32Array(size).fill(-1),
+    rightNext: new Int32Array(size),
+    rightByte: new Uint8Array(size),
+    rightRank: new Int32Array(size),
+    leftHead: new Int32Array(size).fill(-1),
+    leftNext: new Int32Array(size),
+    leftByte: new Uint8Array(size),
+    leftRank: new Int32Array(size),
+  };
+  let rights = 0;
+  let lefts = 0;
+  for (let rank = 0; rank < size; rank++) {
+    const from = offsets[rank]!;
+    const to = offsets[rank + 1]!;
+    if (to - from < 2) continue;
+    if (bytes[from]! >= 0x80) {
+      let first = from + 1;
+      while (first < to && isContinuation(bytes[first]!)) first++;
+      const s = first < to && first - from <= 4 ? lookupRank(table, bytes, from, first) : -1;
+      if (s >= 0) {
+        joins.rightNext[rights] = joins.rightHead[s]!;
+        joins.rightHead[s] = rights;
+        joins.rightByte[rights] = bytes[first]!;
+        joins.rightRank[rights++] = rank;
+      }
+    }
+    if (bytes[to - 1]! >= 0x80) {
+      let last = to - 1;
+      while (last > from && isContinuation(bytes[last]!)) last--;
+      const p = last > from && bytes[last]! >= 0xc0 && to - last <= 4 ? lookupRank(table, bytes, last, to) : -1;
+      if (p >= 0) {
+        joins.leftNext[lefts] = joins.leftHead[p]!;
+        joins.leftHead[p] = lefts;
+        joins.leftByte[lefts] = bytes[last - 1]!;
+        joins.leftRank[lefts++] = rank;
+      }
+    }
+  }
+  return joins;
+}
+
+const charBytes = new Uint8Array(4);
+const charIds = new Int32Array(4);
+const charEnds = new Int32Array(4);
+const mask = new Int32Array(MASK_WORDS);
+
+/**
+ * Merges the `length` bytes in `charBytes` alone, writes its ids to `ids[at..at + slots)` (-1
+ * after the last) and its masks to `mask`; returns false when it has no merges of its own.
+ */
+function mergeChar(table: RankTable, joins: Joins, length: number, ids: Int32Array, at: number, slots: number): boolean {
+  let n = length;
+  for (let i = 0; i < n; i++) {
+    charIds[i] = table.byteRanks[charBytes[i]!]!;
+    charEnds[i] = i + 1;
+  }
+  // The parts its first and its last byte belong to as it merges.
+  const prefixes = [charIds[0]!];
+  const suffixes = [charIds[n - 1]!];
+  let highest = -1;
+  for (;;) {
+    let best = 0x7fffffff;
+    let pick = -1;
+    for (let i = 0; i < n - 1; i++) {
+      const rank = pairRank(table, charIds[i]!, charIds[i + 1]!, charBytes, i === 0 ? 0 : charEnds[i - 1]!, charEnds[i + 1]!);
+      if (rank >= 0 && rank < best) {
+        best = rank;
+        pick = i;
+      }
+    }
+    if (pick < 0) break;
+    highest = best;
+    charIds[pick] = best;
+    charEnds[pick] = charEnds[pick + 1]!;
+    for (let i = pick + 1; i < n - 1; i++) {
+      charIds[i] = charIds[i + 1]!;
+      charEnds[i] = charEnds[i + 1]!;
+    }
+    n--;
+    if (pick === 0) prefixes.push(charIds[0]!);
+    if (pick === n - 1) suffixes.push(charIds[n - 1]!);
+  }
+  for (let i = 0; i < slots; i++) ids[at + i] = i < n ? charIds[i]! : -1;
+  if (highest < 0) return false;
+  mask.fill(0);
+  const { rightHead, rightNext, rightByte, rightRank, leftHead, leftNext, leftByte, leftRank } = joins;
+  for (const s of suffixes)
+    for (let e = rightHead[s]!; e >= 0; e = rightNext[e]!)
+      if (rightRank[e]! <= highest) mask[rightByte[e]! >> 5]! |= 1 << (rightByte[e]! & 31);
+  for (const p of prefixes)
+    for (let e = leftHead[p]!; e >= 0; e = leftNext[e]!)
+      if (leftRank[e]! <= highest) mask[8 + (leftByte[e]! >> 5)]! |= 1 << (leftByte[e]! & 31);
+  return true;
+}
+
+/** Stores `mask` in the pool; returns its offset. */
+function keepMask(chars: CharTable): number {
+  if (chars.maskCount + MASK_WORDS > chars.masks.length) {
+    const grown = new Int32Array(chars.masks.length * 2);
+    grown.set(chars.masks);
+    chars.masks = grown;
+  }
+  const at = chars.maskCount;
+  chars.masks.set(mask, at);
+  chars.maskCount += MASK_WORDS;
+  return at;
+}
+
+const hasBit = (words: Int32Array, at: number, byte: number) => (words[at + (byte >> 5)]! & (1 << (byte & 31))) !== 0;
+
+/**
+ * Writes the initial parts of `buf[start..end)`, a piece with a byte >= 0x80: eager characters
+ * merged alone, everything else byte by byte; `starts[k]` is part k's absolute byte offset,
+ * `ids[k]` its id, `starts[parts]` is `end`. Returns the number of parts, or -1 (nothing
+ * written) while the tables are not built.
+ */
+export function charParts(table: RankTable, buf: Uint8Array, start: number, end: number, starts: Int32Array, ids: Int32Array): number {
+  const chars = charTableOf(table, end - start);
+  if (chars === undefined) return -1;
+  const { byteRanks, offsets } = table;
+  let k = 0;
+  let i = start;
+  while (i < end) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      starts[k] = i;
+      ids[k++] = byteRanks[b]!;
+      i++;
+      continue;
+    }
+    const length = b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+    let slots: Int32Array;
+    let at: number;
+    let masks: Int32Array;
+    let maskAt: number;
+    if (length < 4) {
+      const cp =
+        length === 2 ? ((b & 0x1f) << 6) | (buf[i + 1]! & 0x3f) : ((b & 0x0f) << 12) | ((buf[i + 1]! & 0x3f) << 6) | (buf[i + 2]! & 0x3f);
+      slots = chars.bmp;
+      at = cp * SLOTS;
+      if (slots[at] === UNKNOWN) {
+        for (let j = 0; j < length; j++) charBytes[j] = buf[i + j]!;
+        slots[at + 3] = mergeChar(table, chars.joins, length, slots, at, 3) ? keepMask(chars) : -1;
+      }
+      masks = chars.masks;
+      maskAt = slots[at + 3]!;
+    } else {
+      const cp = ((b & 0x07) << 18) | ((buf[i + 1]! & 0x3f) << 12) | ((buf[i + 2]! & 0x3f) << 6) | (buf[i + 3]! & 0x3f);
+      let known = chars.astral.get(cp);
+      if (known === undefined) {
+        for (let j = 0; j < 4; j++) charBytes[j] = buf[i + j]!;
+        known = new Int32Array(4 + MASK_WORDS);
+        if (mergeChar(table, chars.joins, 4, known, 0, 4)) known.set(mask, 4);
+        if (chars.astral.size >= ASTRAL_LIMIT) chars.astral.clear();
+        chars.astral.set(cp, known);
+      }
+      slots = known;
+      at = 0;
+      masks = known;
+      maskAt = 4;
+    }
+    const eager =
+      maskAt < 0 ||
+      ((i === start || !hasBit(masks, maskAt + 8, buf[i - 1]!)) && (i + length === end || !hasBit(masks, maskAt, buf[i + length]!)));
+    if (eager) {
+      let from = i;
+      for (let j = 0; j < length && slots[at + j]! >= 0; j++) {
+        const id = slots[at + j]!;
+        starts[k] = from;
+        ids[k++] = id;
+        from += offsets[id + 1]! - offsets[id]!;
+      }
+    } else {
+      for (let j = 0; j < length; j++) {
+        starts[k] = i + j;
+        ids[k++] = byteRanks[buf[i + j]!]!;
+      }
+    }
+    i += length;
+  }
+  starts[k] = end;
+  return k;
+}
