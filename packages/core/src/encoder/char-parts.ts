@@ -58,6 +58,9 @@ interface CharTable {
 const SLOTS = 4;
 const MASK_WORDS = 16;
 const UNKNOWN = -2;
+/** Seen once, not merged yet: a character's table work is done on its second sighting. */
+const SEEN = -4;
+const SEEN_ONCE = new Int32Array(0);
 const ASTRAL_LIMIT = 4_096;
 
 /**
@@ -74,8 +77,9 @@ const mergedBytes = new WeakMap<RankTable, number>();
 function charTableOf(table: RankTable, pieceBytes: number): CharTable | undefined {
   let chars = tables.get(table);
   if (chars === undefined) {
-    const merged = (mergedBytes.get(table) ?? 0) + pieceBytes;
-    mergedBytes.set(table, merged);
+    // Counted after the check: the piece that crosses the line is not the one that pays.
+    const merged = mergedBytes.get(table) ?? 0;
+    mergedBytes.set(table, merged + pieceBytes);
     if (merged < BUILD_AFTER_BYTES) return undefined;
     chars = {
       joins: buildJoins(table),
@@ -146,6 +150,9 @@ const charBytes = new Uint8Array(4);
 const charIds = new Int32Array(4);
 const charEnds = new Int32Array(4);
 const mask = new Int32Array(MASK_WORDS);
+/** The parts a character's first and last byte belong to as it merges alone: at most one more than its merges. */
+const prefixes = new Int32Array(4);
+const suffixes = new Int32Array(4);
 
 /**
  * Merges the `length` bytes in `charBytes` alone, writes its ids to `ids[at..at + slots)` (-1
@@ -157,9 +164,10 @@ function mergeChar(table: RankTable, joins: Joins, length: number, ids: Int32Arr
     charIds[i] = table.byteRanks[charBytes[i]!]!;
     charEnds[i] = i + 1;
   }
-  // The parts its first and its last byte belong to as it merges.
-  const prefixes = [charIds[0]!];
-  const suffixes = [charIds[n - 1]!];
+  let prefixCount = 1;
+  let suffixCount = 1;
+  prefixes[0] = charIds[0]!;
+  suffixes[0] = charIds[n - 1]!;
   let highest = -1;
   for (;;) {
     let best = 0x7fffffff;
@@ -180,18 +188,18 @@ function mergeChar(table: RankTable, joins: Joins, length: number, ids: Int32Arr
       charEnds[i] = charEnds[i + 1]!;
     }
     n--;
-    if (pick === 0) prefixes.push(charIds[0]!);
-    if (pick === n - 1) suffixes.push(charIds[n - 1]!);
+    if (pick === 0) prefixes[prefixCount++] = charIds[0]!;
+    if (pick === n - 1) suffixes[suffixCount++] = charIds[n - 1]!;
   }
   for (let i = 0; i < slots; i++) ids[at + i] = i < n ? charIds[i]! : -1;
   if (highest < 0) return false;
   mask.fill(0);
   const { rightHead, rightNext, rightByte, rightRank, leftHead, leftNext, leftByte, leftRank } = joins;
-  for (const s of suffixes)
-    for (let e = rightHead[s]!; e >= 0; e = rightNext[e]!)
+  for (let i = 0; i < suffixCount; i++)
+    for (let e = rightHead[suffixes[i]!]!; e >= 0; e = rightNext[e]!)
       if (rightRank[e]! <= highest) mask[rightByte[e]! >> 5]! |= 1 << (rightByte[e]! & 31);
-  for (const p of prefixes)
-    for (let e = leftHead[p]!; e >= 0; e = leftNext[e]!)
+  for (let i = 0; i < prefixCount; i++)
+    for (let e = leftHead[prefixes[i]!]!; e >= 0; e = leftNext[e]!)
       if (leftRank[e]! <= highest) mask[8 + (leftByte[e]! >> 5)]! |= 1 << (leftByte[e]! & 31);
   return true;
 }
@@ -232,40 +240,47 @@ export function charParts(table: RankTable, buf: Uint8Array, start: number, end:
       continue;
     }
     const length = b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
-    let slots: Int32Array;
-    let at: number;
-    let masks: Int32Array;
-    let maskAt: number;
+    let slots: Int32Array | undefined;
+    let at = 0;
+    let maskAt = -1;
     if (length < 4) {
       const cp =
         length === 2 ? ((b & 0x1f) << 6) | (buf[i + 1]! & 0x3f) : ((b & 0x0f) << 12) | ((buf[i + 1]! & 0x3f) << 6) | (buf[i + 2]! & 0x3f);
-      slots = chars.bmp;
       at = cp * SLOTS;
-      if (slots[at] === UNKNOWN) {
-        for (let j = 0; j < length; j++) charBytes[j] = buf[i + j]!;
-        slots[at + 3] = mergeChar(table, chars.joins, length, slots, at, 3) ? keepMask(chars) : -1;
+      const state = chars.bmp[at]!;
+      if (state === UNKNOWN) chars.bmp[at] = SEEN;
+      else {
+        if (state === SEEN) {
+          for (let j = 0; j < length; j++) charBytes[j] = buf[i + j]!;
+          chars.bmp[at + 3] = mergeChar(table, chars.joins, length, chars.bmp, at, 3) ? keepMask(chars) : -1;
+        }
+        slots = chars.bmp;
+        maskAt = slots[at + 3]!;
       }
-      masks = chars.masks;
-      maskAt = slots[at + 3]!;
     } else {
       const cp = ((b & 0x07) << 18) | ((buf[i + 1]! & 0x3f) << 12) | ((buf[i + 2]! & 0x3f) << 6) | (buf[i + 3]! & 0x3f);
-      let known = chars.astral.get(cp);
-      if (known === undefined) {
+      const known = chars.astral.get(cp);
+      if (chars.astral.size >= ASTRAL_LIMIT) chars.astral.clear();
+      if (known === undefined) chars.astral.set(cp, SEEN_ONCE);
+      else if (known === SEEN_ONCE) {
         for (let j = 0; j < 4; j++) charBytes[j] = buf[i + j]!;
-        known = new Int32Array(4 + MASK_WORDS);
-        if (mergeChar(table, chars.joins, 4, known, 0, 4)) known.set(mask, 4);
-        if (chars.astral.size >= ASTRAL_LIMIT) chars.astral.clear();
-        chars.astral.set(cp, known);
+        slots = new Int32Array(4 + MASK_WORDS);
+        if (mergeChar(table, chars.joins, 4, slots, 0, 4)) slots.set(mask, 4);
+        chars.astral.set(cp, slots);
+        maskAt = 4;
+      } else {
+        slots = known;
+        maskAt = 4;
       }
-      slots = known;
-      at = 0;
-      masks = known;
-      maskAt = 4;
     }
+    const masks = slots === chars.bmp ? chars.masks : slots;
+    // A character seen for the first time keeps its bytes: one that never comes back (a long
+    // run of rare characters) costs no table work.
     const eager =
-      maskAt < 0 ||
-      ((i === start || !hasBit(masks, maskAt + 8, buf[i - 1]!)) && (i + length === end || !hasBit(masks, maskAt, buf[i + length]!)));
-    if (eager) {
+      slots !== undefined &&
+      (maskAt < 0 ||
+        ((i === start || !hasBit(masks!, maskAt + 8, buf[i - 1]!)) && (i + length === end || !hasBit(masks!, maskAt, buf[i + length]!))));
+    if (eager && slots !== undefined) {
       let from = i;
       for (let j = 0; j < length && slots[at + j]! >= 0; j++) {
         const id = slots[at + j]!;
