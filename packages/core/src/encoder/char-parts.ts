@@ -143,7 +143,16 @@ function buildJoins(table: RankTable): Joins {
       }
     }
   }
-  return joins;
+  // Each list entry was given a slot per token; keep only the ones used.
+  return {
+    ...joins,
+    rightNext: joins.rightNext.slice(0, rights),
+    rightByte: joins.rightByte.slice(0, rights),
+    rightRank: joins.rightRank.slice(0, rights),
+    leftNext: joins.leftNext.slice(0, lefts),
+    leftByte: joins.leftByte.slice(0, lefts),
+    leftRank: joins.leftRank.slice(0, lefts),
+  };
 }
 
 const charBytes = new Uint8Array(4);
