@@ -97,9 +97,6 @@ function heapMerge(table: RankTable, buf: Uint8Array, start: number, n: number, 
 }
 
 interface Scratch {
-  /** Where `charParts` writes its parts before they are linked. */
-  starts: Int32Array;
-  firstIds: Int32Array;
   next: Int32Array;
   prev: Int32Array;
   partIds: Int32Array;
@@ -108,8 +105,6 @@ interface Scratch {
 }
 
 const newScratch = (n: number): Scratch => ({
-  starts: new Int32Array(n + 1),
-  firstIds: new Int32Array(n + 1),
   next: new Int32Array(n),
   prev: new Int32Array(n),
   partIds: new Int32Array(n),
@@ -119,44 +114,65 @@ const newScratch = (n: number): Scratch => ({
 
 let scratch: Scratch | undefined;
 
+/** Where `charParts` writes a long piece's parts before they are linked; kept up to `KEEP_SCRATCH`. */
+let charStarts = new Int32Array(0);
+let charIds = new Int32Array(0);
+
+/** The parts of a long piece with a multi-byte character, from whole characters, in `charStarts`/`charIds`; -1 when they are its bytes. */
+function longCharParts(table: RankTable, buf: Uint8Array, start: number, n: number): number {
+  let high = 0;
+  for (let i = start; i < start + n; i++) high |= buf[i]!;
+  if (high < 0x80) return -1;
+  if (charStarts.length <= n) {
+    charStarts = new Int32Array(n + 1);
+    charIds = new Int32Array(n + 1);
+  }
+  return charParts(table, buf, start, start + n, charStarts, charIds);
+}
+
 function heapMergeWith(
-  { starts, firstIds, next, prev, partIds, current, heap }: Scratch,
+  { next, prev, partIds, current, heap }: Scratch,
   table: RankTable,
   buf: Uint8Array,
   start: number,
   n: number,
   out: number[] | undefined,
 ): number {
-  const { byteRanks } = table;
-  let high = 0;
-  for (let i = 0; i < n; i++) {
-    const b = buf[start + i]!;
-    high |= b;
-    starts[i] = start + i;
-    firstIds[i] = byteRanks[b]!;
-  }
-  starts[n] = start + n;
-  let parts = n;
-  if (high >= 0x80) {
-    const fromChars = charParts(table, buf, start, start + n, starts, firstIds);
-    if (fromChars >= 0) parts = fromChars;
-  }
-  // Parts are linked by their first byte's offset in the piece.
-  for (let k = 0; k < parts; k++) {
-    const i = starts[k]! - start;
-    next[i] = starts[k + 1]! - start;
-    prev[i] = k > 0 ? starts[k - 1]! - start : -1;
-    partIds[i] = firstIds[k]!;
-  }
   heap.size = 0;
   const keyOf = (i: number, j: number, end: number): number => {
     const rank = pairRank(table, partIds[i]!, partIds[j]!, buf, start + i, start + end);
     return rank < 0 ? -1 : rank * 0x1_0000_0000 + i;
   };
-  for (let k = 0; k < parts; k++) {
-    const i = starts[k]! - start;
-    current[i] = k < parts - 1 ? keyOf(i, next[i]!, next[next[i]!]!) : -1;
-    if (current[i]! >= 0) heap.add(current[i]!);
+  let parts = longCharParts(table, buf, start, n);
+  if (parts < 0) {
+    const { byteRanks } = table;
+    for (let i = 0; i < n; i++) {
+      next[i] = i + 1;
+      prev[i] = i - 1;
+      partIds[i] = byteRanks[buf[start + i]!]!;
+    }
+    current[n - 1] = -1;
+    for (let i = 0; i < n - 1; i++) {
+      current[i] = keyOf(i, i + 1, i + 2);
+      if (current[i]! >= 0) heap.add(current[i]!);
+    }
+    parts = n;
+  } else {
+    // Parts are linked by their first byte's offset in the piece.
+    for (let k = 0; k < parts; k++) {
+      const i = charStarts[k]! - start;
+      next[i] = charStarts[k + 1]! - start;
+      prev[i] = k > 0 ? charStarts[k - 1]! - start : -1;
+      partIds[i] = charIds[k]!;
+    }
+    if (n > KEEP_SCRATCH) {
+      charStarts = new Int32Array(0);
+      charIds = new Int32Array(0);
+    }
+    for (let i = 0; i < n; i = next[i]!) {
+      current[i] = next[i]! < n ? keyOf(i, next[i]!, next[next[i]!]!) : -1;
+      if (current[i]! >= 0) heap.add(current[i]!);
+    }
   }
   heap.heapify();
   while (heap.size > 0) {

@@ -69,6 +69,8 @@ const ASTRAL_LIMIT = 4_096;
  * few short counts never pay for them and a long text does, once.
  */
 const BUILD_AFTER_BYTES = 8_192;
+/** ...by a piece of at most this many bytes: a single long piece (a worst case) never waits for the build. */
+const BUILD_FROM_PIECES_UP_TO = 1_024;
 
 const tables = new WeakMap<RankTable, CharTable>();
 const mergedBytes = new WeakMap<RankTable, number>();
@@ -77,10 +79,9 @@ const mergedBytes = new WeakMap<RankTable, number>();
 function charTableOf(table: RankTable, pieceBytes: number): CharTable | undefined {
   let chars = tables.get(table);
   if (chars === undefined) {
-    // Counted after the check: the piece that crosses the line is not the one that pays.
-    const merged = mergedBytes.get(table) ?? 0;
-    mergedBytes.set(table, merged + pieceBytes);
-    if (merged < BUILD_AFTER_BYTES) return undefined;
+    const merged = (mergedBytes.get(table) ?? 0) + pieceBytes;
+    mergedBytes.set(table, merged);
+    if (merged < BUILD_AFTER_BYTES || pieceBytes > BUILD_FROM_PIECES_UP_TO) return undefined;
     chars = {
       joins: buildJoins(table),
       bmp: new Int32Array(0x10000 * SLOTS).fill(UNKNOWN),

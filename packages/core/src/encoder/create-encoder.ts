@@ -21,7 +21,8 @@
  *    A piece with multi-byte characters starts from whole characters where that is provably
  *    the same (`char-parts.ts`: a character merged alone first unless a token could join it
  *    with a neighbour before its own merges are done), a third of the parts for CJK; the
- *    tables behind that are built once the encoder has merged 8 KB of such pieces.
+ *    tables behind that are built once the encoder has merged 8 KB of such pieces, by a
+ *    short piece (a single long piece never waits for the build).
  * 5. Caches, all bounded: `countMemo` (counts of pieces of up to 8 bytes, keyed by the words
  *    the lookup just computed), the count cache (counts of pieces of 9-64 bytes, keyed by
  *    their bytes, direct-mapped, no allocation), the piece cache (ids of multi-token pieces up
