@@ -1,4 +1,12 @@
-export { llama3Prompt, llama3PromptTokens, llama3TextTokens, type TemplateMessage, toTemplateMessages } from "./llama3-prompt-tokens.js";
+export {
+  LLAMA3_DATE,
+  llama3Prompt,
+  llama3PromptTokens,
+  llama3TextTokens,
+  type TemplateMessage,
+  toTemplateMessages,
+  toVllmMessages,
+} from "./llama3-prompt-tokens.js";
 export { promptTokens, textTokens, type WireMessage, type WireTool } from "./prompt-tokens.js";
 export {
   type AnthropicServer,

