@@ -153,13 +153,19 @@ describe("open-weight models whose template cannot render", () => {
   }, 300_000);
 });
 
-/** Messages as vLLM hands them to a template: each assistant tool call's `arguments` JSON parsed (its `_postprocess_messages`). */
-const parsedArguments = (messages: ChatMessage[]) =>
-  messages.map((m) =>
-    m.tool_calls
-      ? { ...m, tool_calls: m.tool_calls.map((c) => ({ ...c, function: { ...c.function, arguments: JSON.parse(c.function.arguments) } })) }
-      : m,
-  );
+/**
+ * Messages as vLLM hands them to a template: `null` content as "" (it joins no text parts) and,
+ * where `parse`, each assistant tool call's `arguments` JSON parsed (its `_postprocess_messages`).
+ */
+const asVllm = (messages: ChatMessage[], parse = true) =>
+  messages.map((m) => {
+    const copy = { ...m, content: m.content ?? "" };
+    if (!parse || !m.tool_calls) return copy;
+    return {
+      ...copy,
+      tool_calls: m.tool_calls.map((c) => ({ ...c, function: { ...c.function, arguments: JSON.parse(c.function.arguments) } })),
+    };
+  });
 
 /** Random tool-call arguments, as a model writes them: a JSON object of strings, numbers, booleans and lists. */
 const callArguments = fc
@@ -196,7 +202,7 @@ describe.each([
         ];
         const rendered = reference.template.render({
           ...reference.tokens,
-          messages: structuredClone(parse ? parsedArguments(messages) : messages),
+          messages: structuredClone(asVllm(messages, parse)),
           add_generation_prompt: true,
           date_string: serverDate(),
         });
@@ -237,7 +243,7 @@ describe("llama3_1 (Llama 3.1, 3.2, 3.3) with a system prompt, tools and a tool 
           ];
           const rendered = reference.template.render({
             ...reference.tokens,
-            messages: structuredClone(parsedArguments(messages)),
+            messages: structuredClone(asVllm(messages)),
             tools: structuredClone(tools),
             add_generation_prompt: true,
             date_string: serverDate(),

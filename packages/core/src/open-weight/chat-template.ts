@@ -60,15 +60,17 @@ export function createChatRenderer(config: TokenizerConfig): RenderChat | undefi
 const PARSES_ARGUMENTS = /arguments\s*\|\s*tojson/;
 
 /**
- * A message as vLLM hands it to the template: an assistant's `tool_calls` absent when null or
- * empty, and, for a template that writes them with `tojson`, each call's `arguments` JSON string
- * parsed (`{}` when empty). Arguments that are not JSON throw (vLLM refuses the request), so the
- * count falls back to an estimate. vLLM parses for every template, but one that concatenates the
- * arguments as text (DeepSeek V3's) would then write a dict's repr, so there they stay a string.
- * The message is copied, never changed.
+ * A message as vLLM hands it to the template: `null` content as "" (vLLM joins no text parts), an
+ * assistant's `tool_calls` absent when null or empty, and, for a template that writes them with
+ * `tojson`, each call's `arguments` JSON string parsed (`{}` when empty). Arguments that are not
+ * JSON throw (vLLM refuses the request), so the count falls back to an estimate. vLLM parses for
+ * every template, but one that concatenates the arguments as text (DeepSeek V3's) would then write
+ * a dict's repr, so there they stay a string. The message is copied, never changed.
  */
 function asServerMessage(message: unknown, parseArguments: boolean): unknown {
-  if (!message || typeof message !== "object" || !("tool_calls" in message)) return message;
+  if (!message || typeof message !== "object") return message;
+  if ((message as { content?: unknown }).content == null) message = { ...message, content: "" };
+  if (!("tool_calls" in (message as object))) return message;
   const { tool_calls: calls, ...rest } = message as { tool_calls?: unknown; role?: unknown };
   if (!Array.isArray(calls) || calls.length === 0) return rest;
   if (!parseArguments || rest.role !== "assistant") return message;
