@@ -85,10 +85,11 @@ describe("examples/trim-history against the embedded server", () => {
     });
   });
 
-  // Llama 3.1's tokenizer and template are open: its estimates are the server's counts. Claude's are
-  // not: the trimmer is calibrated by the ledger.
+  // Llama 3's and 3.1's tokenizers and templates are open: their estimates are the server's counts.
+  // Claude's are not: the trimmer is calibrated by the ledger.
   it.each([
     ["llama3.1-8b", true],
+    ["llama3", true],
     ["claude-sonnet-4-5", false],
   ])("runs every turn for --model %s without an overflow (estimates exact: %s)", async (model, exact) => {
     const env = { ...process.env, OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "" };

@@ -1,4 +1,5 @@
 export {
+  isLlama3_0,
   LLAMA3_DATE,
   llama3_0PromptTokens,
   llama3Prompt,

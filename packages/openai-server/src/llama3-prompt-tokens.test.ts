@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LLAMA3_DATE, llama3_0PromptTokens, llama3Prompt, llama3PromptTokens, toVllmMessages } from "./llama3-prompt-tokens.js";
+import { isLlama3_0, LLAMA3_DATE, llama3_0PromptTokens, llama3Prompt, llama3PromptTokens, toVllmMessages } from "./llama3-prompt-tokens.js";
 import type { WireMessage, WireTool } from "./prompt-tokens.js";
 
 const WEATHER: WireTool = {
@@ -62,5 +62,21 @@ describe("the vLLM-style Llama 3.1 count", () => {
     // <|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n
     expect(llama3_0PromptTokens(messages)).toBe(11);
     expect(llama3PromptTokens(messages)).toBeGreaterThan(11);
+  });
+});
+
+describe("isLlama3_0", () => {
+  it("tells Llama 3 (3.0) names from 3.1+ ones, as a vLLM operator would pick the template", () => {
+    for (const name of ["llama3", "llama3:8b", "llama3-70b-8192", "meta-llama/Meta-Llama-3-8B-Instruct", "meta.llama3-8b-instruct-v1:0"])
+      expect(isLlama3_0(name), name).toBe(true);
+    for (const name of [
+      "llama3.1-8b",
+      "llama3.2:3b",
+      "llama-3.3-70b-versatile",
+      "meta-llama/Llama-3.1-8B-Instruct",
+      "meta.llama3-1-70b-instruct-v1:0",
+      "gpt-4o",
+    ])
+      expect(isLlama3_0(name), name).toBe(false);
   });
 });

@@ -77,12 +77,10 @@ export function llama3PromptTokens(messages: TemplateMessage[], tools?: WireTool
 }
 
 const textOf = (content: WireMessage["content"]) =>
-  typeof content === "string" || content === null || content === undefined
-    ? (content ?? null)
-    : content.map((p) => p.text ?? "").join("\n");
+  typeof content === "string" ? content : (content ?? []).map((p) => p.text ?? "").join("\n");
 
 /**
- * Wire messages as vLLM hands them to the template: text parts joined with a newline, an
+ * Wire messages as vLLM hands them to the template: text parts joined with a newline (none: ""), an
  * assistant's tool calls with their `arguments` parsed from JSON (`{}` when empty), empty
  * `tool_calls` dropped, `tool_call_id` and `name` kept.
  */
@@ -101,13 +99,21 @@ export function toVllmMessages(messages: WireMessage[]): TemplateMessage[] {
 
 /**
  * `prompt_tokens` by Llama 3 (3.0)'s template, which renders only roles and texts (no date, no
- * tools): the Anthropic-compatible server's count, a tokenizer and template tokenledger does not
- * use for `claude-*` names.
+ * tools): vLLM's count for a Llama 3 (3.0) model, and the Anthropic-compatible server's, a
+ * tokenizer and template tokenledger does not use for `claude-*` names.
  */
 export function llama3_0PromptTokens(messages: TemplateMessage[]): number {
   const { tokenizer, template, bosToken } = llama3("llama3");
   return tokenizer.encode(template.render({ messages, bos_token: bosToken, add_generation_prompt: true }), { add_special_tokens: false })
     .ids.length;
+}
+
+/**
+ * Whether a model name is Llama 3 (3.0) rather than 3.1+: `llama3`, `llama3:8b`, `llama3-70b-8192`,
+ * `Meta-Llama-3-8B-Instruct`, but not `llama3.1-8b`, `Llama-3.3-70B` or Bedrock's `llama3-1-70b`.
+ */
+export function isLlama3_0(model: string): boolean {
+  return /llama-?3(?![.-][1-9](?![0-9a-z]))/i.test(model);
 }
 
 /** Wire messages flattened for a count that knows no tool calls: text content, each tool call written out as JSON after it. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { llama3PromptTokens, llama3TextTokens, toVllmMessages } from "./llama3-prompt-tokens.js";
+import { isLlama3_0, llama3_0PromptTokens, llama3PromptTokens, llama3TextTokens, toVllmMessages } from "./llama3-prompt-tokens.js";
 import { listenLocal, logRequest, readJson, sendJson } from "./local-http.js";
 import { promptTokens, textTokens, type WireMessage, type WireTool } from "./prompt-tokens.js";
 
@@ -48,8 +48,9 @@ export interface OpenAIServerOptions {
   /**
    * How usage is counted: "openai" (default) by OpenAI's chat rule with js-tiktoken; "llama3" as
    * vLLM serving Llama 3.1 (3.2, 3.3) counts it: the model's chat template rendered with the
-   * messages as vLLM passes them and the tools, then its tokenizer. A request the template
-   * refuses (several tool calls in one message, tools without a user message) gets a 400, as vLLM's.
+   * messages as vLLM passes them and the tools, then its tokenizer; Llama 3 (3.0) names
+   * (`llama3:8b`, `Meta-Llama-3-8B-Instruct`) by Llama 3's template, which renders no tools. A
+   * request the template refuses (several tool calls in one message) gets a 400, as vLLM's.
    */
   counting?: "openai" | "llama3";
 }
@@ -101,9 +102,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: OpenAI
   const text = (t: string) => (llama3 ? llama3TextTokens(t) : textTokens(request.model, t));
   let prompt: number;
   try {
-    prompt = llama3
-      ? llama3PromptTokens(toVllmMessages(request.messages), request.tools)
-      : promptTokens(request.model, request.messages, request.tools);
+    prompt = !llama3
+      ? promptTokens(request.model, request.messages, request.tools)
+      : isLlama3_0(request.model)
+        ? llama3_0PromptTokens(toVllmMessages(request.messages))
+        : llama3PromptTokens(toVllmMessages(request.messages), request.tools);
   } catch (error) {
     return sendError(res, { status: 400, type: "BadRequestError", message: error instanceof Error ? error.message : String(error) });
   }
