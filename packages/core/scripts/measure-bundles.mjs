@@ -10,7 +10,7 @@ const { build } = createRequire(require.resolve("tsup"))("esbuild");
 const CASES = [
   ["`@tokenledger/core` (all OpenAI encodings, sync)", `import { countTokens } from "@tokenledger/core"; countTokens("x");`],
   ["`/lite` alone (no encoding)", `import { countTokens } from "@tokenledger/core/lite"; countTokens("x");`],
-  ...["o200k_base", "cl100k_base", "p50k_base", "r50k_base", "llama3", "qwen3", "deepseek_v3", "gemma3"].map((name) => [
+  ...["o200k_base", "cl100k_base", "p50k_base", "r50k_base", "llama3", "llama3_1", "qwen3", "deepseek_v3", "gemma3"].map((name) => [
     `\`/lite\` + \`/encodings/${name}\``,
     `import "@tokenledger/core/encodings/${name}"; import { countTokens } from "@tokenledger/core/lite"; countTokens("x");`,
   ]),

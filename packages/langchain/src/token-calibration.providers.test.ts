@@ -2,6 +2,7 @@ import { ChatAnthropic } from "@langchain/anthropic";
 import { InMemoryChatMessageHistory } from "@langchain/core/chat_history";
 import { type AIMessageChunk, type BaseMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { ChatOpenAI } from "@langchain/openai";
+import { loadEncoding } from "@tokenledger/core";
 import {
   type AnthropicServer,
   type ChatRequest,
@@ -127,6 +128,7 @@ describe("ChatOpenAI against the vLLM-style server counting with Llama 3.1's cha
   let server: OpenAIServer;
   const reported: Usage[] = [];
   beforeAll(async () => {
+    await loadEncoding("llama3_1");
     server = await startOpenAIServer({
       counting: "llama3",
       reply,
@@ -139,7 +141,7 @@ describe("ChatOpenAI against the vLLM-style server counting with Llama 3.1's cha
   afterAll(() => server.close());
 
   // Streamed through .stream(): ChatOpenAI's `streaming: true` invoke path fetches a tokenizer over the network.
-  it.each([false, true])("records exactly the usage the server reported (streaming: %s)", async (streaming) => {
+  it.each([false, true])("records exactly the usage the server reported, and estimated it exactly (streaming: %s)", async (streaming) => {
     const ledger = new TokenLedgerHandler();
     const model = llamaAt(server.baseURL).bindTools([WEATHER]);
     const send = async (messages: BaseMessage[]) => {
@@ -160,6 +162,9 @@ describe("ChatOpenAI against the vLLM-style server counting with Llama 3.1's cha
       expect(record.source).toBe("provider");
       expect(record.inputTokens).toBe(reported[before + i]!.prompt_tokens);
       expect(record.outputTokens).toBe(reported[before + i]!.completion_tokens);
+      // Llama 3.1's tokenizer and template, tools and the tool call included: the estimate is the server's count.
+      expect(record.estimatedInputTokens).toBe(reported[before + i]!.prompt_tokens);
+      expect(record.flags).not.toContain("approximate-count");
     }
   });
 });
@@ -223,18 +228,16 @@ describe("calibrated trimming against a tokenizer the client does not know", () 
     }
   });
 
-  it("llama3.1-8b on the vLLM-style server: TrimmedChatMessageHistory with a calibration never overflows", async () => {
+  it("llama3.1-8b on the vLLM-style server: counted exactly, TrimmedChatMessageHistory fills the window and never overflows, no calibration", async () => {
+    await loadEncoding("llama3_1");
     const server = await startOpenAIServer({ reply, counting: "llama3", contextWindow: WINDOW });
     try {
-      const calibration = new TokenCalibration();
       const ledger = new TokenLedgerHandler();
-      calibration.attach(ledger);
       const store = new InMemoryChatMessageHistory();
       const memory = new TrimmedChatMessageHistory(store, {
         model: "llama3.1-8b",
         maxTokens: WINDOW - MAX_OUTPUT,
         startOn: "human",
-        calibration,
       });
       const model = llamaAt(server.baseURL);
       for (let i = 0; i < TURNS; i++) {
@@ -244,8 +247,8 @@ describe("calibrated trimming against a tokenizer the client does not know", () 
       const records = ledger.records();
       expect(records).toHaveLength(TURNS);
       for (const record of records) expect(record.inputTokens + MAX_OUTPUT).toBeLessThanOrEqual(WINDOW);
+      for (const record of records) expect(record.estimatedInputTokens).toBe(record.inputTokens);
       expect(Math.max(...records.map((r) => r.inputTokens))).toBeGreaterThan(WINDOW / 2);
-      console.info(`llama3.1-8b (vLLM-style server): ${JSON.stringify(calibration.stats("llama3.1-8b"))}`);
     } finally {
       await server.close();
     }

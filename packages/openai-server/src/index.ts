@@ -1,4 +1,14 @@
-export { llama3Prompt, llama3PromptTokens, llama3TextTokens, type TemplateMessage, toTemplateMessages } from "./llama3-prompt-tokens.js";
+export {
+  isLlama3_0,
+  LLAMA3_DATE,
+  llama3_0PromptTokens,
+  llama3Prompt,
+  llama3PromptTokens,
+  llama3TextTokens,
+  type TemplateMessage,
+  toTemplateMessages,
+  toVllmMessages,
+} from "./llama3-prompt-tokens.js";
 export { promptTokens, textTokens, type WireMessage, type WireTool } from "./prompt-tokens.js";
 export {
   type AnthropicServer,

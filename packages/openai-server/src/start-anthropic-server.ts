@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { llama3PromptTokens, llama3TextTokens, toTemplateMessages } from "./llama3-prompt-tokens.js";
+import { llama3_0PromptTokens, llama3TextTokens, toTemplateMessages } from "./llama3-prompt-tokens.js";
 import { listenLocal, logRequest, readJson, sendJson } from "./local-http.js";
 import { promptTokens, textTokens, type WireMessage, type WireTool } from "./prompt-tokens.js";
 import { type ChatRequest, echoReply, type Reply, type ServerError } from "./start-openai-server.js";
@@ -35,7 +35,7 @@ export interface AnthropicServerOptions {
   contextWindow?: number;
   /**
    * How input and output tokens are counted. "llama3" (default): a tokenizer tokenledger does not
-   * use for `claude-*` names, so the client's counts are estimates to calibrate: the Llama 3.1 chat
+   * use for `claude-*` names, so the client's counts are estimates to calibrate: Llama 3 (3.0)'s chat
    * template over the messages, the system prompt first and the tool definitions (as JSON) after it.
    * "openai": OpenAI's chat rule with js-tiktoken.
    */
@@ -98,7 +98,7 @@ async function handle(
   const llama3 = (options.counting ?? "llama3") === "llama3";
   const count = (text: string) => (llama3 ? llama3TextTokens(text) : textTokens(request.model, text));
   const input = llama3
-    ? llama3PromptTokens(toTemplateMessages(withToolsInSystem(chat)))
+    ? llama3_0PromptTokens(toTemplateMessages(withToolsInSystem(chat)))
     : promptTokens(request.model, chat.messages, chat.tools);
   if (options.contextWindow !== undefined && input + request.max_tokens > options.contextWindow) {
     return sendError(res, {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { llama3PromptTokens, llama3TextTokens, toTemplateMessages } from "./llama3-prompt-tokens.js";
+import { isLlama3_0, llama3_0PromptTokens, llama3PromptTokens, llama3TextTokens, toVllmMessages } from "./llama3-prompt-tokens.js";
 import { listenLocal, logRequest, readJson, sendJson } from "./local-http.js";
 import { promptTokens, textTokens, type WireMessage, type WireTool } from "./prompt-tokens.js";
 
@@ -47,8 +47,10 @@ export interface OpenAIServerOptions {
   chunkDelayMs?: number;
   /**
    * How usage is counted: "openai" (default) by OpenAI's chat rule with js-tiktoken; "llama3" as
-   * vLLM serving Llama 3.1 counts it: the model's chat template rendered, then its tokenizer
-   * (tool definitions are not in that template, so they add nothing).
+   * vLLM serving Llama 3.1 (3.2, 3.3) counts it: the model's chat template rendered with the
+   * messages as vLLM passes them and the tools, then its tokenizer; Llama 3 (3.0) names
+   * (`llama3:8b`, `Meta-Llama-3-8B-Instruct`) by Llama 3's template, which renders no tools. A
+   * request the template refuses (several tool calls in one message) gets a 400, as vLLM's.
    */
   counting?: "openai" | "llama3";
 }
@@ -98,9 +100,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: OpenAI
   if (failure) return sendError(res, failure);
   const llama3 = options.counting === "llama3";
   const text = (t: string) => (llama3 ? llama3TextTokens(t) : textTokens(request.model, t));
-  const prompt = llama3
-    ? llama3PromptTokens(toTemplateMessages(request.messages))
-    : promptTokens(request.model, request.messages, request.tools);
+  let prompt: number;
+  try {
+    prompt = !llama3
+      ? promptTokens(request.model, request.messages, request.tools)
+      : isLlama3_0(request.model)
+        ? llama3_0PromptTokens(toVllmMessages(request.messages))
+        : llama3PromptTokens(toVllmMessages(request.messages), request.tools);
+  } catch (error) {
+    return sendError(res, { status: 400, type: "BadRequestError", message: error instanceof Error ? error.message : String(error) });
+  }
   const maxOutput = request.max_completion_tokens ?? request.max_tokens ?? 0;
   if (options.contextWindow !== undefined && prompt + maxOutput > options.contextWindow) {
     return sendError(res, {

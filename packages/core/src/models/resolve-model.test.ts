@@ -36,12 +36,47 @@ describe("resolveModel", () => {
     expect(resolveModel("gpt-4-turbo").encoding).toBe("cl100k_base");
   });
 
+  it("tells Llama 3 (3.0) from Llama 3.1, 3.2 and 3.3 under every provider's name", () => {
+    const llama3_1 = [
+      "meta-llama/Llama-3.1-8B-Instruct",
+      "meta-llama/Meta-Llama-3.1-70B-Instruct",
+      "llama3.1:8b",
+      "llama3.1",
+      "llama3.2:3b",
+      "llama3.3:70b-instruct-q4_K_M",
+      "llama-3.1-8b-instant",
+      "llama-3.3-70b-versatile",
+      "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+      "meta-llama/Llama-3.2-1B-Instruct",
+      "meta.llama3-1-70b-instruct-v1:0",
+      "us.meta.llama3-2-3b-instruct-v1:0",
+      "meta.llama3-3-70b-instruct-v1:0",
+      "openrouter/meta-llama/llama-3.1-405b-instruct",
+      "Llama-3.1-8B",
+    ];
+    for (const name of llama3_1)
+      expect(resolveModel(name), name).toMatchObject({ encoding: "llama3_1", chatFormat: "template", known: true });
+    const llama3 = [
+      "llama-3",
+      "llama-3-8b",
+      "llama3",
+      "llama3:8b",
+      "llama3:latest",
+      "meta-llama/Meta-Llama-3-8B-Instruct",
+      "llama3-70b-8192",
+      "meta.llama3-8b-instruct-v1:0",
+    ];
+    for (const name of llama3) expect(resolveModel(name), name).toMatchObject({ encoding: "llama3", chatFormat: "template", known: true });
+    for (const name of ["llama-30b", "llama-2-7b", "llama-4-scout-17b-16e-instruct"])
+      expect(resolveModel(name).encoding, name).not.toMatch(/^llama3/);
+  });
+
   it("names chat formats", () => {
     expect(resolveModel("gpt-4o").chatFormat).toBe("openai");
     expect(resolveModel("gpt-3.5-turbo-0301").chatFormat).toBe("openai-0301");
     expect(resolveModel("gpt-oss-20b").chatFormat).toBe("harmony");
     expect(resolveModel("llama-3-70b")).toMatchObject({ encoding: "llama3", chatFormat: "template" });
-    expect(resolveModel("meta-llama/Llama-3.1-8B-Instruct")).toMatchObject({ encoding: "llama3", chatFormat: "template" });
+    expect(resolveModel("meta-llama/Llama-3.1-8B-Instruct")).toMatchObject({ encoding: "llama3_1", chatFormat: "template" });
     expect(resolveModel("Qwen/Qwen2.5-7B-Instruct").encoding).toBe("qwen3");
     expect(resolveModel("deepseek-r1").encoding).toBe("deepseek_v3");
     expect(resolveModel("google/gemma-3-27b-it").encoding).toBe("gemma3");

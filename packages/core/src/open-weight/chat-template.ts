@@ -4,6 +4,14 @@ import type { RenderChat } from "../count/chat-template-registry.js";
 /** The special-token variables a chat template may use, as transformers.js passes them. */
 const TOKEN_VARIABLES = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"];
 
+/**
+ * The date Llama 3.1+ templates write into the system header ("Today Date: ..."): their own default,
+ * passed as `date_string` so that a count never depends on the clock or the locale (@huggingface/jinja's
+ * `strftime_now` reads both). Every date a server could render from 2024 to 2030 gives the same count
+ * (proven in chat-template-date.test.ts).
+ */
+export const TEMPLATE_DATE = "26 Jul 2024";
+
 export interface TokenizerConfig {
   chat_template?: string | Array<{ name: string; template: string }>;
   [key: string]: unknown;
@@ -12,22 +20,23 @@ export interface TokenizerConfig {
 /**
  * The renderer of a `tokenizer_config.json`'s chat template with `@huggingface/jinja`, as
  * servers that apply the model's template (vLLM, TGI, llama.cpp) and transformers.js do:
- * messages, tools, `add_generation_prompt` and the special tokens' texts. A config with named
+ * messages, tools, `add_generation_prompt`, the special tokens' texts and `date_string`
+ * (`TEMPLATE_DATE`, for templates that read it). A config with named
  * templates uses `tool_use` when tools are given and `default` otherwise.
  */
 export function createChatRenderer(config: TokenizerConfig): RenderChat | undefined {
   const source = config.chat_template;
   if (source === undefined) return undefined;
   const named = typeof source === "string" ? undefined : new Map(source.map((t) => [t.name, t.template]));
-  const compiled = new Map<string, Template>();
+  const compiled = new Map<string, { template: Template; parsesArguments: boolean }>();
   const templateFor = (tools: boolean) => {
     const text = named ? (tools && named.get("tool_use")) || named.get("default") || "" : (source as string);
-    let template = compiled.get(text);
-    if (!template) {
-      template = new Template(text);
-      compiled.set(text, template);
+    let entry = compiled.get(text);
+    if (!entry) {
+      entry = { template: new Template(text), parsesArguments: PARSES_ARGUMENTS.test(text) };
+      compiled.set(text, entry);
     }
-    return template;
+    return entry;
   };
   const variables: Record<string, string> = {};
   for (const key of TOKEN_VARIABLES) {
@@ -35,11 +44,42 @@ export function createChatRenderer(config: TokenizerConfig): RenderChat | undefi
     const text = typeof value === "string" ? value : (value as { content?: unknown } | null)?.content;
     if (typeof text === "string") variables[key] = text;
   }
-  return (messages, { tools, addGenerationPrompt }) =>
-    templateFor(tools !== undefined && tools.length > 0).render({
+  return (messages, { tools, addGenerationPrompt }) => {
+    const { template, parsesArguments } = templateFor(tools !== undefined && tools.length > 0);
+    return template.render({
       ...variables,
-      messages,
+      date_string: TEMPLATE_DATE,
+      messages: messages.map((message) => asServerMessage(message, parsesArguments)),
       tools: tools && tools.length > 0 ? tools : undefined,
       add_generation_prompt: addGenerationPrompt,
     });
+  };
+}
+
+/** A template that writes a tool call's arguments with `tojson` expects them parsed (vLLM parses them for every template; see below). */
+const PARSES_ARGUMENTS = /arguments\s*\|\s*tojson/;
+
+/**
+ * A message as vLLM hands it to the template: `null` content as "" (vLLM joins no text parts), an
+ * assistant's `tool_calls` absent when null or empty, and, for a template that writes them with
+ * `tojson`, each call's `arguments` JSON string parsed (`{}` when empty). Arguments that are not
+ * JSON throw (vLLM refuses the request), so the count falls back to an estimate. vLLM parses for
+ * every template, but one that concatenates the arguments as text (DeepSeek V3's) would then write
+ * a dict's repr, so there they stay a string. The message is copied, never changed.
+ */
+function asServerMessage(message: unknown, parseArguments: boolean): unknown {
+  if (!message || typeof message !== "object") return message;
+  if ((message as { content?: unknown }).content == null) message = { ...message, content: "" };
+  if (!("tool_calls" in (message as object))) return message;
+  const { tool_calls: calls, ...rest } = message as { tool_calls?: unknown; role?: unknown };
+  if (!Array.isArray(calls) || calls.length === 0) return rest;
+  if (!parseArguments || rest.role !== "assistant") return message;
+  const parsed = calls.map((call: unknown) => {
+    const fn = (call as { function?: unknown } | null)?.function;
+    if (!fn || typeof fn !== "object") return call;
+    const args = (fn as { arguments?: unknown }).arguments;
+    if (typeof args === "object" && args !== null) return call;
+    return { ...(call as object), function: { ...fn, arguments: args ? JSON.parse(String(args)) : {} } };
+  });
+  return { ...rest, tool_calls: parsed };
 }

