@@ -229,7 +229,10 @@ export function createHfEncoder(name: OpenWeightEncodingName, json: TokenizerJso
     return total;
   }
 
-  const addedText = new Map(json.added_tokens.map((t) => [t.id, utf8.encode(t.content)]));
+  // Added tokens go through the decoder as the vocabulary's do: Gemma's whitespace tokens ("▁▁") decode to spaces.
+  const addedText = new Map(
+    json.added_tokens.map((t) => [t.id, utf8.encode(pre.byteLevel ? t.content : t.content.replaceAll("\u2581", " "))]),
+  );
   const decodeBytes = (id: number): Uint8Array => {
     const added = addedText.get(id);
     if (added) return added;
