@@ -139,10 +139,6 @@ function heapMergeWith(
   out: number[] | undefined,
 ): number {
   heap.size = 0;
-  const keyOf = (i: number, j: number, end: number): number => {
-    const rank = pairRank(table, partIds[i]!, partIds[j]!, buf, start + i, start + end);
-    return rank < 0 ? -1 : rank * 0x1_0000_0000 + i;
-  };
   let parts = longCharParts(table, buf, start, n);
   if (parts < 0) {
     const { byteRanks } = table;
@@ -153,7 +149,7 @@ function heapMergeWith(
     }
     current[n - 1] = -1;
     for (let i = 0; i < n - 1; i++) {
-      current[i] = keyOf(i, i + 1, i + 2);
+      current[i] = keyOf(table, partIds, buf, start, i, i + 1, i + 2);
       if (current[i]! >= 0) heap.add(current[i]!);
     }
     parts = n;
@@ -170,7 +166,7 @@ function heapMergeWith(
       charIds = new Int32Array(0);
     }
     for (let i = 0; i < n; i = next[i]!) {
-      current[i] = next[i]! < n ? keyOf(i, next[i]!, next[next[i]!]!) : -1;
+      current[i] = next[i]! < n ? keyOf(table, partIds, buf, start, i, next[i]!, next[next[i]!]!) : -1;
       if (current[i]! >= 0) heap.add(current[i]!);
     }
   }
@@ -187,16 +183,26 @@ function heapMergeWith(
     next[i] = pairEnd;
     if (pairEnd < n) prev[pairEnd] = i;
     parts--;
-    current[i] = pairEnd < n ? keyOf(i, pairEnd, next[pairEnd]!) : -1;
+    current[i] = pairEnd < n ? keyOf(table, partIds, buf, start, i, pairEnd, next[pairEnd]!) : -1;
     if (current[i]! >= 0) heap.push(current[i]!);
     const before = prev[i]!;
     if (before >= 0) {
-      current[before] = keyOf(before, i, pairEnd);
+      current[before] = keyOf(table, partIds, buf, start, before, i, pairEnd);
       if (current[before]! >= 0) heap.push(current[before]!);
     }
   }
   if (out) for (let i = 0; i < n; i = next[i]!) out.push(partIds[i]!);
   return parts;
+}
+
+/**
+ * The heap key of the pair of parts at `i` and `j` (ending at `end`), or -1 when they are no
+ * token. A function of its own, not a closure per call: optimised code that inlined one call's
+ * closure deoptimised on the next call's ("wrong call target"), in the middle of a long piece.
+ */
+function keyOf(table: RankTable, partIds: Int32Array, buf: Uint8Array, start: number, i: number, j: number, end: number): number {
+  const rank = pairRank(table, partIds[i]!, partIds[j]!, buf, start + i, start + end);
+  return rank < 0 ? -1 : rank * 0x1_0000_0000 + i;
 }
 
 /** A binary min-heap of numbers. */
