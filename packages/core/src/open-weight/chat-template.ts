@@ -1,5 +1,6 @@
 import { Template } from "@huggingface/jinja";
 import type { RenderChat } from "../count/chat-template-registry.js";
+import { asPythonJinja } from "./python-jinja-source.js";
 
 /** The special-token variables a chat template may use, as transformers.js passes them. */
 const TOKEN_VARIABLES = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"];
@@ -21,7 +22,8 @@ export interface TokenizerConfig {
  * The renderer of a `tokenizer_config.json`'s chat template with `@huggingface/jinja`, as
  * servers that apply the model's template (vLLM, TGI, llama.cpp) and transformers.js do:
  * messages, tools, `add_generation_prompt`, the special tokens' texts and `date_string`
- * (`TEMPLATE_DATE`, for templates that read it). A config with named
+ * (`TEMPLATE_DATE`, for templates that read it), the source read as Python's Jinja reads it
+ * (`asPythonJinja`). A config with named
  * templates uses `tool_use` when tools are given and `default` otherwise.
  */
 export function createChatRenderer(config: TokenizerConfig): RenderChat | undefined {
@@ -33,7 +35,7 @@ export function createChatRenderer(config: TokenizerConfig): RenderChat | undefi
     const text = named ? (tools && named.get("tool_use")) || named.get("default") || "" : (source as string);
     let entry = compiled.get(text);
     if (!entry) {
-      entry = { template: new Template(text), parsesArguments: PARSES_ARGUMENTS.test(text) };
+      entry = { template: new Template(asPythonJinja(text)), parsesArguments: PARSES_ARGUMENTS.test(text) };
       compiled.set(text, entry);
     }
     return entry;
@@ -56,8 +58,11 @@ export function createChatRenderer(config: TokenizerConfig): RenderChat | undefi
   };
 }
 
-/** A template that writes a tool call's arguments with `tojson` expects them parsed (vLLM parses them for every template; see below). */
-const PARSES_ARGUMENTS = /arguments\s*\|\s*tojson/;
+/**
+ * A template that writes a tool call's arguments with `tojson`, alone (Qwen, Llama 3.1+) or inside
+ * the whole `function` (Mistral NeMo), expects them parsed (vLLM parses them for every template; see below).
+ */
+const PARSES_ARGUMENTS = /(?:arguments|function)\s*\|\s*tojson/;
 
 /**
  * A message as vLLM hands it to the template: `null` content as "" (vLLM joins no text parts), an
