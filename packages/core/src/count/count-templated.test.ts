@@ -80,6 +80,9 @@ const tool = fc
     }),
   );
 
+/** No two messages equal (the tests build every message with its keys in one order). */
+const allDistinct = (messages: ChatMessage[]) => new Set(messages.map((m) => JSON.stringify(m))).size === messages.length;
+
 describe.each(FAMILIES)("%s chat template (%s)", (family, model) => {
   // The reference: the config's template rendered by @huggingface/jinja with the variables a
   // server passes, encoded by @huggingface/tokenizers (special tokens as special, no BOS added).
@@ -115,6 +118,8 @@ describe.each(FAMILIES)("%s chat template (%s)", (family, model) => {
   it("splits the total into messages, tools and the generation prompt", () => {
     fc.assert(
       fc.property(conversation, fc.array(tool, { maxLength: 2 }), (messages, tools) => {
+        // Equal messages with tools fall back to plain for Mistral NeMo (see below), whose parts need not sum.
+        fc.pre(family !== "mistral_nemo" || tools.length === 0 || allDistinct(messages));
         const counted = countMessages(messages, { model, tools });
         expect(counted.perMessage).toHaveLength(messages.length);
         expect(counted.perMessage.reduce((a, b) => a + b, 0) + counted.tools + counted.replyPriming).toBe(counted.total);
@@ -126,6 +131,8 @@ describe.each(FAMILIES)("%s chat template (%s)", (family, model) => {
   it("counts tools where the template renders them", () => {
     fc.assert(
       fc.property(conversation, fc.array(tool, { minLength: 1, maxLength: 3 }), (messages, tools) => {
+        // Mistral NeMo's template with tools compares messages by value, which the reference cannot (see below).
+        fc.pre(family !== "mistral_nemo" || allDistinct(messages));
         expect(countMessages(messages, { model, tools }).total).toBe(expected(messages, tools));
       }),
       { numRuns: 60 },
@@ -326,6 +333,7 @@ describe("mistral_nemo (Mistral NeMo) with a system prompt, tools, tool calls an
             });
             for (const { id, result } of calls) messages.push({ role: "tool", content: result, tool_call_id: id });
           }
+          fc.pre(tools === undefined || allDistinct(messages));
           const rendered = reference.template.render({
             ...reference.tokens,
             messages: structuredClone(asVllm(messages)),
@@ -371,5 +379,29 @@ describe("mistral_nemo (Mistral NeMo) with a system prompt, tools, tool calls an
       expect(counted.total).toBeGreaterThan(0);
       expect(messages).toEqual(before);
     }
+  });
+
+  // Python compares messages by value: an earlier user message equal to the last gets the tools
+  // too, so Python renders [AVAILABLE_TOOLS] twice here (@huggingface/jinja, by identity, once).
+  it("falls back, flagged, when tools meet a user message equal to the last one, and is exact without tools", () => {
+    const tools = [{ type: "function" as const, function: { name: "f", description: "d", parameters: { type: "object" } } }];
+    const messages: ChatMessage[] = [
+      { role: "user", content: "yes" },
+      { role: "assistant", content: "ok" },
+      { content: "yes", role: "user" },
+    ];
+    const before = structuredClone(messages);
+    expect(countMessages(messages, { model: "mistral-nemo", tools })).toMatchObject({ chatFormat: "plain", approximate: true });
+    expect(messages).toEqual(before);
+    const plain = countMessages(messages, { model: "mistral-nemo" });
+    expect(plain).toMatchObject({ chatFormat: "template", approximate: false });
+    expect(plain.total).toBe(reference.ids(reference.template.render({ ...reference.tokens, messages: structuredClone(messages) })).length);
+    // a distinct user message keeps the tools exact
+    const distinct = [...messages.slice(0, 2), { role: "user" as const, content: "yes!" }];
+    const rendered = reference.template.render({ ...reference.tokens, messages: structuredClone(distinct), tools: structuredClone(tools) });
+    expect(countMessages(distinct, { model: "mistral-nemo", tools })).toMatchObject({
+      approximate: false,
+      total: reference.ids(rendered).length,
+    });
   });
 });

@@ -30,12 +30,16 @@ export function createChatRenderer(config: TokenizerConfig): RenderChat | undefi
   const source = config.chat_template;
   if (source === undefined) return undefined;
   const named = typeof source === "string" ? undefined : new Map(source.map((t) => [t.name, t.template]));
-  const compiled = new Map<string, { template: Template; parsesArguments: boolean }>();
+  const compiled = new Map<string, { template: Template; parsesArguments: boolean; comparesMessages: boolean }>();
   const templateFor = (tools: boolean) => {
     const text = named ? (tools && named.get("tool_use")) || named.get("default") || "" : (source as string);
     let entry = compiled.get(text);
     if (!entry) {
-      entry = { template: new Template(asPythonJinja(text)), parsesArguments: PARSES_ARGUMENTS.test(text) };
+      entry = {
+        template: new Template(asPythonJinja(text)),
+        parsesArguments: PARSES_ARGUMENTS.test(text),
+        comparesMessages: COMPARES_MESSAGES.test(text),
+      };
       compiled.set(text, entry);
     }
     return entry;
@@ -47,15 +51,44 @@ export function createChatRenderer(config: TokenizerConfig): RenderChat | undefi
     if (typeof text === "string") variables[key] = text;
   }
   return (messages, { tools, addGenerationPrompt }) => {
-    const { template, parsesArguments } = templateFor(tools !== undefined && tools.length > 0);
+    const withTools = tools !== undefined && tools.length > 0;
+    const { template, parsesArguments, comparesMessages } = templateFor(withTools);
+    const serverMessages = messages.map((message) => asServerMessage(message, parsesArguments));
+    if (comparesMessages && withTools && hasEqualMessages(serverMessages)) {
+      throw new Error("this template compares messages by value, which @huggingface/jinja cannot render");
+    }
     return template.render({
       ...variables,
       date_string: TEMPLATE_DATE,
-      messages: messages.map((message) => asServerMessage(message, parsesArguments)),
+      messages: serverMessages,
       tools: tools && tools.length > 0 ? tools : undefined,
       add_generation_prompt: addGenerationPrompt,
     });
   };
+}
+
+/**
+ * A template that compares whole messages (Mistral NeMo's `message == user_messages[-1]`, which
+ * puts the tools before the last user message). Python's Jinja compares two dicts by value,
+ * @huggingface/jinja by identity: when two messages are equal by value, Python writes the tools
+ * before each, so with tools such a conversation cannot be rendered here and its count falls back
+ * to `plain`, flagged. (Without tools Mistral's comparison is never reached.)
+ */
+const COMPARES_MESSAGES = /\bmessage\s*[!=]=/;
+
+/** True when two messages are equal as Python compares dicts: by value, whatever the key order. */
+function hasEqualMessages(messages: unknown[]): boolean {
+  const sorted = (_: string, value: unknown) =>
+    value && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value;
+  const seen = new Set<string>();
+  for (const message of messages) {
+    const key = JSON.stringify(message, sorted);
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
 }
 
 /**
