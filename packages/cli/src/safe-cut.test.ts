@@ -1,6 +1,6 @@
-import { ENCODING_NAMES, getEncoder } from "@tokenledger/core";
+import { ENCODING_NAMES, getEncoder, loadEncoding } from "@tokenledger/core";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { hasCutRules, isSafeCut, lastSafeCut } from "./safe-cut.js";
 
 /**
@@ -62,6 +62,11 @@ function* strings(length: number): Generator<string[]> {
 }
 
 describe("safe cuts, proven against each encoder's own pre-tokenizer", () => {
+  // Open-weight encodings with cut rules (mistral_nemo) load their data first.
+  beforeAll(async () => {
+    for (const encoding of ENCODING_NAMES) if (hasCutRules(encoding)) await loadEncoding(encoding);
+  }, 300_000);
+
   for (const encoding of ENCODING_NAMES) {
     it(`${encoding}: at every cut the rule allows in every 4-symbol string, the halves' tokens are the whole's`, () => {
       let cuts = 0;
@@ -100,6 +105,46 @@ describe("safe cuts, proven against each encoder's own pre-tokenizer", () => {
       );
     });
   }
+
+  it("mistral_nemo: never cuts inside an added token ([INST], </s>, <SPECIAL_14>), at any index of every 4-symbol string", () => {
+    const parts = [
+      "[INST]",
+      "[/INST]",
+      "</s>",
+      "<SPECIAL_14>",
+      "[TOOL_CALLS]",
+      "[",
+      "]",
+      "<",
+      ">",
+      "_",
+      "/",
+      "T",
+      "s",
+      "4",
+      " ",
+      "\n",
+      ".",
+    ];
+    const nemo = getEncoder("mistral_nemo");
+    let cuts = 0;
+    const at = [0, 0, 0, 0];
+    for (;;) {
+      const text = at.map((k) => parts[k]).join("");
+      for (let i = 2; i < text.length - 1; i++) {
+        if (!isSafeCut(text, i, "mistral_nemo")) continue;
+        cuts++;
+        expect([...nemo.encode(text.slice(0, i)), ...nemo.encode(text.slice(i))], JSON.stringify([text, i])).toEqual(nemo.encode(text));
+      }
+      let k = 3;
+      while (k >= 0 && ++at[k]! === parts.length) at[k--] = 0;
+      if (k < 0) break;
+    }
+    expect(cuts).toBeGreaterThan(1000);
+    // o200k's rule 3 alone would cut these tokens in two.
+    expect(isSafeCut("x[INST].", 6, "o200k_base")).toBe(true);
+    expect(isSafeCut("x[INST].", 6, "mistral_nemo")).toBe(false);
+  }, 300_000);
 
   it("never cuts inside a surrogate pair", () => {
     const text = "a𝐀 b🎉,1\n𝐀x";

@@ -14,8 +14,14 @@
  * 3. between an ASCII letter or digit and ASCII punctuation that no letter follows
  *    (`"b" | "\","`): the punctuation cannot be a letter piece's leading character, and only
  *    an apostrophe (`'s`) continues a letter piece. Covers JSON and minified code.
+ *
+ * Mistral NeMo's Tekken (`mistral_nemo`) splits with o200k's pattern less its contractions and
+ * with single digits, so the same three hold; but its added tokens are matched in the text first,
+ * and rule 3 could cut inside one after a letter or digit (`[INST|]`, `<s|>`, `<SPECIAL|_14>`):
+ * there it never cuts before `]`, `>` or `_`. Rules 1 and 2 cut next to white space, which no
+ * added token holds.
  */
-type Family = "tiktoken" | "gpt2";
+type Family = "tiktoken" | "gpt2" | "tekken";
 
 /** The encodings whose pre-tokenizer the rules are proven for; any other is never cut. */
 const FAMILY: Readonly<Record<string, Family>> = {
@@ -26,6 +32,7 @@ const FAMILY: Readonly<Record<string, Family>> = {
   p50k_edit: "gpt2",
   r50k_base: "gpt2",
   gpt2: "gpt2",
+  mistral_nemo: "tekken",
 };
 
 /** Unicode White_Space, what `\s` means to tiktoken (JavaScript's `\s` adds U+FEFF and lacks U+0085). */
@@ -55,8 +62,9 @@ export function isSafeCut(text: string, i: number, encoding: string): boolean {
   if (family === undefined || i < 2 || i >= text.length - 1) return false;
   const before = text.charCodeAt(i - 1);
   const at = text.charCodeAt(i);
-  if (before === 10 || before === 13) return isLetterAt(text, i) && (family === "tiktoken" || !isSpace(text.charCodeAt(i - 2)));
+  if (before === 10 || before === 13) return isLetterAt(text, i) && (family !== "gpt2" || !isSpace(text.charCodeAt(i - 2)));
   if (at === 32) return !isSpace(before) && isLetterAt(text, i + 1);
+  if (family === "tekken" && (at === 93 || at === 62 || at === 95)) return false; // ] > _
   const after = text.charCodeAt(i + 1);
   return isAsciiAlnum(before) && isAsciiPunct(at) && after < 128 && !isAsciiLetter(after);
 }

@@ -10,10 +10,12 @@ const { build } = createRequire(require.resolve("tsup"))("esbuild");
 const CASES = [
   ["`@tokenledger/core` (all OpenAI encodings, sync)", `import { countTokens } from "@tokenledger/core"; countTokens("x");`],
   ["`/lite` alone (no encoding)", `import { countTokens } from "@tokenledger/core/lite"; countTokens("x");`],
-  ...["o200k_base", "cl100k_base", "p50k_base", "r50k_base", "llama3", "llama3_1", "qwen3", "deepseek_v3", "gemma3"].map((name) => [
-    `\`/lite\` + \`/encodings/${name}\``,
-    `import "@tokenledger/core/encodings/${name}"; import { countTokens } from "@tokenledger/core/lite"; countTokens("x");`,
-  ]),
+  ...["o200k_base", "cl100k_base", "p50k_base", "r50k_base", "llama3", "llama3_1", "qwen3", "deepseek_v3", "gemma3", "mistral_nemo"].map(
+    (name) => [
+      `\`/lite\` + \`/encodings/${name}\``,
+      `import "@tokenledger/core/encodings/${name}"; import { countTokens } from "@tokenledger/core/lite"; countTokens("x");`,
+    ],
+  ),
 ];
 
 const mb = (bytes) => (bytes < 100_000 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(2)} MB`);

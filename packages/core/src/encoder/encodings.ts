@@ -3,7 +3,7 @@ import type { PatternName } from "./hand-pre-tokenizer.js";
 /** OpenAI's tiktoken encodings. */
 export type OpenAIEncodingName = "o200k_base" | "o200k_harmony" | "cl100k_base" | "p50k_base" | "p50k_edit" | "r50k_base" | "gpt2";
 /** Open-weight models' Hugging Face tokenizers; their data loads on demand (see `loadEncoding`). */
-export type OpenWeightEncodingName = "llama3" | "llama3_1" | "qwen3" | "deepseek_v3" | "gemma3";
+export type OpenWeightEncodingName = "llama3" | "llama3_1" | "qwen3" | "deepseek_v3" | "gemma3" | "mistral_nemo";
 /** The encodings tokenledger can count with. */
 export type EncodingName = OpenAIEncodingName | OpenWeightEncodingName;
 
@@ -22,7 +22,14 @@ export const OPENAI_ENCODING_NAMES: readonly OpenAIEncodingName[] = [
   "r50k_base",
   "gpt2",
 ];
-export const OPEN_WEIGHT_ENCODING_NAMES: readonly OpenWeightEncodingName[] = ["llama3", "llama3_1", "qwen3", "deepseek_v3", "gemma3"];
+export const OPEN_WEIGHT_ENCODING_NAMES: readonly OpenWeightEncodingName[] = [
+  "llama3",
+  "llama3_1",
+  "qwen3",
+  "deepseek_v3",
+  "gemma3",
+  "mistral_nemo",
+];
 /** Every encoding name `getEncoder` knows; an encoding's data must be loaded before use (the main entry loads OpenAI's). */
 export const ENCODING_NAMES: EncodingName[] = [...OPENAI_ENCODING_NAMES, ...OPEN_WEIGHT_ENCODING_NAMES];
 

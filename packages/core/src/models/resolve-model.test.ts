@@ -71,6 +71,42 @@ describe("resolveModel", () => {
       expect(resolveModel(name).encoding, name).not.toMatch(/^llama3/);
   });
 
+  it("gives Mistral NeMo, and no other Mistral model, NeMo's Tekken tokenizer and template", () => {
+    const nemo = [
+      "mistral-nemo",
+      "Mistral-Nemo",
+      "open-mistral-nemo",
+      "open-mistral-nemo-2407",
+      "mistralai/Mistral-Nemo-Instruct-2407",
+      "mistralai/Mistral-Nemo-Base-2407",
+      "mistral-nemo:12b",
+      "mistral-nemo:12b-instruct-2407-q4_K_M",
+      "mistral-nemo:latest",
+      "openrouter/mistralai/mistral-nemo",
+      "mistralai/mistral-nemo:free",
+    ];
+    for (const name of nemo)
+      expect(resolveModel(name), name).toMatchObject({ encoding: "mistral_nemo", chatFormat: "template", known: true });
+    const others = [
+      "mistral-7b",
+      "mistralai/Mistral-7B-Instruct-v0.3",
+      "open-mistral-7b",
+      "mistral:7b",
+      "mixtral-8x7b",
+      "open-mixtral-8x22b",
+      "mistral.mixtral-8x7b-instruct-v0:1",
+      "codestral-latest",
+      "codestral-2501",
+      "ministral-8b-latest",
+      "pixtral-12b",
+      "mistral-small-latest",
+      "mistralai/mistral-small-3.1-24b-instruct",
+      "mistral-large-2407",
+      "mistral-nemotron",
+    ];
+    for (const name of others) expect(resolveModel(name).encoding, name).not.toBe("mistral_nemo");
+  });
+
   it("names chat formats", () => {
     expect(resolveModel("gpt-4o").chatFormat).toBe("openai");
     expect(resolveModel("gpt-3.5-turbo-0301").chatFormat).toBe("openai-0301");
@@ -80,6 +116,7 @@ describe("resolveModel", () => {
     expect(resolveModel("Qwen/Qwen2.5-7B-Instruct").encoding).toBe("qwen3");
     expect(resolveModel("deepseek-r1").encoding).toBe("deepseek_v3");
     expect(resolveModel("google/gemma-3-27b-it").encoding).toBe("gemma3");
+    expect(resolveModel("open-mistral-nemo")).toMatchObject({ encoding: "mistral_nemo", chatFormat: "template" });
     expect(resolveModel("some-new-model").chatFormat).toBe("plain");
   });
 

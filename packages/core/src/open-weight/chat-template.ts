@@ -1,5 +1,6 @@
 import { Template } from "@huggingface/jinja";
 import type { RenderChat } from "../count/chat-template-registry.js";
+import { asPythonJinja } from "./python-jinja-source.js";
 
 /** The special-token variables a chat template may use, as transformers.js passes them. */
 const TOKEN_VARIABLES = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"];
@@ -21,19 +22,24 @@ export interface TokenizerConfig {
  * The renderer of a `tokenizer_config.json`'s chat template with `@huggingface/jinja`, as
  * servers that apply the model's template (vLLM, TGI, llama.cpp) and transformers.js do:
  * messages, tools, `add_generation_prompt`, the special tokens' texts and `date_string`
- * (`TEMPLATE_DATE`, for templates that read it). A config with named
+ * (`TEMPLATE_DATE`, for templates that read it), the source read as Python's Jinja reads it
+ * (`asPythonJinja`). A config with named
  * templates uses `tool_use` when tools are given and `default` otherwise.
  */
 export function createChatRenderer(config: TokenizerConfig): RenderChat | undefined {
   const source = config.chat_template;
   if (source === undefined) return undefined;
   const named = typeof source === "string" ? undefined : new Map(source.map((t) => [t.name, t.template]));
-  const compiled = new Map<string, { template: Template; parsesArguments: boolean }>();
+  const compiled = new Map<string, { template: Template; parsesArguments: boolean; comparesMessages: boolean }>();
   const templateFor = (tools: boolean) => {
     const text = named ? (tools && named.get("tool_use")) || named.get("default") || "" : (source as string);
     let entry = compiled.get(text);
     if (!entry) {
-      entry = { template: new Template(text), parsesArguments: PARSES_ARGUMENTS.test(text) };
+      entry = {
+        template: new Template(asPythonJinja(text)),
+        parsesArguments: PARSES_ARGUMENTS.test(text),
+        comparesMessages: COMPARES_MESSAGES.test(text),
+      };
       compiled.set(text, entry);
     }
     return entry;
@@ -45,19 +51,51 @@ export function createChatRenderer(config: TokenizerConfig): RenderChat | undefi
     if (typeof text === "string") variables[key] = text;
   }
   return (messages, { tools, addGenerationPrompt }) => {
-    const { template, parsesArguments } = templateFor(tools !== undefined && tools.length > 0);
+    const withTools = tools !== undefined && tools.length > 0;
+    const { template, parsesArguments, comparesMessages } = templateFor(withTools);
+    const serverMessages = messages.map((message) => asServerMessage(message, parsesArguments));
+    if (comparesMessages && withTools && hasEqualMessages(serverMessages)) {
+      throw new Error("this template compares messages by value, which @huggingface/jinja cannot render");
+    }
     return template.render({
       ...variables,
       date_string: TEMPLATE_DATE,
-      messages: messages.map((message) => asServerMessage(message, parsesArguments)),
+      messages: serverMessages,
       tools: tools && tools.length > 0 ? tools : undefined,
       add_generation_prompt: addGenerationPrompt,
     });
   };
 }
 
-/** A template that writes a tool call's arguments with `tojson` expects them parsed (vLLM parses them for every template; see below). */
-const PARSES_ARGUMENTS = /arguments\s*\|\s*tojson/;
+/**
+ * A template that compares whole messages (Mistral NeMo's `message == user_messages[-1]`, which
+ * puts the tools before the last user message). Python's Jinja compares two dicts by value,
+ * @huggingface/jinja by identity: when two messages are equal by value, Python writes the tools
+ * before each, so with tools such a conversation cannot be rendered here and its count falls back
+ * to `plain`, flagged. (Without tools Mistral's comparison is never reached.)
+ */
+const COMPARES_MESSAGES = /\bmessage\s*[!=]=/;
+
+/** True when two messages are equal as Python compares dicts: by value, whatever the key order. */
+function hasEqualMessages(messages: unknown[]): boolean {
+  const sorted = (_: string, value: unknown) =>
+    value && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value;
+  const seen = new Set<string>();
+  for (const message of messages) {
+    const key = JSON.stringify(message, sorted);
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
+/**
+ * A template that writes a tool call's arguments with `tojson`, alone (Qwen, Llama 3.1+) or inside
+ * the whole `function` (Mistral NeMo), expects them parsed (vLLM parses them for every template; see below).
+ */
+const PARSES_ARGUMENTS = /(?:arguments|function)\s*\|\s*tojson/;
 
 /**
  * A message as vLLM hands it to the template: `null` content as "" (vLLM joins no text parts), an

@@ -30,12 +30,21 @@ const SPECIALS = [
   "<end_of_turn>",
   "<bos>",
   "<unused7>",
+  "[INST]",
+  "[/INST]",
+  "[AVAILABLE_TOOLS]",
+  "[/AVAILABLE_TOOLS]",
+  "[TOOL_CALLS]",
+  "[TOOL_RESULTS]",
+  "<s>",
+  "</s>",
+  "<SPECIAL_20>",
 ];
 
 const textLike = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 80 }),
   fc.string({ unit: "binary", maxLength: 60 }),
-  fc.string({ unit: fc.constantFrom(..."aA zZ'sSt\n\r\t 1234.,!?/-_é中文字ſ\u0085\ufeff\u00a0\u3000😀▁\u0301ﬁ한국"), maxLength: 60 }),
+  fc.string({ unit: fc.constantFrom(..."aA zZ'sSt\n\r\t 1234.,!?/-_[]é中文字ſ\u0085\ufeff\u00a0\u3000😀▁\u0301ﬁ한국"), maxLength: 60 }),
   fc.string({
     unit: fc.constantFrom(
       ...SPECIALS,
@@ -106,7 +115,17 @@ describe.each(FAMILIES)("%s against @huggingface/tokenizers", (family) => {
   });
 
   it("gives the same ids for long single pieces (the heap merge)", () => {
-    for (const text of ["a".repeat(3000), "人工智能".repeat(700), `x${" ".repeat(2000)}y`, "😀".repeat(800), "abc def ".repeat(400)]) {
+    for (const text of [
+      "a".repeat(3000),
+      "人工智能".repeat(700),
+      `x${" ".repeat(2000)}y`,
+      "😀".repeat(800),
+      "abc def ".repeat(400),
+      "1234567890".repeat(300),
+      `${"=".repeat(2000)}//\r\n`,
+      `.${"/".repeat(2000)}\n\r`,
+      "Ab".repeat(1500),
+    ]) {
       expect(ours.encode(text)).toEqual(expected(text));
     }
   });
