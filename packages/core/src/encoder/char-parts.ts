@@ -24,20 +24,23 @@ import { lookupRank, pairRank, type RankTable } from "./rank-table.js";
  * that end with it (by the byte before). A character that is not eager keeps its bytes, so
  * this only ever saves work.
  */
+/**
+ * Linked lists by token: for token `t`, entries `e = head[t]`, `next[e]`, ... (-1 ends), each a
+ * longer token of rank `rank[e]` that joins `t` with byte `byte[e]` beside it.
+ */
+interface JoinList {
+  readonly head: Int32Array;
+  next: Int32Array;
+  byte: Uint8Array;
+  rank: Int32Array;
+  size: number;
+}
+
 interface Joins {
-  /**
-   * Linked lists by token: for token `s`, entries `e = rightHead[s]`, `rightNext[e]`, ... (-1
-   * ends), each a longer token of rank `rightRank[e]` whose byte after `s` is `rightByte[e]`.
-   * `left*` the same for the tokens that end with `p`, by the byte before `p`.
-   */
-  readonly rightHead: Int32Array;
-  readonly rightNext: Int32Array;
-  readonly rightByte: Uint8Array;
-  readonly rightRank: Int32Array;
-  readonly leftHead: Int32Array;
-  readonly leftNext: Int32Array;
-  readonly leftByte: Uint8Array;
-  readonly leftRank: Int32Array;
+  /** Tokens that go on from `t` (a character's tail), by the byte after `t`. */
+  readonly right: JoinList;
+  /** Tokens that end with `t` (a character's head), by the byte before `t`. */
+  readonly left: JoinList;
 }
 
 /**
@@ -72,25 +75,26 @@ const BUILD_AFTER_BYTES = 8_192;
 /** ...by a piece of at most this many bytes: a single long piece (a worst case) never waits for the build. */
 const BUILD_FROM_PIECES_UP_TO = 1_024;
 
-const tables = new WeakMap<RankTable, CharTable>();
-const mergedBytes = new WeakMap<RankTable, number>();
+/** Per rank table: its character tables once built, else how many bytes have been merged without them. */
+const states = new WeakMap<RankTable, CharTable | number>();
 
 /** The table's character data, or undefined while too little text has needed it to pay for it. */
 function charTableOf(table: RankTable, pieceBytes: number): CharTable | undefined {
-  let chars = tables.get(table);
-  if (chars === undefined) {
-    const merged = (mergedBytes.get(table) ?? 0) + pieceBytes;
-    mergedBytes.set(table, merged);
-    if (merged < BUILD_AFTER_BYTES || pieceBytes > BUILD_FROM_PIECES_UP_TO) return undefined;
-    chars = {
-      joins: buildJoins(table),
-      bmp: new Int32Array(0x10000 * SLOTS).fill(UNKNOWN),
-      masks: new Int32Array(1024),
-      maskCount: 0,
-      astral: new Map(),
-    };
-    tables.set(table, chars);
+  const state = states.get(table) ?? 0;
+  if (typeof state !== "number") return state;
+  const merged = state + pieceBytes;
+  if (merged < BUILD_AFTER_BYTES || pieceBytes > BUILD_FROM_PIECES_UP_TO) {
+    states.set(table, merged);
+    return undefined;
   }
+  const chars: CharTable = {
+    joins: buildJoins(table),
+    bmp: new Int32Array(0x10000 * SLOTS).fill(UNKNOWN),
+    masks: new Int32Array(1024),
+    maskCount: 0,
+    astral: new Map(),
+  };
+  states.set(table, chars);
   return chars;
 }
 
@@ -105,18 +109,8 @@ const isContinuation = (b: number) => b >= 0x80 && b < 0xc0;
  */
 function buildJoins(table: RankTable): Joins {
   const { bytes, offsets, size } = table;
-  const joins: Joins = {
-    rightHead: new Int32Array(size).fill(-1),
-    rightNext: new Int32Array(size),
-    rightByte: new Uint8Array(size),
-    rightRank: new Int32Array(size),
-    leftHead: new Int32Array(size).fill(-1),
-    leftNext: new Int32Array(size),
-    leftByte: new Uint8Array(size),
-    leftRank: new Int32Array(size),
-  };
-  let rights = 0;
-  let lefts = 0;
+  const right = newJoinList(size);
+  const left = newJoinList(size);
   for (let rank = 0; rank < size; rank++) {
     const from = offsets[rank]!;
     const to = offsets[rank + 1]!;
@@ -125,35 +119,50 @@ function buildJoins(table: RankTable): Joins {
       let first = from + 1;
       while (first < to && isContinuation(bytes[first]!)) first++;
       const s = first < to && first - from <= 4 ? lookupRank(table, bytes, from, first) : -1;
-      if (s >= 0) {
-        joins.rightNext[rights] = joins.rightHead[s]!;
-        joins.rightHead[s] = rights;
-        joins.rightByte[rights] = bytes[first]!;
-        joins.rightRank[rights++] = rank;
-      }
+      if (s >= 0) addJoin(right, s, bytes[first]!, rank);
     }
     if (bytes[to - 1]! >= 0x80) {
       let last = to - 1;
       while (last > from && isContinuation(bytes[last]!)) last--;
       const p = last > from && bytes[last]! >= 0xc0 && to - last <= 4 ? lookupRank(table, bytes, last, to) : -1;
-      if (p >= 0) {
-        joins.leftNext[lefts] = joins.leftHead[p]!;
-        joins.leftHead[p] = lefts;
-        joins.leftByte[lefts] = bytes[last - 1]!;
-        joins.leftRank[lefts++] = rank;
-      }
+      if (p >= 0) addJoin(left, p, bytes[last - 1]!, rank);
     }
   }
-  // Each list entry was given a slot per token; keep only the ones used.
-  return {
-    ...joins,
-    rightNext: joins.rightNext.slice(0, rights),
-    rightByte: joins.rightByte.slice(0, rights),
-    rightRank: joins.rightRank.slice(0, rights),
-    leftNext: joins.leftNext.slice(0, lefts),
-    leftByte: joins.leftByte.slice(0, lefts),
-    leftRank: joins.leftRank.slice(0, lefts),
-  };
+  return { right: trimmed(right), left: trimmed(left) };
+}
+
+/** Room for one entry per token: each token is in at most one list of each side. */
+const newJoinList = (tokens: number): JoinList => ({
+  head: new Int32Array(tokens).fill(-1),
+  next: new Int32Array(tokens),
+  byte: new Uint8Array(tokens),
+  rank: new Int32Array(tokens),
+  size: 0,
+});
+
+function addJoin(list: JoinList, token: number, byte: number, rank: number): void {
+  const e = list.size++;
+  list.next[e] = list.head[token]!;
+  list.head[token] = e;
+  list.byte[e] = byte;
+  list.rank[e] = rank;
+}
+
+/** The list with only the entries used. */
+const trimmed = (list: JoinList): JoinList => ({
+  ...list,
+  next: list.next.slice(0, list.size),
+  byte: list.byte.slice(0, list.size),
+  rank: list.rank.slice(0, list.size),
+});
+
+/** Sets, in `mask` from word `wordAt`, the bit of each byte by which a token of rank <= `highest` joins one of `parts`. */
+function markJoins(list: JoinList, parts: Int32Array, count: number, highest: number, wordAt: number): void {
+  for (let i = 0; i < count; i++) {
+    for (let e = list.head[parts[i]!]!; e >= 0; e = list.next[e]!) {
+      if (list.rank[e]! <= highest) mask[wordAt + (list.byte[e]! >> 5)]! |= 1 << (list.byte[e]! & 31);
+    }
+  }
 }
 
 const charBytes = new Uint8Array(4);
@@ -204,13 +213,8 @@ function mergeChar(table: RankTable, joins: Joins, length: number, ids: Int32Arr
   for (let i = 0; i < slots; i++) ids[at + i] = i < n ? charIds[i]! : -1;
   if (highest < 0) return false;
   mask.fill(0);
-  const { rightHead, rightNext, rightByte, rightRank, leftHead, leftNext, leftByte, leftRank } = joins;
-  for (let i = 0; i < suffixCount; i++)
-    for (let e = rightHead[suffixes[i]!]!; e >= 0; e = rightNext[e]!)
-      if (rightRank[e]! <= highest) mask[rightByte[e]! >> 5]! |= 1 << (rightByte[e]! & 31);
-  for (let i = 0; i < prefixCount; i++)
-    for (let e = leftHead[prefixes[i]!]!; e >= 0; e = leftNext[e]!)
-      if (leftRank[e]! <= highest) mask[8 + (leftByte[e]! >> 5)]! |= 1 << (leftByte[e]! & 31);
+  markJoins(joins.right, suffixes, suffixCount, highest, 0);
+  markJoins(joins.left, prefixes, prefixCount, highest, 8);
   return true;
 }
 
