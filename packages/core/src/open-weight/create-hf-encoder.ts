@@ -229,10 +229,11 @@ export function createHfEncoder(name: OpenWeightEncodingName, json: TokenizerJso
     return total;
   }
 
-  // Added tokens go through the decoder as the vocabulary's do: Gemma's whitespace tokens ("▁▁") decode to spaces.
-  const addedText = new Map(
-    json.added_tokens.map((t) => [t.id, utf8.encode(pre.byteLevel ? t.content : t.content.replaceAll("\u2581", " "))]),
-  );
+  const decoder = new TextDecoder();
+  /** The decoder's `▁`-to-space step of the non-byte-level (SentencePiece-style) vocabularies. */
+  const spaced = (text: string) => text.replaceAll("\u2581", " ");
+  // Added tokens go through that step as the vocabulary's do: Gemma's whitespace tokens ("▁▁") decode to spaces.
+  const addedText = new Map(json.added_tokens.map((t) => [t.id, utf8.encode(pre.byteLevel ? t.content : spaced(t.content))]));
   const decodeBytes = (id: number): Uint8Array => {
     const added = addedText.get(id);
     if (added) return added;
@@ -242,9 +243,8 @@ export function createHfEncoder(name: OpenWeightEncodingName, json: TokenizerJso
     if (pre.byteLevel) return pool.subarray(offsets[id]!, offsets[id + 1]!);
     const fallbackByte = fallbackIds.indexOf(id);
     if (hasFallback && fallbackByte >= 0) return Uint8Array.of(fallbackByte);
-    return utf8.encode(new TextDecoder().decode(pool.subarray(offsets[id]!, offsets[id + 1]!)).replaceAll("\u2581", " "));
+    return utf8.encode(spaced(decoder.decode(pool.subarray(offsets[id]!, offsets[id + 1]!))));
   };
-  const decoder = new TextDecoder();
 
   return {
     name,
