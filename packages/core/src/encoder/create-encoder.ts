@@ -16,8 +16,10 @@
  * 3. Rank table (`rank-table.ts`). Bytes -> rank in one open-addressing table over typed
  *    arrays; a piece that is one token is one lookup.
  * 4. Merge (`byte-pair-merge.ts`). Other pieces merge as tiktoken does (lowest rank first,
- *    leftmost on ties): a scan up to 96 bytes, a heap of bare keys above. Every part carries
- *    its token id, and a pair is asked of the merge memo by its two ids before the table.
+ *    leftmost on ties): a scan up to 96 bytes; above, buckets by rank opened lowest first
+ *    (`long-piece-merge.ts`, linear in the merges), or a heap of bare keys (`heap-merge.ts`)
+ *    for a piece where a merge makes a pair ranked below the one just merged. Every part
+ *    carries its token id, and a pair is asked of the merge memo by its two ids before the table.
  *    A piece with multi-byte characters starts from whole characters where that is provably
  *    the same (`char-parts.ts`: a character merged alone first unless a token could join it
  *    with a neighbour before its own merges are done), a third of the parts for CJK; the
@@ -36,8 +38,8 @@
  *   UTF-8 bytes are two units, anything shorter one), which keeps byte and string positions
  *   in step; windows never end between the two halves of a surrogate pair.
  * - Ranks fit in 32 bits and a heap key is `rank * 2^32 + position`, below 2^53, so keys are
- *   exact doubles; the heap holds at most 3n keys for a piece of n bytes (n - 1 to start,
- *   two per merge), and scratch above 64K bytes is freed after the piece.
+ *   exact doubles. A long piece of n bytes holds at most 3n bucket entries or heap keys (n - 1
+ *   to start, two per merge); scratch above 32K bytes is freed after the piece.
  * - Keys of up to 8 bytes are decided by the table's inline words; longer ones compare bytes.
  * - Shared scratch state (the window, the pre-tokenizer's cursor, `lastKey`, the merge
  *   arrays) makes an encoder non-reentrant: fine on JavaScript's one thread, but nothing in

@@ -1,0 +1,84 @@
+import fc from "fast-check";
+import { get_encoding, Tiktoken } from "tiktoken";
+import { afterAll, describe, expect, it } from "vitest";
+import { createEncoder } from "./create-encoder.js";
+import type { EncodingSpec } from "./encodings.js";
+import { CL100K_SPEC } from "./register-cl100k.js";
+import { O200K_SPEC } from "./register-o200k.js";
+
+// A piece longer than 96 bytes merges by rank buckets, and starts over in the heap merge when a
+// merge makes a pair ranked below the open bucket. Every expected value here is tiktoken's.
+
+const base64 = (bytes: number[]) => Buffer.from(bytes).toString("base64");
+const ascii = (text: string) => Array.from(text, (c) => c.charCodeAt(0));
+
+// Texts here are lower-case letters only: one piece for our o200k split and for this one.
+const ONE_PIECE_PATTERN = "[a-z]+|[^a-z]+";
+
+/** Our encoder and tiktoken over the same small vocabulary: every byte, then `tokens` in rank order. */
+function pairOver(tokens: string[]) {
+  const vocabulary = [...Array.from({ length: 256 }, (_, b) => [b]), ...tokens.map(ascii)];
+  const spec: EncodingSpec = {
+    ranks: { bpe_ranks: `! 0 ${vocabulary.map(base64).join(" ")}`, special_tokens: {} },
+    pattern: "o200k",
+    specialTokens: {},
+  };
+  const reference = new Tiktoken(vocabulary.map((bytes, rank) => `${base64(bytes)} ${rank}`).join("\n"), {}, ONE_PIECE_PATTERN);
+  return { ours: createEncoder("o200k_base", spec), reference };
+}
+
+describe("long pieces, against tiktoken", () => {
+  const o200k = get_encoding("o200k_base");
+  const cl100k = get_encoding("cl100k_base");
+  afterAll(() => {
+    o200k.free();
+    cl100k.free();
+  });
+
+  it("gives tiktoken's ids when a merge makes a pair ranked below the one just merged", () => {
+    // "bb" (257) merges first; then "bb" + "b" is "bbb", rank 256: tiktoken merges it before the
+    // second "bb", which the rank buckets alone would take next (fast-check found this one).
+    const { ours, reference } = pairOver(["bbb", "bb", "aa"]);
+    const text = `${"a".repeat(72)}bbbb${"a".repeat(21)}`;
+    const expected = Array.from(reference.encode_ordinary(text));
+    expect(expected).toContain(256);
+    expect(ours.encode(text)).toEqual(expected);
+    reference.free();
+  });
+
+  it("gives tiktoken's ids on random vocabularies and long pieces (in rank order or not)", () => {
+    const token = fc.string({ unit: fc.constantFrom("a", "b", "c"), minLength: 2, maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(token, { minLength: 1, maxLength: 24 }),
+        fc.string({ unit: fc.constantFrom("a", "b", "c"), minLength: 97, maxLength: 400 }),
+        (tokens, text) => {
+          const { ours, reference } = pairOver(tokens);
+          try {
+            expect(ours.encode(text)).toEqual(Array.from(reference.encode_ordinary(text)));
+            expect(ours.count(text)).toBe(reference.encode_ordinary(text).length);
+          } finally {
+            reference.free();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    ["o200k_base", O200K_SPEC],
+    ["cl100k_base", CL100K_SPEC],
+  ] as const)("%s: gives tiktoken's ids on long runs of repeated units", (name, spec) => {
+    const ours = createEncoder(name, spec);
+    const reference = name === "o200k_base" ? o200k : cl100k;
+    const unit = fc.constantFrom("a", "ab", "aa", "the", "人", "の", "é", "😀", "🎉👍", " ", " \t", "\t", "=", "-", "0", "ſ");
+    fc.assert(
+      fc.property(fc.array(fc.tuple(unit, fc.integer({ min: 1, max: 60 })), { minLength: 1, maxLength: 12 }), (runs) => {
+        const text = runs.map(([u, times]) => u.repeat(times)).join("");
+        expect(ours.encode(text)).toEqual(Array.from(reference.encode_ordinary(text)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

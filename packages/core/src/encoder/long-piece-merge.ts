@@ -1,0 +1,251 @@
+import { charParts } from "./char-parts.js";
+import { heapMerge } from "./heap-merge.js";
+import { KeyHeap } from "./key-heap.js";
+import { pairRank, type RankTable } from "./rank-table.js";
+
+/**
+ * Merging a piece too long for the scan (one letter repeated, Chinese without punctuation, a
+ * run of emoji or spaces) exactly as tiktoken's loop does, in time linear in its merges.
+ *
+ * Pairs wait in buckets by rank, and buckets open lowest rank first. A merge makes at most two
+ * new pairs, each holding the new token, so each is a longer byte string than the open bucket's
+ * token and has another rank. While every new pair ranks higher than the open bucket, that
+ * bucket's rank stays the lowest of the piece until it is empty, and its pairs taken left to
+ * right, skipping those no longer current, are tiktoken's merges in tiktoken's order. A new pair
+ * ranking lower ends this, and the piece starts over in the general heap merge
+ * (`heap-merge.ts`). None did in 7,200 long pieces of the benchmark corpora in each of
+ * o200k, cl100k, p50k and r50k; the tests build vocabularies where it does.
+ *
+ * A bucket lists its entries in the order they came. A merge adds its pairs left to right, so
+ * a list needs sorting only when an entry lands left of the one before it (noted on adding,
+ * sorted on opening). Entries: n - 1 to start and at most two a merge, so at most 3n.
+ *
+ * The loops run `STEPS` steps a call: V8 switches a function to optimised code only when it is
+ * called, and a loop that runs long within one call it compiles a second time to switch to
+ * mid-loop. In a fresh process that compiling cost more than the merge.
+ */
+
+/** Scratch for pieces up to this many bytes is kept between calls; a longer piece gets its own, freed after. */
+const KEEP_SCRATCH = 1 << 15;
+const STEPS = 256;
+
+interface Scratch {
+  /** Parts linked by their first byte's offset in the piece: the next part's offset (n ends). */
+  next: Int32Array;
+  /** The previous part's offset, -1 for the first part. */
+  prev: Int32Array;
+  partIds: Int32Array;
+  /** The rank of the pair starting at each part, -1 when it is no token. */
+  current: Int32Array;
+  /** Bucket entries: a part's offset, and the next entry of the same bucket (-1 ends). */
+  entryPos: Int32Array;
+  entryNext: Int32Array;
+  /** Ranks whose buckets hold entries. */
+  ranks: KeyHeap;
+}
+
+/** Distinct ranks wait in `ranks`: no more than the entries, nor than the vocabulary's tokens. */
+const newScratch = (n: number, vocabulary: number): Scratch => ({
+  next: new Int32Array(n),
+  prev: new Int32Array(n),
+  partIds: new Int32Array(n),
+  current: new Int32Array(n),
+  entryPos: new Int32Array(n * 3),
+  entryNext: new Int32Array(n * 3),
+  ranks: new KeyHeap(Math.min(n * 3, vocabulary)),
+});
+
+let scratch: Scratch | undefined;
+
+/** Per rank table, by rank: the first and last entry of its bucket (-1: empty), and whether it needs sorting. */
+interface Buckets {
+  readonly head: Int32Array;
+  readonly tail: Int32Array;
+  readonly unsorted: Uint8Array;
+}
+
+const bucketsByTable = new WeakMap<RankTable, Buckets>();
+
+function bucketsOf(table: RankTable): Buckets {
+  let buckets = bucketsByTable.get(table);
+  if (buckets === undefined) {
+    buckets = { head: new Int32Array(table.size).fill(-1), tail: new Int32Array(table.size), unsorted: new Uint8Array(table.size) };
+    bucketsByTable.set(table, buckets);
+  }
+  return buckets;
+}
+
+/** Merges `buf[start..start + n)`; pushes the ids to `out` when given; returns how many tokens it is. */
+export function longPieceMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
+  let own = scratch;
+  if (own === undefined || n > own.next.length || own.ranks.capacity < Math.min(n * 3, table.size)) {
+    own = newScratch(n, table.size);
+    if (n <= KEEP_SCRATCH) scratch = own;
+  }
+  let parts = linkParts(own, table, buf, start, n);
+  let merges = mergeByRank(own, table, buf, start, n);
+  if (merges < 0) {
+    parts = linkParts(own, table, buf, start, n);
+    merges = heapMerge(table, buf, start, n, own.next, own.prev, own.partIds);
+  }
+  if (n > KEEP_SCRATCH) {
+    charStarts = new Int32Array(0);
+    charIds = new Int32Array(0);
+  }
+  if (order.length > KEEP_SCRATCH) order = new Int32Array(256);
+  const { next, partIds } = own;
+  if (out) for (let i = 0; i < n; i = next[i]!) out.push(partIds[i]!);
+  return parts - merges;
+}
+
+/** Where `charParts` writes a long piece's parts before they are linked. */
+let charStarts = new Int32Array(0);
+let charIds = new Int32Array(0);
+
+/** Links the piece's first parts (whole characters where `charParts` allows, else bytes); returns how many. */
+function linkParts({ next, prev, partIds }: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
+  let high = 0;
+  for (let i = start; i < start + n; i++) high |= buf[i]!;
+  if (high >= 0x80) {
+    if (charStarts.length <= n) {
+      charStarts = new Int32Array(n + 1);
+      charIds = new Int32Array(n + 1);
+    }
+    const parts = charParts(table, buf, start, start + n, charStarts, charIds);
+    if (parts >= 0) {
+      for (let k = 0; k < parts; k++) {
+        const i = charStarts[k]! - start;
+        next[i] = charStarts[k + 1]! - start;
+        prev[i] = k > 0 ? charStarts[k - 1]! - start : -1;
+        partIds[i] = charIds[k]!;
+      }
+      return parts;
+    }
+  }
+  const { byteRanks } = table;
+  for (let i = 0; i < n; i++) {
+    next[i] = i + 1;
+    prev[i] = i - 1;
+    partIds[i] = byteRanks[buf[start + i]!]!;
+  }
+  return n;
+}
+
+// The merge's state between calls of `mergeSteps`.
+let entries = 0;
+/** The part whose pair is queued next; n once every first pair is queued. */
+let queueAt = 0;
+let openRank = -1;
+let openAt = 0;
+let openSize = 0;
+let merges = 0;
+/** The open bucket's offsets, in order; grown to the largest bucket. */
+let order = new Int32Array(256);
+
+const MORE = 0;
+const DONE = 1;
+const OUT_OF_ORDER = 2;
+
+/** The number of merges, or -1 when a merge made a pair ranking below the open bucket. */
+function mergeByRank(own: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
+  const buckets = bucketsOf(table);
+  entries = 0;
+  queueAt = 0;
+  openRank = -1;
+  openAt = 0;
+  openSize = 0;
+  merges = 0;
+  own.ranks.size = 0;
+  for (;;) {
+    const state = mergeSteps(own, buckets, table, buf, start, n);
+    if (state === DONE) return merges;
+    if (state !== OUT_OF_ORDER) continue;
+    const { head, unsorted } = buckets;
+    while (own.ranks.size > 0) {
+      const rank = own.ranks.pop();
+      head[rank] = -1;
+      unsorted[rank] = 0;
+    }
+    return -1;
+  }
+}
+
+/**
+ * Up to `STEPS` steps: queue the next first pair, or take the open bucket's next entry and,
+ * when its pair is still current, merge it and queue the two pairs it makes.
+ */
+function mergeSteps(own: Scratch, buckets: Buckets, table: RankTable, buf: Uint8Array, start: number, n: number): number {
+  const { next, prev, partIds, current } = own;
+  for (let step = 0; step < STEPS; step++) {
+    let first: number;
+    let second = -1;
+    if (queueAt < n) {
+      first = queueAt;
+      queueAt = next[queueAt]!;
+    } else {
+      if (openAt >= openSize) {
+        if (own.ranks.size === 0) return DONE;
+        openBucket(own, buckets);
+      }
+      const i = order[openAt++]!;
+      if (current[i] !== openRank) continue;
+      const pairEnd = next[next[i]!]!;
+      current[next[i]!] = -1;
+      partIds[i] = openRank;
+      next[i] = pairEnd;
+      if (pairEnd < n) prev[pairEnd] = i;
+      merges++;
+      first = i;
+      second = prev[i]!;
+    }
+    // One call site for both pairs keeps the loop's optimised code small (V8 inlines each site).
+    for (let side = 0; side < 2; side++) {
+      const left = side === 0 ? first : second;
+      if (left < 0) break;
+      const right = next[left]!;
+      const rank = right < n ? pairRank(table, partIds[left]!, partIds[right]!, buf, start + left, start + next[right]!) : -1;
+      current[left] = rank;
+      if (rank < 0) continue;
+      if (rank <= openRank) return OUT_OF_ORDER;
+      addEntry(own, buckets, rank, left);
+    }
+  }
+  return MORE;
+}
+
+function addEntry(own: Scratch, { head, tail, unsorted }: Buckets, rank: number, at: number): void {
+  const e = entries++;
+  own.entryPos[e] = at;
+  own.entryNext[e] = -1;
+  if (head[rank]! < 0) {
+    head[rank] = e;
+    own.ranks.push(rank);
+  } else {
+    if (at < own.entryPos[tail[rank]!]!) unsorted[rank] = 1;
+    own.entryNext[tail[rank]!] = e;
+  }
+  tail[rank] = e;
+}
+
+/** Opens the lowest rank's bucket: its offsets into `order`, sorted. */
+function openBucket(own: Scratch, { head, unsorted }: Buckets): void {
+  const { entryPos, entryNext } = own;
+  const rank = own.ranks.pop();
+  let size = 0;
+  for (let e = head[rank]!; e >= 0; e = entryNext[e]!) {
+    if (size === order.length) {
+      const grown = new Int32Array(size * 2);
+      grown.set(order);
+      order = grown;
+    }
+    order[size++] = entryPos[e]!;
+  }
+  head[rank] = -1;
+  if (unsorted[rank] === 1) {
+    unsorted[rank] = 0;
+    order.subarray(0, size).sort();
+  }
+  openRank = rank;
+  openAt = 0;
+  openSize = size;
+}
