@@ -44,18 +44,28 @@ interface Scratch {
   ranks: KeyHeap;
 }
 
-/** Distinct ranks wait in `ranks`: no more than the entries, nor than the vocabulary's tokens. */
-const newScratch = (n: number, vocabulary: number): Scratch => ({
-  next: new Int32Array(n),
-  prev: new Int32Array(n),
-  partIds: new Int32Array(n),
-  current: new Int32Array(n),
-  entryPos: new Int32Array(n * 3),
-  entryNext: new Int32Array(n * 3),
-  ranks: new KeyHeap(Math.min(n * 3, vocabulary)),
-});
+/** Sizes `own`'s arrays for a piece of n bytes (distinct ranks: no more than the entries, nor than the vocabulary's tokens). */
+function sizeScratch(own: Scratch, n: number, vocabulary: number): void {
+  own.next = new Int32Array(n);
+  own.prev = new Int32Array(n);
+  own.partIds = new Int32Array(n);
+  own.current = new Int32Array(n);
+  own.entryPos = new Int32Array(n * 3);
+  own.entryNext = new Int32Array(n * 3);
+  own.ranks = new KeyHeap(Math.min(n * 3, vocabulary));
+}
 
-let scratch: Scratch | undefined;
+// One object whose arrays are swapped, not a new object per size: V8's optimised code for a
+// field never written again assumes it stays so, and a new object would throw that code away.
+const scratch: Scratch = {
+  next: new Int32Array(0),
+  prev: new Int32Array(0),
+  partIds: new Int32Array(0),
+  current: new Int32Array(0),
+  entryPos: new Int32Array(0),
+  entryNext: new Int32Array(0),
+  ranks: new KeyHeap(0),
+};
 
 /** Per rank table, by rank: the first and last entry of its bucket (-1: empty), and whether it needs sorting. */
 interface Buckets {
@@ -77,24 +87,22 @@ function bucketsOf(table: RankTable): Buckets {
 
 /** Merges `buf[start..start + n)`; pushes the ids to `out` when given; returns how many tokens it is. */
 export function longPieceMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
-  let own = scratch;
-  if (own === undefined || n > own.next.length || own.ranks.capacity < Math.min(n * 3, table.size)) {
-    own = newScratch(n, table.size);
-    if (n <= KEEP_SCRATCH) scratch = own;
-  }
+  const own = scratch;
+  if (n > own.next.length || own.ranks.capacity < Math.min(n * 3, table.size)) sizeScratch(own, n, table.size);
   let parts = linkParts(own, table, buf, start, n);
   let merges = mergeByRank(own, table, buf, start, n);
   if (merges < 0) {
     parts = linkParts(own, table, buf, start, n);
     merges = heapMerge(table, buf, start, n, own.next, own.prev, own.partIds);
   }
+  const { next, partIds } = own;
+  if (out) for (let i = 0; i < n; i = next[i]!) out.push(partIds[i]!);
   if (n > KEEP_SCRATCH) {
+    sizeScratch(own, 0, 0);
     charStarts = new Int32Array(0);
     charIds = new Int32Array(0);
   }
   if (order.length > KEEP_SCRATCH) order = new Int32Array(256);
-  const { next, partIds } = own;
-  if (out) for (let i = 0; i < n; i = next[i]!) out.push(partIds[i]!);
   return parts - merges;
 }
 
@@ -162,7 +170,7 @@ function mergeByRank(own: Scratch, table: RankTable, buf: Uint8Array, start: num
     if (state !== OUT_OF_ORDER) continue;
     const { head, unsorted } = buckets;
     while (own.ranks.size > 0) {
-      const rank = own.ranks.pop();
+      const rank = own.ranks.pop() | 0;
       head[rank] = -1;
       unsorted[rank] = 0;
     }
@@ -230,7 +238,7 @@ function addEntry(own: Scratch, { head, tail, unsorted }: Buckets, rank: number,
 /** Opens the lowest rank's bucket: its offsets into `order`, sorted. */
 function openBucket(own: Scratch, { head, unsorted }: Buckets): void {
   const { entryPos, entryNext } = own;
-  const rank = own.ranks.pop();
+  const rank = own.ranks.pop() | 0; // An int: the heap holds doubles, and a double index is a slow path in V8.
   let size = 0;
   for (let e = head[rank]!; e >= 0; e = entryNext[e]!) {
     if (size === order.length) {
