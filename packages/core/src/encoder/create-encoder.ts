@@ -50,7 +50,7 @@ import type { EncodingName, EncodingSpec } from "./encodings.js";
 import { CUT, pieceEndFor, pieceUnits } from "./hand-pre-tokenizer.js";
 import { parseRanks } from "./parse-ranks.js";
 import { buildRankTable, hashKey, lastKey, lookupRank, MAX_EXACT_KEY_BYTES, type RankTable, rankOfHashedKey } from "./rank-table.js";
-import { isHighSurrogate, utf8Length } from "./utf8.js";
+import { isHighSurrogate } from "./utf8.js";
 
 /** A tiktoken-compatible encoder: ids equal OpenAI's tiktoken for the same encoding. */
 export interface Encoder {
@@ -107,6 +107,25 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
   const countKeys = new Uint8Array((1 << COUNT_CACHE_BITS) * PIECE_CACHE_MAX_BYTES);
   const countEntries = new Int32Array((1 << COUNT_CACHE_BITS) * 2).fill(-1);
 
+  /**
+   * Writes `chars` as UTF-8 to the window, growing it (by doubling, for a piece longer than the
+   * window) to the bytes the text needs, not three a character; returns the bytes written. One
+   * byte stays free for the `CUT`.
+   */
+  function encodeWindow(chars: string): number {
+    let { read, written } = utf8.encodeInto(chars, window.subarray(0, window.length - 1));
+    while (read < chars.length) {
+      const grown = new Uint8Array(window.length * 2);
+      grown.set(window.subarray(0, written));
+      window = grown;
+      // encodeInto stops before a character that does not fit, never inside one.
+      const more = utf8.encodeInto(chars.slice(read), window.subarray(written, window.length - 1));
+      read += more.read;
+      written += more.written;
+    }
+    return written;
+  }
+
   function tokenize(text: string, out: number[] | undefined): number {
     const length = text.length;
     let total = 0;
@@ -116,10 +135,7 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
       let windowEnd = Math.min(length, pos + chars);
       if (windowEnd < length && isHighSurrogate(text.charCodeAt(windowEnd - 1))) windowEnd--;
       const last = windowEnd === length;
-      // A piece longer than the window: grow to its size in bytes, not three bytes a character.
-      const need = windowEnd - pos <= windowChars ? 0 : utf8Length(text, pos, windowEnd) + 1;
-      if (window.length < need) window = new Uint8Array(need);
-      const written = utf8.encodeInto(pos === 0 && last ? text : text.slice(pos, windowEnd), window).written;
+      const written = encodeWindow(pos === 0 && last ? text : text.slice(pos, windowEnd));
       window[written] = CUT;
       const known = last ? written : written + 1;
       const windowStart = pos;
@@ -136,7 +152,7 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
             out?.push(rank);
             total++;
           } else {
-            total += out === undefined ? countShort(text, pos, end, at, next) : pieceIds(text, pos, end, at, next, true, out);
+            total += out === undefined ? countShort(at, next) : pieceIds(text, pos, end, at, next, true, out);
           }
         }
         pos = end;
@@ -168,12 +184,17 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
     return n;
   }
 
-  /** Call right after `lookupRank` missed on the piece `text[start..end)`, bytes `window[at..next)`, which left its key. */
-  function countShort(text: string, start: number, end: number, at: number, next: number): number {
+  /**
+   * Call right after `lookupRank` missed on the piece `window[at..next)`, which left its key. A
+   * miss merges without the piece cache: no string key and no ids array (an array literal in
+   * this optimised code would tie it to V8's allocation site, whose change after a GC throws
+   * the code away), and merging eight bytes costs less than the lookup.
+   */
+  function countShort(at: number, next: number): number {
     const { h, w0, w1 } = lastKey;
     const slot = ((h >>> 5) & ((1 << COUNT_MEMO_BITS) - 1)) * 4;
     if (countMemo[slot + 1] === next - at && countMemo[slot + 2] === w0 && countMemo[slot + 3] === w1) return countMemo[slot]!;
-    const n = pieceIds(text, start, end, at, next, true, undefined);
+    const n = bytePairMerge(table, window, at, next, undefined);
     countMemo[slot] = n;
     countMemo[slot + 1] = next - at;
     countMemo[slot + 2] = w0;

@@ -112,31 +112,30 @@ let charIds = new Int32Array(0);
 
 /** Links the piece's first parts (whole characters where `charParts` allows, else bytes); returns how many. */
 function linkParts({ next, prev, partIds }: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
-  let high = 0;
-  for (let i = start; i < start + n; i++) high |= buf[i]!;
-  if (high >= 0x80) {
-    if (charStarts.length <= n) {
-      charStarts = new Int32Array(n + 1);
-      charIds = new Int32Array(n + 1);
-    }
-    const parts = charParts(table, buf, start, start + n, charStarts, charIds);
-    if (parts >= 0) {
-      for (let k = 0; k < parts; k++) {
-        const i = charStarts[k]! - start;
-        next[i] = charStarts[k + 1]! - start;
-        prev[i] = k > 0 ? charStarts[k - 1]! - start : -1;
-        partIds[i] = charIds[k]!;
-      }
-      return parts;
-    }
-  }
+  // The bytes first, in the same pass that looks for a multi-byte character.
   const { byteRanks } = table;
+  let high = 0;
   for (let i = 0; i < n; i++) {
+    const b = buf[start + i]!;
+    high |= b;
     next[i] = i + 1;
     prev[i] = i - 1;
-    partIds[i] = byteRanks[buf[start + i]!]!;
+    partIds[i] = byteRanks[b]!;
   }
-  return n;
+  if (high < 0x80) return n;
+  if (charStarts.length <= n) {
+    charStarts = new Int32Array(n + 1);
+    charIds = new Int32Array(n + 1);
+  }
+  const parts = charParts(table, buf, start, start + n, charStarts, charIds);
+  if (parts < 0) return n;
+  for (let k = 0; k < parts; k++) {
+    const i = charStarts[k]! - start;
+    next[i] = charStarts[k + 1]! - start;
+    prev[i] = k > 0 ? charStarts[k - 1]! - start : -1;
+    partIds[i] = charIds[k]!;
+  }
+  return parts;
 }
 
 // The merge's state between calls of `mergeSteps`.
