@@ -27,7 +27,7 @@ import { pairRank, type RankTable } from "./rank-table.js";
 
 /** Scratch for pieces up to this many bytes is kept between calls; a longer piece gets its own, freed after. */
 const KEEP_SCRATCH = 1 << 15;
-const STEPS = 256;
+const STEPS = 64;
 
 interface Scratch {
   /** Parts linked by their first byte's offset in the piece: the next part's offset (n ends). */
