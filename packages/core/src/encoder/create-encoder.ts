@@ -113,6 +113,8 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
    * byte stays free for the `CUT`.
    */
   function encodeWindow(chars: string): number {
+    // Three bytes a UTF-16 unit at most: this fits with a byte to spare, without a subarray.
+    if (chars.length * 3 < window.length) return utf8.encodeInto(chars, window).written;
     let { read, written } = utf8.encodeInto(chars, window.subarray(0, window.length - 1));
     while (read < chars.length) {
       const grown = new Uint8Array(window.length * 2);
