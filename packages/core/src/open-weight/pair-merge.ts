@@ -1,3 +1,4 @@
+import { KeyHeap } from "../encoder/key-heap.js";
 /**
  * Hugging Face BPE: a word starts as one symbol per character (or byte) and repeatedly
  * merges the adjacent pair that comes first in the tokenizer's merge list, leftmost on ties.
@@ -102,35 +103,10 @@ function heapMerge(table: PairTable, ids: Int32Array, n: number): number {
   if (heapBuffers.next.length < n) heapBuffers = buffersFor(n * 2);
   const { next, prev, current, heap } = heapBuffers;
   current.fill(-1, 0, n);
-  let size = 0;
+  heap.size = 0;
   const keyAt = (i: number, j: number) => {
     const at = findPair(table, ids[i]!, ids[j]!);
     return at < 0 ? -1 : slots[at + 2]! * 0x1_0000_0000 + i;
-  };
-  const push = (key: number) => {
-    let i = size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]! <= key) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = key;
-  };
-  const pop = () => {
-    const top = heap[0]!;
-    const key = heap[--size]!;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= size) break;
-      if (child + 1 < size && heap[child + 1]! < heap[child]!) child++;
-      if (heap[child]! >= key) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    heap[i] = key;
-    return top;
   };
   for (let i = 0; i < n; i++) {
     next[i] = i + 1;
@@ -138,10 +114,10 @@ function heapMerge(table: PairTable, ids: Int32Array, n: number): number {
   }
   for (let i = 0; i < n - 1; i++) {
     current[i] = keyAt(i, i + 1);
-    if (current[i]! >= 0) push(current[i]!);
+    if (current[i]! >= 0) heap.push(current[i]!);
   }
-  while (size > 0) {
-    const key = pop();
+  while (heap.size > 0) {
+    const key = heap.pop();
     const i = key % 0x1_0000_0000;
     if (current[i] !== key) continue;
     const j = next[i]!;
@@ -151,11 +127,11 @@ function heapMerge(table: PairTable, ids: Int32Array, n: number): number {
     current[j] = -1;
     if (after < n) prev[after] = i;
     current[i] = after < n ? keyAt(i, after) : -1;
-    if (current[i]! >= 0) push(current[i]!);
+    if (current[i]! >= 0) heap.push(current[i]!);
     const before = prev[i]!;
     if (before >= 0) {
       current[before] = keyAt(before, i);
-      if (current[before]! >= 0) push(current[before]!);
+      if (current[before]! >= 0) heap.push(current[before]!);
     }
   }
   let parts = 0;
@@ -169,6 +145,6 @@ const buffersFor = (n: number) => ({
   next: new Int32Array(n),
   prev: new Int32Array(n),
   current: new Float64Array(n),
-  heap: new Float64Array(n * 3),
+  heap: new KeyHeap(n * 3),
 });
 let heapBuffers = buffersFor(256);
