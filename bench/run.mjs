@@ -168,8 +168,8 @@ console.log(
   `\n## Cold start: a fresh process loads o200k_base and counts "hello world"\n\nMemory is heap + external (array buffers, WASM) held after a full GC, minus the same before loading.\n\n${table(coldRows)}`,
 );
 
-const worstRows = [["input", ...withO200k.map((n) => `${n} ms`)]];
-/** CPU ms of one fresh process counting `kase` with `name`, or undefined when it was stopped after 10 s. */
+const worstRows = [["input", ...withO200k.map((n) => `${n} ms`), `${OURS} wall ms`]];
+/** CPU and wall ms of one fresh process counting `kase` with `name`, or undefined when it was stopped after 10 s. */
 function worstCase(name, kase) {
   try {
     const output = execFileSync(process.execPath, ["worst-case.mjs", name, "o200k_base", kase], {
@@ -178,33 +178,38 @@ function worstCase(name, kase) {
       timeout: 10_000,
       stdio: ["ignore", "pipe", "ignore"],
     });
-    return JSON.parse(output).ms;
+    return JSON.parse(output);
   } catch {
     return undefined;
   }
 }
 for (const kase of Object.keys(WORST_CASES)) {
   const row = [kase];
+  let oursWallMs = Number.NaN;
   for (const name of withO200k) {
     // Median of 5 fresh processes (a library stopped once is not run again).
     const runs = [];
     for (let i = 0; i < 5; i++) {
-      const ms = worstCase(name, kase);
-      if (ms === undefined) break;
-      runs.push(ms);
+      const run = worstCase(name, kase);
+      if (run === undefined) break;
+      runs.push(run);
     }
     if (runs.length < 5) {
       row.push("> 10,000 (stopped)");
       continue;
     }
-    const ms = runs.sort((a, b) => a - b)[2];
+    const ms = runs.map((r) => r.ms).sort((a, b) => a - b)[2];
     row.push(ms.toFixed(1));
-    if (name === OURS && ms >= 50) fail(`SLOW worst case ${kase}: ${ms.toFixed(1)} ms`);
+    if (name === OURS) {
+      oursWallMs = runs.map((r) => r.wallMs).sort((a, b) => a - b)[2];
+      if (ms >= 50) fail(`SLOW worst case ${kase}: ${ms.toFixed(1)} ms`);
+    }
   }
+  row.push(oursWallMs.toFixed(1));
   worstRows.push(row);
 }
 console.log(
-  `\n## Worst cases, o200k_base (a fresh process each, median of 5; warmed on the input's first tenth, then one count of the whole, CPU time; stopped after 10 s of wall time)\n\n${table(worstRows)}`,
+  `\n## Worst cases, o200k_base (a fresh process each, median of 5; warmed on the input's first tenth, then one count of the whole, CPU time of all the process's threads, V8's compiler threads included; the last column is the same count's wall time; stopped after 10 s of wall time)\n\n${table(worstRows)}`,
 );
 
 const recounts = Array.from({ length: 5 }, () =>

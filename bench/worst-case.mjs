@@ -8,6 +8,7 @@ const [name, encoding, kase] = process.argv.slice(2);
 const count = await LIBRARIES[name](encoding);
 const text = WORST_CASES[kase]();
 count(text.slice(0, text.length / 10));
+const wallStart = performance.now();
 const start = cpuMs();
 const n = count(text);
-process.stdout.write(JSON.stringify({ ms: cpuMs() - start, count: n }));
+process.stdout.write(JSON.stringify({ ms: cpuMs() - start, wallMs: performance.now() - wallStart, count: n }));
