@@ -205,24 +205,16 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
   }
 
   /**
-   * The ids of a piece of more than one byte: its whole rank first (tiktoken's first step) unless
-   * the caller already `knownSplit` it is not one token, else merged; remembered while short. The
-   * piece cache is asked before the rank table: a probe for a long key is a CPU cache miss and, in
-   * Chinese, mostly finds nothing.
+   * Pushes to `out` the ids of a piece of more than one byte and returns how many: its whole rank
+   * first (tiktoken's first step) unless the caller already `knownSplit` it is not one token, else
+   * merged; remembered while short. The piece cache is asked before the rank table: a probe for a
+   * long key is a CPU cache miss and, in Chinese, mostly finds nothing.
    */
-  function pieceIds(
-    text: string,
-    start: number,
-    end: number,
-    at: number,
-    next: number,
-    knownSplit: boolean,
-    out: number[] | undefined,
-  ): number {
+  function pieceIds(text: string, start: number, end: number, at: number, next: number, knownSplit: boolean, out: number[]): number {
     if (next - at > PIECE_CACHE_MAX_BYTES) {
       const rank = knownSplit ? -1 : lookupRank(table, window, at, next);
       if (rank < 0) return bytePairMerge(table, window, at, next, out);
-      out?.push(rank);
+      out.push(rank);
       return 1;
     }
     const key = text.slice(start, end);
@@ -234,7 +226,7 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
       if (pieceCache.size >= PIECE_CACHE_LIMIT) pieceCache.clear();
       pieceCache.set(key, ids);
     }
-    if (out) for (const id of ids) out.push(id);
+    for (const id of ids) out.push(id);
     return ids.length;
   }
 
