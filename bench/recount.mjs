@@ -2,12 +2,12 @@
 // 10,000 messages once, then again with one new message each time (run with --expose-gc).
 import { countMessages } from "@tokenledger/core";
 import { chatHistory, loadCorpora } from "./corpora.mjs";
-import { cpuMs } from "./cpu-time.mjs";
+import { cpuMs, quiesce } from "./cpu-time.mjs";
 
 const corpora = loadCorpora();
 const history = chatHistory(corpora.english, corpora.chinese, 10_000);
 const timed = (f) => {
-  globalThis.gc?.();
+  quiesce();
   const start = cpuMs();
   f();
   return cpuMs() - start;
