@@ -171,7 +171,7 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
   function countLong(at: number, next: number): number {
     const length = next - at;
     if (length > PIECE_CACHE_MAX_BYTES)
-      return lookupRank(table, window, at, next) >= 0 ? 1 : bytePairMerge(table, window, at, next, undefined);
+      return length <= table.maxTokenBytes && lookupRank(table, window, at, next) >= 0 ? 1 : bytePairMerge(table, window, at, next, undefined);
     const slot = (hashKey(window, at, next) >>> 3) & ((1 << COUNT_CACHE_BITS) - 1);
     const keyAt = slot * PIECE_CACHE_MAX_BYTES;
     if (countEntries[slot * 2] === length) {
@@ -212,7 +212,7 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
    */
   function pieceIds(text: string, start: number, end: number, at: number, next: number, knownSplit: boolean, out: number[]): number {
     if (next - at > PIECE_CACHE_MAX_BYTES) {
-      const rank = knownSplit ? -1 : lookupRank(table, window, at, next);
+      const rank = knownSplit || next - at > table.maxTokenBytes ? -1 : lookupRank(table, window, at, next);
       if (rank < 0) return bytePairMerge(table, window, at, next, out);
       out.push(rank);
       return 1;

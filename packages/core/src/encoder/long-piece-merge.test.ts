@@ -46,6 +46,18 @@ describe("long pieces, against tiktoken", () => {
     reference.free();
   });
 
+  it("takes a piece as long as the longest token whole when it is one, as tiktoken's first step does, and merges a longer one", () => {
+    // No token between the bytes and the 70 b's: only the whole-piece lookup finds it.
+    const { ours, reference } = pairOver(["b".repeat(70)]);
+    for (const text of ["b".repeat(70), "b".repeat(71), `${"b".repeat(70)}a`]) {
+      const expected = Array.from(reference.encode_ordinary(text));
+      expect(ours.encode(text)).toEqual(expected);
+      expect(ours.count(text)).toBe(expected.length);
+    }
+    expect(ours.count("b".repeat(70))).toBe(1);
+    reference.free();
+  });
+
   it("gives tiktoken's ids on random vocabularies and long pieces (in rank order or not)", () => {
     const token = fc.string({ unit: fc.constantFrom("a", "b", "c"), minLength: 2, maxLength: 6 });
     fc.assert(

@@ -42,6 +42,11 @@ interface Scratch {
   entryNext: Int32Array;
   /** Ranks whose buckets hold entries. */
   ranks: KeyHeap;
+  /**
+   * The open bucket's offsets, in order. A bucket holds an offset at most once (the pair at an
+   * offset only ever grows, so it is another token each time), so n is room enough.
+   */
+  order: Int32Array;
 }
 
 /** Sizes `own`'s arrays for a piece of n bytes (distinct ranks: no more than the entries, nor than the vocabulary's tokens). */
@@ -53,6 +58,7 @@ function sizeScratch(own: Scratch, n: number, vocabulary: number): void {
   own.entryPos = new Int32Array(n * 3);
   own.entryNext = new Int32Array(n * 3);
   own.ranks = new KeyHeap(Math.min(n * 3, vocabulary));
+  own.order = new Int32Array(n);
 }
 
 // One object whose arrays are swapped, not a new object per size: V8's optimised code for a
@@ -65,6 +71,7 @@ const scratch: Scratch = {
   entryPos: new Int32Array(0),
   entryNext: new Int32Array(0),
   ranks: new KeyHeap(0),
+  order: new Int32Array(0),
 };
 
 /** Per rank table, by rank: the first and last entry of its bucket (-1: empty), and whether it needs sorting. */
@@ -102,7 +109,6 @@ export function longPieceMerge(table: RankTable, buf: Uint8Array, start: number,
     charStarts = new Int32Array(0);
     charIds = new Int32Array(0);
   }
-  if (order.length > KEEP_SCRATCH) order = new Int32Array(256);
   return parts - merges;
 }
 
@@ -111,9 +117,15 @@ let charStarts = new Int32Array(0);
 let charIds = new Int32Array(0);
 
 /** Links the piece's first parts (whole characters where `charParts` allows, else bytes); returns how many. */
-function linkParts({ next, prev, partIds }: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
-  // The bytes first, in the same pass that looks for a multi-byte character.
-  const { byteRanks } = table;
+function linkParts(own: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
+  // The test is here, not after `linkBytes`'s loop: the first long piece finishes that call in
+  // code V8 compiled mid-loop, which records no type feedback, and V8 then threw away the code it
+  // compiled for the next call at that test.
+  return linkBytes(own, table, buf, start, n) < 0x80 ? n : linkChars(own, table, buf, start, n);
+}
+
+/** Links the piece's bytes as its parts; returns their bits or'ed, which tell whether any starts a multi-byte character. */
+function linkBytes({ next, prev, partIds }: Scratch, { byteRanks }: RankTable, buf: Uint8Array, start: number, n: number): number {
   let high = 0;
   for (let i = 0; i < n; i++) {
     const b = buf[start + i]!;
@@ -122,7 +134,11 @@ function linkParts({ next, prev, partIds }: Scratch, table: RankTable, buf: Uint
     prev[i] = i - 1;
     partIds[i] = byteRanks[b]!;
   }
-  if (high < 0x80) return n;
+  return high;
+}
+
+/** Relinks whole characters as parts where `charParts` allows; returns how many parts (n when it does not yet). */
+function linkChars({ next, prev, partIds }: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
   if (charStarts.length <= n) {
     charStarts = new Int32Array(n + 1);
     charIds = new Int32Array(n + 1);
@@ -146,8 +162,6 @@ let openRank = -1;
 let openAt = 0;
 let openSize = 0;
 let merges = 0;
-/** The open bucket's offsets, in order; grown to the largest bucket. */
-let order = new Int32Array(256);
 
 const MORE = 0;
 const DONE = 1;
@@ -182,7 +196,7 @@ function mergeByRank(own: Scratch, table: RankTable, buf: Uint8Array, start: num
  * when its pair is still current, merge it and queue the two pairs it makes.
  */
 function mergeSteps(own: Scratch, buckets: Buckets, table: RankTable, buf: Uint8Array, start: number, n: number): number {
-  const { next, prev, partIds, current } = own;
+  const { next, prev, partIds, current, order } = own;
   for (let step = 0; step < STEPS; step++) {
     let first: number;
     let second = -1;
@@ -228,7 +242,9 @@ function addEntry(own: Scratch, { head, tail, unsorted }: Buckets, rank: number,
     head[rank] = e;
     own.ranks.push(rank);
   } else {
-    if (at < own.entryPos[tail[rank]!]!) unsorted[rank] = 1;
+    // A store either way: one that runs only in some pieces has no type feedback the first time
+    // it does, and V8 throws the compiled merge away there.
+    unsorted[rank] = unsorted[rank]! | (at < own.entryPos[tail[rank]!]! ? 1 : 0);
     own.entryNext[tail[rank]!] = e;
   }
   tail[rank] = e;
@@ -236,17 +252,10 @@ function addEntry(own: Scratch, { head, tail, unsorted }: Buckets, rank: number,
 
 /** Opens the lowest rank's bucket: its offsets into `order`, sorted. */
 function openBucket(own: Scratch, { head, unsorted }: Buckets): void {
-  const { entryPos, entryNext } = own;
+  const { entryPos, entryNext, order } = own;
   const rank = own.ranks.pop() | 0; // An int: the heap holds doubles, and a double index is a slow path in V8.
   let size = 0;
-  for (let e = head[rank]!; e >= 0; e = entryNext[e]!) {
-    if (size === order.length) {
-      const grown = new Int32Array(size * 2);
-      grown.set(order);
-      order = grown;
-    }
-    order[size++] = entryPos[e]!;
-  }
+  for (let e = head[rank]!; e >= 0; e = entryNext[e]!) order[size++] = entryPos[e]!;
   head[rank] = -1;
   if (unsorted[rank] === 1) {
     unsorted[rank] = 0;

@@ -23,6 +23,8 @@ export interface RankTable {
    * exactly, so a hit is exact; a collision only overwrites.
    */
   readonly pairs: Int32Array;
+  /** The longest token's length in bytes: a longer piece is never one token. */
+  readonly maxTokenBytes: number;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -38,10 +40,12 @@ export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTab
   while (capacity < size * 2) capacity <<= 1;
   const mask = capacity - 1;
   const slots = new Int32Array(capacity * SLOT).fill(-1);
+  let maxTokenBytes = 0;
   for (let rank = 0; rank < size; rank++) {
     const start = offsets[rank]!;
     const end = offsets[rank + 1]!;
     if (end === start) continue;
+    maxTokenBytes = Math.max(maxTokenBytes, end - start);
     let slot = hashKey(bytes, start, end) & mask;
     while (slots[slot * SLOT] !== -1) slot = (slot + 1) & mask;
     const at = slot * SLOT;
@@ -52,7 +56,7 @@ export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTab
   }
   const recent = new Int32Array((1 << RECENT_BITS) * SLOT).fill(-1);
   const pairs = new Int32Array((1 << PAIR_BITS) * 3).fill(-1);
-  const table = { bytes, offsets, slots, mask, size, recent, byteRanks: new Int32Array(256), pairs };
+  const table = { bytes, offsets, slots, mask, size, recent, byteRanks: new Int32Array(256), pairs, maxTokenBytes };
   for (let b = 0; b < 256; b++) table.byteRanks[b] = lookupRank(table, Uint8Array.of(b), 0, 1);
   return table;
 }
