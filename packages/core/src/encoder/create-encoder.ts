@@ -170,8 +170,10 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
   /** The token count of the piece `window[at..next)`, of more than `MAX_EXACT_KEY_BYTES` bytes. */
   function countLong(at: number, next: number): number {
     const length = next - at;
-    if (length > PIECE_CACHE_MAX_BYTES)
-      return length <= table.maxTokenBytes && lookupRank(table, window, at, next) >= 0 ? 1 : bytePairMerge(table, window, at, next, undefined);
+    if (length > PIECE_CACHE_MAX_BYTES) {
+      const oneToken = length <= table.maxTokenBytes && lookupRank(table, window, at, next) >= 0;
+      return oneToken ? 1 : bytePairMerge(table, window, at, next, undefined);
+    }
     const slot = (hashKey(window, at, next) >>> 3) & ((1 << COUNT_CACHE_BITS) - 1);
     const keyAt = slot * PIECE_CACHE_MAX_BYTES;
     if (countEntries[slot * 2] === length) {
