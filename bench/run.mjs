@@ -85,6 +85,9 @@ function firstPass(counters, { slices, bytes }) {
   return { results, recountMbPerSecond: bytes / 1e3 / recount };
 }
 
+/** The middle value (of an odd count). */
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
 const table = (rows) => {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
   return rows
@@ -166,8 +169,7 @@ for (const name of withO200k) {
   const runs = Array.from({ length: 5 }, () =>
     JSON.parse(execFileSync(process.execPath, ["--expose-gc", "cold-start.mjs", name, "o200k_base"], { cwd: here, encoding: "utf8" })),
   );
-  runs.sort((a, b) => a.ms - b.ms);
-  cold[name] = runs[2];
+  cold[name] = runs.sort((a, b) => a.ms - b.ms)[runs.length >> 1];
 }
 for (const [name, r] of Object.entries(cold)) {
   coldRows.push([name, r.ms.toFixed(0), (r.bytes / 1e6).toFixed(1), `${(r.ms / cold.tokenledger.ms).toFixed(1)}x`]);
@@ -206,10 +208,10 @@ for (const kase of Object.keys(WORST_CASES)) {
       row.push("> 10,000 (stopped)");
       continue;
     }
-    const ms = runs.map((r) => r.ms).sort((a, b) => a - b)[2];
+    const ms = median(runs.map((r) => r.ms));
     row.push(ms.toFixed(1));
     if (name === OURS) {
-      oursWallMs = runs.map((r) => r.wallMs).sort((a, b) => a - b)[2];
+      oursWallMs = median(runs.map((r) => r.wallMs));
       if (ms >= 50) fail(`SLOW worst case ${kase}: ${ms.toFixed(1)} ms`);
     }
   }
@@ -223,17 +225,17 @@ console.log(
 const recounts = Array.from({ length: 5 }, () =>
   JSON.parse(execFileSync(process.execPath, ["--expose-gc", "recount.mjs"], { cwd: here, encoding: "utf8" })),
 );
-const median = (key) => recounts.map((r) => r[key]).sort((a, b) => a - b)[2];
+const recountMedian = (key) => median(recounts.map((r) => r[key]));
 console.log(
   `\n## Re-counting a growing chat history (countMessages, gpt-4o; a fresh process each, median of 5, CPU time)\n\n${table([
     ["10,000 messages, first count ms", "second count, +1 new message ms", "steady state, +1 new message ms (median of 9)"],
-    [median("coldMs").toFixed(1), median("secondMs").toFixed(2), median("steadyMs").toFixed(2)],
+    [recountMedian("coldMs").toFixed(1), recountMedian("secondMs").toFixed(2), recountMedian("steadyMs").toFixed(2)],
   ])}\n\nEach count starts after a full GC and once the background threads are idle, so that garbage made earlier is not charged to it.`,
 );
 for (const key of ["secondMs", "steadyMs"]) {
-  if (median(key) >= 1) {
+  if (recountMedian(key) >= 1) {
     failures++;
-    console.error(`SLOW re-count (${key}): ${median(key).toFixed(3)} ms`);
+    console.error(`SLOW re-count (${key}): ${recountMedian(key).toFixed(3)} ms`);
   }
 }
 

@@ -167,12 +167,16 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
     return total;
   }
 
+  /** The rank of the piece `window[at..next)` when it is one token; a piece longer than every token is not looked up. */
+  function longPieceRank(at: number, next: number): number {
+    return next - at > table.maxTokenBytes ? -1 : lookupRank(table, window, at, next);
+  }
+
   /** The token count of the piece `window[at..next)`, of more than `MAX_EXACT_KEY_BYTES` bytes. */
   function countLong(at: number, next: number): number {
     const length = next - at;
     if (length > PIECE_CACHE_MAX_BYTES) {
-      const oneToken = length <= table.maxTokenBytes && lookupRank(table, window, at, next) >= 0;
-      return oneToken ? 1 : bytePairMerge(table, window, at, next, undefined);
+      return longPieceRank(at, next) >= 0 ? 1 : bytePairMerge(table, window, at, next, undefined);
     }
     const slot = (hashKey(window, at, next) >>> 3) & ((1 << COUNT_CACHE_BITS) - 1);
     const keyAt = slot * PIECE_CACHE_MAX_BYTES;
@@ -214,7 +218,7 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
    */
   function pieceIds(text: string, start: number, end: number, at: number, next: number, knownSplit: boolean, out: number[]): number {
     if (next - at > PIECE_CACHE_MAX_BYTES) {
-      const rank = knownSplit || next - at > table.maxTokenBytes ? -1 : lookupRank(table, window, at, next);
+      const rank = knownSplit ? -1 : longPieceRank(at, next);
       if (rank < 0) return bytePairMerge(table, window, at, next, out);
       out.push(rank);
       return 1;

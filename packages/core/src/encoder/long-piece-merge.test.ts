@@ -67,8 +67,9 @@ describe("long pieces, against tiktoken", () => {
         (tokens, text) => {
           const { ours, reference } = pairOver(tokens);
           try {
-            expect(ours.encode(text)).toEqual(Array.from(reference.encode_ordinary(text)));
-            expect(ours.count(text)).toBe(reference.encode_ordinary(text).length);
+            const expected = Array.from(reference.encode_ordinary(text));
+            expect(ours.encode(text)).toEqual(expected);
+            expect(ours.count(text)).toBe(expected.length);
           } finally {
             reference.free();
           }

@@ -99,7 +99,9 @@ export function longPieceMerge(table: RankTable, buf: Uint8Array, start: number,
   let parts = linkParts(own, table, buf, start, n);
   let merges = mergeByRank(own, table, buf, start, n);
   if (merges < 0) {
-    parts = linkParts(own, table, buf, start, n);
+    // From the bytes, always exact: `charParts` again would count this piece's characters as seen twice.
+    linkBytes(own, table, buf, start, n);
+    parts = n;
     merges = heapMerge(table, buf, start, n, own.next, own.prev, own.partIds);
   }
   const { next, partIds } = own;
