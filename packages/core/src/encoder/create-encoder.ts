@@ -39,7 +39,9 @@
  *   in step; windows never end between the two halves of a surrogate pair.
  * - Ranks fit in 32 bits and a heap key is `rank * 2^32 + position`, below 2^53, so keys are
  *   exact doubles. A long piece of n bytes holds at most 3n bucket entries or heap keys (n - 1
- *   to start, two per merge); scratch above 32K bytes is freed after the piece.
+ *   to start, two per merge); scratch above 32K bytes is freed after the piece. The bucket
+ *   merge keeps part lengths in bytes, so it takes tables whose tokens are at most 255 bytes
+ *   (every OpenAI encoding: 128 at most); others go to the heap merge.
  * - Keys of up to 8 bytes are decided by the table's inline words; longer ones compare bytes.
  * - Shared scratch state (the window, the pre-tokenizer's cursor, `lastKey`, the merge
  *   arrays) makes an encoder non-reentrant: fine on JavaScript's one thread, but nothing in

@@ -26,6 +26,12 @@ export const CUT = 0xff;
 export type PieceEnd = (bytes: Uint8Array, length: number, start: number) => number;
 
 const CUT_KIND = 8;
+/**
+ * What `charAt` answers at a `CUT`: its kind, one byte. A constant, not `CUT_KIND | 0x10` where
+ * it is answered: a process meets its first cut long after V8 compiled `charAt`, and an
+ * operation that has never run has no type feedback, so V8 threw the compiled scan away there.
+ */
+const CUT_CHAR = CUT_KIND | 0x10;
 /** What `charAt` returns past the last byte: a kind of its own, of zero bytes. */
 const END = 9;
 const bit = (kind: number) => 1 << kind;
@@ -71,7 +77,7 @@ function charAt(b: Uint8Array, i: number, length: number): number {
   if (c < 0x80) return ASCII[c]!;
   if (c < 0xe0) return kinds[((c & 0x1f) << 6) | (b[i + 1]! & 0x3f)]! | 0x20;
   if (c < 0xf0) return kinds[((c & 0x0f) << 12) | ((b[i + 1]! & 0x3f) << 6) | (b[i + 2]! & 0x3f)]! | 0x30;
-  if (c === CUT) return CUT_KIND | 0x10;
+  if (c === CUT) return CUT_CHAR;
   return kinds[((c & 0x07) << 18) | ((b[i + 1]! & 0x3f) << 12) | ((b[i + 2]! & 0x3f) << 6) | (b[i + 3]! & 0x3f)]! | 0x40;
 }
 

@@ -11,18 +11,18 @@ import { pairRank, type RankTable } from "./rank-table.js";
  * the heap holds bare keys. Each merge pushes at most two keys, so the heap never holds more
  * than 3n. O(n log n), no recursion.
  *
- * `next`, `prev` and `partIds` are the piece's parts linked by byte offset, as
- * `long-piece-merge.ts` links them; returns how many merges it made.
+ * Its parts are linked by byte offset, from the bytes (tiktoken's own start); pushes the ids to
+ * `out` when given and returns how many tokens the piece is.
  */
-export function heapMerge(
-  table: RankTable,
-  buf: Uint8Array,
-  start: number,
-  n: number,
-  next: Int32Array,
-  prev: Int32Array,
-  partIds: Int32Array,
-): number {
+export function heapMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
+  const next = new Int32Array(n);
+  const prev = new Int32Array(n);
+  const partIds = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    next[i] = i + 1;
+    prev[i] = i - 1;
+    partIds[i] = table.byteRanks[buf[start + i]!]!;
+  }
   const current = new Float64Array(n);
   const heap = new KeyHeap(n * 3);
   for (let i = 0; i < n; i = next[i]!) {
@@ -51,7 +51,8 @@ export function heapMerge(
       if (current[before]! >= 0) heap.push(current[before]!);
     }
   }
-  return merges;
+  if (out) for (let i = 0; i < n; i = next[i]!) out.push(partIds[i]!);
+  return n - merges;
 }
 
 /** The heap key of the pair of parts at `i` and `j` (ending at `end`), or -1 when they are no token. */

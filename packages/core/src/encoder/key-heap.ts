@@ -3,8 +3,9 @@ export class KeyHeap {
   size = 0;
   private readonly keys: Float64Array;
 
-  constructor(capacity: number) {
-    this.keys = new Float64Array(capacity);
+  /** Room for `capacity` keys, in `buffer` from `byteOffset` when given. */
+  constructor(capacity: number, buffer?: ArrayBuffer, byteOffset = 0) {
+    this.keys = buffer === undefined ? new Float64Array(capacity) : new Float64Array(buffer, byteOffset, capacity);
   }
 
   get capacity(): number {

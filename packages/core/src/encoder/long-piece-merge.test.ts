@@ -58,6 +58,26 @@ describe("long pieces, against tiktoken", () => {
     reference.free();
   });
 
+  it("merges into parts as long as 255 bytes, and gives a vocabulary with longer tokens to the heap merge", () => {
+    // b^2 ... b^255 in rank order: 383 b's end as b^128 b^255.
+    const lengths = Array.from({ length: 254 }, (_, i) => i + 2);
+    const longestId = 256 + lengths.length - 1;
+    for (const longer of [[], [256]]) {
+      const { ours, reference } = pairOver([...lengths, ...longer].map((length) => "b".repeat(length)));
+      try {
+        expect(Array.from(reference.encode_ordinary("b".repeat(383)))).toEqual([256 + 126, longestId]);
+        for (const length of [300, 383, 511, 765, 1000]) {
+          const text = "b".repeat(length);
+          const expected = Array.from(reference.encode_ordinary(text));
+          expect(ours.encode(text)).toEqual(expected);
+          expect(ours.count(text)).toBe(expected.length);
+        }
+      } finally {
+        reference.free();
+      }
+    }
+  });
+
   it("gives tiktoken's ids on random vocabularies and long pieces (in rank order or not)", () => {
     const token = fc.string({ unit: fc.constantFrom("a", "b", "c"), minLength: 2, maxLength: 6 });
     fc.assert(

@@ -20,6 +20,13 @@ import { pairRank, type RankTable } from "./rank-table.js";
  * a list needs sorting only when an entry lands left of the one before it (noted on adding,
  * sorted on opening). Entries: n - 1 to start and at most two a merge, so at most 3n.
  *
+ * Parts are kept as lengths, one byte each at their first byte's offset: every part is a token,
+ * and the table's tokens are at most 255 bytes here (a table with longer ones goes to the heap
+ * merge). A page of fresh memory costs more to fault in than the merge spends on it, so the
+ * scratch is as few bytes a byte as it can be: 6, plus 8 an entry. An entry needs no rank
+ * beside it: the pair at an offset only grows, so it is still the open bucket's pair exactly
+ * when its part is alive and the pair is as long as the bucket's token.
+ *
  * The loops run `STEPS` steps a call: V8 switches a function to optimised code only when it is
  * called, and a loop that runs long within one call it compiles a second time to switch to
  * mid-loop. In a fresh process that compiling cost more than the merge.
@@ -28,15 +35,15 @@ import { pairRank, type RankTable } from "./rank-table.js";
 /** Scratch for pieces up to this many bytes is kept between calls; a longer piece gets its own, freed after. */
 const KEEP_SCRATCH = 1 << 15;
 const STEPS = 64;
+/** The most bytes a part's length holds. */
+const MAX_PART_BYTES = 255;
 
 interface Scratch {
-  /** Parts linked by their first byte's offset in the piece: the next part's offset (n ends). */
-  next: Int32Array;
-  /** The previous part's offset, -1 for the first part. */
-  prev: Int32Array;
+  /** Each part's length at its first byte's offset; 0 once the part is merged into the one before it. */
+  lengths: Uint8Array;
+  /** At each part's offset but the first's, the length of the part before it. */
+  previous: Uint8Array;
   partIds: Int32Array;
-  /** The rank of the pair starting at each part, -1 when it is no token. */
-  current: Int32Array;
   /** Bucket entries: a part's offset, and the next entry of the same bucket (-1 ends). */
   entryPos: Int32Array;
   entryNext: Int32Array;
@@ -49,25 +56,38 @@ interface Scratch {
   order: Int32Array;
 }
 
-/** Sizes `own`'s arrays for a piece of n bytes (distinct ranks: no more than the entries, nor than the vocabulary's tokens). */
+/**
+ * Sizes `own`'s arrays for a piece of n bytes (distinct ranks: no more than the entries, nor
+ * than the vocabulary's tokens), all in one buffer: each allocation of its own cost a page
+ * fault or more even where nothing was written (the allocator clears what it reuses), and
+ * most of the room is never written (entries and ranks are sized for the worst piece).
+ */
 function sizeScratch(own: Scratch, n: number, vocabulary: number): void {
-  own.next = new Int32Array(n);
-  own.prev = new Int32Array(n);
-  own.partIds = new Int32Array(n);
-  own.current = new Int32Array(n);
-  own.entryPos = new Int32Array(n * 3);
-  own.entryNext = new Int32Array(n * 3);
-  own.ranks = new KeyHeap(Math.min(n * 3, vocabulary));
-  own.order = new Int32Array(n);
+  const rankRoom = Math.min(n * 3, vocabulary);
+  // Widest first, so that every view starts aligned to its element.
+  const buffer = new ArrayBuffer(rankRoom * 8 + n * 4 * 8 + n * 2);
+  own.ranks = new KeyHeap(rankRoom, buffer, 0);
+  let at = rankRoom * 8;
+  const int32s = (length: number): Int32Array => {
+    const view = new Int32Array(buffer, at, length);
+    at += length * 4;
+    return view;
+  };
+  // At least n + 1: `linkChars` borrows it for the characters' offsets.
+  own.entryPos = int32s(n * 3);
+  own.entryNext = int32s(n * 3);
+  own.partIds = int32s(n);
+  own.order = int32s(n);
+  own.lengths = new Uint8Array(buffer, at, n);
+  own.previous = new Uint8Array(buffer, at + n, n);
 }
 
 // One object whose arrays are swapped, not a new object per size: V8's optimised code for a
 // field never written again assumes it stays so, and a new object would throw that code away.
 const scratch: Scratch = {
-  next: new Int32Array(0),
-  prev: new Int32Array(0),
+  lengths: new Uint8Array(0),
+  previous: new Uint8Array(0),
   partIds: new Int32Array(0),
-  current: new Int32Array(0),
   entryPos: new Int32Array(0),
   entryNext: new Int32Array(0),
   ranks: new KeyHeap(0),
@@ -94,29 +114,17 @@ function bucketsOf(table: RankTable): Buckets {
 
 /** Merges `buf[start..start + n)`; pushes the ids to `out` when given; returns how many tokens it is. */
 export function longPieceMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
+  if (table.maxTokenBytes > MAX_PART_BYTES) return heapMerge(table, buf, start, n, out);
   const own = scratch;
-  if (n > own.next.length || own.ranks.capacity < Math.min(n * 3, table.size)) sizeScratch(own, n, table.size);
-  let parts = linkParts(own, table, buf, start, n);
-  let merges = mergeByRank(own, table, buf, start, n);
-  if (merges < 0) {
-    // From the bytes, always exact: `charParts` again would count this piece's characters as seen twice.
-    linkBytes(own, table, buf, start, n);
-    parts = n;
-    merges = heapMerge(table, buf, start, n, own.next, own.prev, own.partIds);
-  }
-  const { next, partIds } = own;
-  if (out) for (let i = 0; i < n; i = next[i]!) out.push(partIds[i]!);
-  if (n > KEEP_SCRATCH) {
-    sizeScratch(own, 0, 0);
-    charStarts = new Int32Array(0);
-    charIds = new Int32Array(0);
-  }
-  return parts - merges;
+  if (n > own.lengths.length || own.ranks.capacity < Math.min(n * 3, table.size)) sizeScratch(own, n, table.size);
+  const parts = linkParts(own, table, buf, start, n);
+  const merges = mergeByRank(own, table, buf, start, n);
+  let tokens = parts - merges;
+  if (merges < 0) tokens = heapMerge(table, buf, start, n, out);
+  else if (out) for (let i = 0; i < n; i += own.lengths[i]!) out.push(own.partIds[i]!);
+  if (n > KEEP_SCRATCH) sizeScratch(own, 0, 0);
+  return tokens;
 }
-
-/** Where `charParts` writes a long piece's parts before they are linked. */
-let charStarts = new Int32Array(0);
-let charIds = new Int32Array(0);
 
 /** Links the piece's first parts (whole characters where `charParts` allows, else bytes); returns how many. */
 function linkParts(own: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
@@ -127,31 +135,30 @@ function linkParts(own: Scratch, table: RankTable, buf: Uint8Array, start: numbe
 }
 
 /** Links the piece's bytes as its parts; returns their bits or'ed, which tell whether any starts a multi-byte character. */
-function linkBytes({ next, prev, partIds }: Scratch, { byteRanks }: RankTable, buf: Uint8Array, start: number, n: number): number {
+function linkBytes({ lengths, previous, partIds }: Scratch, { byteRanks }: RankTable, buf: Uint8Array, start: number, n: number): number {
   let high = 0;
   for (let i = 0; i < n; i++) {
     const b = buf[start + i]!;
     high |= b;
-    next[i] = i + 1;
-    prev[i] = i - 1;
+    lengths[i] = 1;
+    previous[i] = 1; // Read only at parts after the first.
     partIds[i] = byteRanks[b]!;
   }
   return high;
 }
 
 /** Relinks whole characters as parts where `charParts` allows; returns how many parts (n when it does not yet). */
-function linkChars({ next, prev, partIds }: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
-  if (charStarts.length <= n) {
-    charStarts = new Int32Array(n + 1);
-    charIds = new Int32Array(n + 1);
-  }
-  const parts = charParts(table, buf, start, start + n, charStarts, charIds);
+function linkChars(own: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
+  // The entries are not written yet: the characters' offsets borrow their room.
+  const { lengths, previous, partIds, entryPos: starts } = own;
+  const parts = charParts(table, buf, start, start + n, starts, partIds);
   if (parts < 0) return n;
-  for (let k = 0; k < parts; k++) {
-    const i = charStarts[k]! - start;
-    next[i] = charStarts[k + 1]! - start;
-    prev[i] = k > 0 ? charStarts[k - 1]! - start : -1;
-    partIds[i] = charIds[k]!;
+  // Part k moves to its offset, which is k or more: from the last part down, nothing is overwritten before it is read.
+  for (let k = parts - 1; k >= 0; k--) {
+    const i = starts[k]! - start;
+    partIds[i] = partIds[k]!;
+    lengths[i] = starts[k + 1]! - starts[k]!;
+    previous[i] = k > 0 ? starts[k]! - starts[k - 1]! : 0;
   }
   return parts;
 }
@@ -161,6 +168,8 @@ let entries = 0;
 /** The part whose pair is queued next; n once every first pair is queued. */
 let queueAt = 0;
 let openRank = -1;
+/** The length of the open bucket's token. */
+let openLength = 0;
 let openAt = 0;
 let openSize = 0;
 let merges = 0;
@@ -175,6 +184,7 @@ function mergeByRank(own: Scratch, table: RankTable, buf: Uint8Array, start: num
   entries = 0;
   queueAt = 0;
   openRank = -1;
+  openLength = 0;
   openAt = 0;
   openSize = 0;
   merges = 0;
@@ -198,36 +208,39 @@ function mergeByRank(own: Scratch, table: RankTable, buf: Uint8Array, start: num
  * when its pair is still current, merge it and queue the two pairs it makes.
  */
 function mergeSteps(own: Scratch, buckets: Buckets, table: RankTable, buf: Uint8Array, start: number, n: number): number {
-  const { next, prev, partIds, current, order } = own;
+  const { lengths, previous, partIds, order } = own;
   for (let step = 0; step < STEPS; step++) {
     let first: number;
     let second = -1;
     if (queueAt < n) {
       first = queueAt;
-      queueAt = next[queueAt]!;
+      queueAt += lengths[queueAt]!;
     } else {
       if (openAt >= openSize) {
         if (own.ranks.size === 0) return DONE;
-        openBucket(own, buckets);
+        openBucket(own, buckets, table);
       }
       const i = order[openAt++]!;
-      if (current[i] !== openRank) continue;
-      const pairEnd = next[next[i]!]!;
-      current[next[i]!] = -1;
+      const length = lengths[i]!;
+      const right = i + length;
+      // Merged away (length 0), last, or grown since it was queued.
+      if (length === 0 || right >= n || length + lengths[right]! !== openLength) continue;
+      const pairEnd = i + openLength;
+      lengths[right] = 0;
+      lengths[i] = openLength;
       partIds[i] = openRank;
-      next[i] = pairEnd;
-      if (pairEnd < n) prev[pairEnd] = i;
+      if (pairEnd < n) previous[pairEnd] = openLength;
       merges++;
       first = i;
-      second = prev[i]!;
+      second = i > 0 ? i - previous[i]! : -1;
     }
     // One call site for both pairs keeps the loop's optimised code small (V8 inlines each site).
     for (let side = 0; side < 2; side++) {
       const left = side === 0 ? first : second;
       if (left < 0) break;
-      const right = next[left]!;
-      const rank = right < n ? pairRank(table, partIds[left]!, partIds[right]!, buf, start + left, start + next[right]!) : -1;
-      current[left] = rank;
+      const right = left + lengths[left]!;
+      if (right >= n) continue;
+      const rank = pairRank(table, partIds[left]!, partIds[right]!, buf, start + left, start + right + lengths[right]!);
       if (rank < 0) continue;
       if (rank <= openRank) return OUT_OF_ORDER;
       addEntry(own, buckets, rank, left);
@@ -253,7 +266,7 @@ function addEntry(own: Scratch, { head, tail, unsorted }: Buckets, rank: number,
 }
 
 /** Opens the lowest rank's bucket: its offsets into `order`, sorted. */
-function openBucket(own: Scratch, { head, unsorted }: Buckets): void {
+function openBucket(own: Scratch, { head, unsorted }: Buckets, { offsets }: RankTable): void {
   const { entryPos, entryNext, order } = own;
   const rank = own.ranks.pop() | 0; // An int: the heap holds doubles, and a double index is a slow path in V8.
   let size = 0;
@@ -264,6 +277,7 @@ function openBucket(own: Scratch, { head, unsorted }: Buckets): void {
     order.subarray(0, size).sort();
   }
   openRank = rank;
+  openLength = offsets[rank + 1]! - offsets[rank]!;
   openAt = 0;
   openSize = size;
 }
