@@ -14,7 +14,8 @@
  *    linear time and no recursion (the regexes in `regex-pre-tokenizer.ts` are only the
  *    tests' oracle).
  * 3. Rank table (`rank-table.ts`). Bytes -> rank in one open-addressing table over typed
- *    arrays; a piece that is one token is one lookup.
+ *    arrays, behind a filter of one bit per hash that answers most misses (most lookups of
+ *    unseen non-Latin text) from the CPU cache; a piece that is one token is one lookup.
  * 4. Merge (`byte-pair-merge.ts`). Other pieces merge as tiktoken does (lowest rank first,
  *    leftmost on ties): a scan up to 96 bytes; above, buckets by rank opened lowest first
  *    (`long-piece-merge.ts`, linear in the merges), or a heap of bare keys (`heap-merge.ts`)

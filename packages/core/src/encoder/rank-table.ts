@@ -25,6 +25,15 @@ export interface RankTable {
   readonly pairs: Int32Array;
   /** The longest token's length in bytes: a longer piece is never one token. */
   readonly maxTokenBytes: number;
+  /**
+   * One bit per value of a hash's top `32 - filterShift` bits, set for every token's hash: a
+   * key whose bit is clear is no token, known without touching the slots. Most lookups of
+   * unseen text miss (84% in Devanagari, 90% in Chinese), and a miss in the slots (8 MB for
+   * o200k) is a CPU cache miss, often a TLB miss too; the filter (4 bits a slot, 256 KB for
+   * o200k) mostly stays in the CPU's cache and lets about one miss in ten through.
+   */
+  readonly filter: Int32Array;
+  readonly filterShift: number;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -33,6 +42,8 @@ const SLOT = 4;
 const INLINE_BYTES = 8;
 const RECENT_BITS = 12;
 const PAIR_BITS = 16;
+/** Filter bits per slot of the table (a power of two). */
+const FILTER_BITS_PER_SLOT = 4;
 
 export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTable {
   const size = offsets.length - 1;
@@ -40,13 +51,20 @@ export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTab
   while (capacity < size * 2) capacity <<= 1;
   const mask = capacity - 1;
   const slots = new Int32Array(capacity * SLOT).fill(-1);
+  // At least one 32-bit word, so that the shift stays below 32.
+  const filterBits = Math.max(32, capacity * FILTER_BITS_PER_SLOT);
+  const filter = new Int32Array(filterBits / 32);
+  const filterShift = Math.clz32(filterBits) + 1;
   let maxTokenBytes = 0;
   for (let rank = 0; rank < size; rank++) {
     const start = offsets[rank]!;
     const end = offsets[rank + 1]!;
     if (end === start) continue;
     maxTokenBytes = Math.max(maxTokenBytes, end - start);
-    let slot = hashKey(bytes, start, end) & mask;
+    const h = hashKey(bytes, start, end);
+    const bit = h >>> filterShift;
+    filter[bit >>> 5] = filter[bit >>> 5]! | (1 << (bit & 31));
+    let slot = h & mask;
     while (slots[slot * SLOT] !== -1) slot = (slot + 1) & mask;
     const at = slot * SLOT;
     slots[at] = rank;
@@ -56,7 +74,7 @@ export function buildRankTable(bytes: Uint8Array, offsets: Uint32Array): RankTab
   }
   const recent = new Int32Array((1 << RECENT_BITS) * SLOT).fill(-1);
   const pairs = new Int32Array((1 << PAIR_BITS) * 3).fill(-1);
-  const table = { bytes, offsets, slots, mask, size, recent, byteRanks: new Int32Array(256), pairs, maxTokenBytes };
+  const table = { bytes, offsets, slots, mask, size, recent, byteRanks: new Int32Array(256), pairs, maxTokenBytes, filter, filterShift };
   for (let b = 0; b < 256; b++) table.byteRanks[b] = lookupRank(table, Uint8Array.of(b), 0, 1);
   return table;
 }
@@ -76,7 +94,9 @@ function probe(table: RankTable, h: number, length: number, w0: number, w1: numb
 }
 
 function probeTable(table: RankTable, h: number, length: number, w0: number, w1: number, buf: Uint8Array, start: number): number {
-  const { slots, mask, bytes, offsets } = table;
+  const { slots, mask, bytes, offsets, filter } = table;
+  const bit = h >>> table.filterShift;
+  if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) return -1;
   let slot = h & mask;
   for (;;) {
     const at = slot * SLOT;
