@@ -1,4 +1,5 @@
 import { KeyHeap } from "../encoder/key-heap.js";
+
 /**
  * Hugging Face BPE: a word starts as one symbol per character (or byte) and repeatedly
  * merges the adjacent pair that comes first in the tokenizer's merge list, leftmost on ties.
