@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { get_encoding, type Tiktoken } from "tiktoken";
+import { get_encoding, Tiktoken } from "tiktoken";
 import { afterAll, describe, expect, it } from "vitest";
 import { charParts } from "./char-parts.js";
 import { createEncoder, type Encoder } from "./create-encoder.js";
@@ -125,6 +125,76 @@ describe("charParts", () => {
     expect(n).toBe(4);
     expect(ids.slice(1)).toEqual(
       [..."或"].flatMap((c) => [...utf8.encode(c)]).map((b) => Number(reference.encode_single_token(Uint8Array.of(b)))),
+    );
+  });
+});
+
+describe("merging from whole characters and first merges, on random vocabularies", () => {
+  // Devanagari consonants (letters) and vowel signs (marks): one piece for our o200k split, and
+  // three bytes each, all starting with 0xE0 0xA4 or 0xE0 0xA5, as in the text where characters
+  // most often take only their first merge alone.
+  const CHARS = ["\u0915", "\u0916", "\u0917", "\u0930", "\u093f", "\u0940", "\u0947", "\u094b", "\u0902"];
+  const utf8 = new TextEncoder();
+  const base64 = (bytes: Uint8Array | number[]) => Buffer.from(bytes).toString("base64");
+  const word = (indexes: number[]) => `\u0915${indexes.map((i) => CHARS[i]!).join("")}`;
+  const text = fc.array(fc.integer({ min: 0, max: CHARS.length - 1 }), { minLength: 1, maxLength: 40 }).map(word);
+  // Tokens: byte strings cut from such text, so that they start and end inside characters and across their boundaries.
+  const token = fc
+    .tuple(text, fc.nat(), fc.integer({ min: 2, max: 7 }))
+    .map(([t, at, length]) => {
+      const bytes = utf8.encode(t);
+      const from = at % Math.max(1, bytes.length - 1);
+      return Array.from(bytes.subarray(from, from + length));
+    })
+    .filter((bytes) => bytes.length >= 2);
+
+  it("gives tiktoken's ids once the character tables are built", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(token, { minLength: 1, maxLength: 40, selector: (t) => t.join(",") }),
+        fc.array(text, { minLength: 1, maxLength: 8 }),
+        (tokens, texts) => {
+          const vocabulary = [...Array.from({ length: 256 }, (_, b) => [b]), ...tokens];
+          const spec: EncodingSpec = {
+            ranks: { bpe_ranks: `! 0 ${vocabulary.map(base64).join(" ")}`, special_tokens: {} },
+            pattern: "o200k",
+            specialTokens: {},
+          };
+          const ours = createEncoder("o200k_base", spec);
+          const reference = new Tiktoken(vocabulary.map((bytes, rank) => `${base64(bytes)} ${rank}`).join("\n"), {}, "[^a-z]+");
+          try {
+            // Short pieces of multi-byte text, 9 KB of them, build the character tables (see `charParts`).
+            const warm = word(Array.from({ length: 100 }, (_, i) => i % CHARS.length));
+            for (let bytes = 0; bytes < 9_000; bytes += utf8.encode(warm).length) ours.count(warm);
+            for (const t of texts) expect(ours.encode(t)).toEqual(Array.from(reference.encode_ordinary(t)));
+          } finally {
+            reference.free();
+          }
+        },
+      ),
+      {
+        numRuns: 300,
+        examples: [
+          // A character whose second merge ranks below its first: M(c) is the higher of the two.
+          [
+            [
+              [224, 164, 149],
+              [149, 224],
+              [224, 164],
+            ],
+            ["कक"],
+          ],
+          // The same, where taking only the first merge alone would go wrong.
+          [
+            [
+              [224, 164, 149],
+              [149, 224, 164, 149],
+              [224, 164],
+            ],
+            ["कक"],
+          ],
+        ],
+      },
     );
   });
 });

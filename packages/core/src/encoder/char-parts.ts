@@ -18,6 +18,14 @@ import { lookupRank, pairRank, type RankTable } from "./rank-table.js";
  * pair touching an eager character finished early ranks > M(c) >= that step's rank; ties
  * between the rest break by position in both). Both make the same merges in the same order.
  *
+ * A character that is not eager may still take its first merge alone (in Devanagari, where a
+ * third of the characters are not eager, mostly its lead pair): when no token that could join
+ * its boundary parts before and after that merge ranks at or below that merge's rank `r1`, and
+ * its second merge, if any, ranks above `r1`. The same argument with `M(c)` = `r1`: while that
+ * merge is pending nothing touching `c` is the lowest pair, and in the state with it made early,
+ * `c`'s pending pair ranks above every merge the real merge makes elsewhere until it too gets
+ * there, so both again make the same merges.
+ *
  * The joins are read from the vocabulary once per encoder (`buildJoins`): for each token that
  * ends a multi-byte character, the tokens that go on from it across a character boundary (by
  * that boundary's byte), and for each token that starts with a UTF-8 lead byte, the tokens
@@ -45,9 +53,11 @@ interface Joins {
 
 /**
  * Per BMP code point, `SLOTS` words: its ids merged alone (-1 after the last, UNKNOWN in the
- * first until computed), then where its masks start in `masks` (-1: it has no merges of its
- * own, so nothing to check). Masks are 8 words of bytes after it and 8 of bytes before it
- * that would join it.
+ * first until computed), then where its record starts in `masks` (-1: it has no merges of its
+ * own, so nothing to check). A record is `RECORD_WORDS` words: masks of the bytes after it and
+ * before it (8 words each) by which a token would join it before its merges are done, the same
+ * two masks for its first merge alone, and its ids after that first merge (-1 after the last;
+ * -1 first when it cannot take its first merge alone).
  */
 interface CharTable {
   readonly joins: Joins;
@@ -59,7 +69,10 @@ interface CharTable {
 }
 
 const SLOTS = 4;
-const MASK_WORDS = 16;
+/** Where a record's masks for the first merge alone start, and its ids after that merge. */
+const FIRST_MERGE_MASKS = 16;
+const FIRST_MERGE_IDS = 32;
+const RECORD_WORDS = 36;
 const UNKNOWN = -2;
 /** Seen once, not merged yet: a character's table work is done on its second sighting. */
 const SEEN = -4;
@@ -168,7 +181,8 @@ function markJoins(list: JoinList, parts: Int32Array, count: number, highest: nu
 const charBytes = new Uint8Array(4);
 const charIds = new Int32Array(4);
 const charEnds = new Int32Array(4);
-const mask = new Int32Array(MASK_WORDS);
+/** The record `mergeChar` writes (see `CharTable`). */
+const mask = new Int32Array(RECORD_WORDS);
 /** The parts a character's first and last byte belong to as it merges alone: at most one more than its merges. */
 const prefixes = new Int32Array(4);
 const suffixes = new Int32Array(4);
@@ -188,6 +202,12 @@ function mergeChar(table: RankTable, joins: Joins, length: number, ids: Int32Arr
   prefixes[0] = charIds[0]!;
   suffixes[0] = charIds[n - 1]!;
   let highest = -1;
+  let merges = 0;
+  // Before the second merge: whether the first can be taken alone, and the masks' inputs for it.
+  let firstRank = -1;
+  let firstPrefixes = 0;
+  let firstSuffixes = 0;
+  mask.fill(0);
   for (;;) {
     let best = 0x7fffffff;
     let pick = -1;
@@ -199,7 +219,13 @@ function mergeChar(table: RankTable, joins: Joins, length: number, ids: Int32Arr
       }
     }
     if (pick < 0) break;
-    highest = best;
+    if (merges === 1) {
+      // The first merge can be taken alone only when the second ranks above it.
+      if (best <= firstRank) firstRank = -1;
+      for (let i = 0; i < n; i++) mask[FIRST_MERGE_IDS + i] = charIds[i]!;
+      for (let i = n; i < 4; i++) mask[FIRST_MERGE_IDS + i] = -1;
+    }
+    highest = Math.max(highest, best); // a later merge can rank below an earlier one
     charIds[pick] = best;
     charEnds[pick] = charEnds[pick + 1]!;
     for (let i = pick + 1; i < n - 1; i++) {
@@ -209,25 +235,35 @@ function mergeChar(table: RankTable, joins: Joins, length: number, ids: Int32Arr
     n--;
     if (pick === 0) prefixes[prefixCount++] = charIds[0]!;
     if (pick === n - 1) suffixes[suffixCount++] = charIds[n - 1]!;
+    if (merges++ === 0) {
+      firstRank = best;
+      firstPrefixes = prefixCount;
+      firstSuffixes = suffixCount;
+    }
   }
   for (let i = 0; i < slots; i++) ids[at + i] = i < n ? charIds[i]! : -1;
   if (highest < 0) return false;
-  mask.fill(0);
   markJoins(joins.right, suffixes, suffixCount, highest, 0);
   markJoins(joins.left, prefixes, prefixCount, highest, 8);
+  // One merge in all is the whole character: the masks above decide it.
+  if (merges < 2 || firstRank < 0) mask[FIRST_MERGE_IDS] = -1;
+  else {
+    markJoins(joins.right, suffixes, firstSuffixes, firstRank, FIRST_MERGE_MASKS);
+    markJoins(joins.left, prefixes, firstPrefixes, firstRank, FIRST_MERGE_MASKS + 8);
+  }
   return true;
 }
 
 /** Stores `mask` in the pool; returns its offset. */
 function keepMask(chars: CharTable): number {
-  if (chars.maskCount + MASK_WORDS > chars.masks.length) {
+  if (chars.maskCount + RECORD_WORDS > chars.masks.length) {
     const grown = new Int32Array(chars.masks.length * 2);
     grown.set(chars.masks);
     chars.masks = grown;
   }
   const at = chars.maskCount;
   chars.masks.set(mask, at);
-  chars.maskCount += MASK_WORDS;
+  chars.maskCount += RECORD_WORDS;
   return at;
 }
 
@@ -278,7 +314,7 @@ export function charParts(table: RankTable, buf: Uint8Array, start: number, end:
       if (known === undefined) chars.astral.set(cp, SEEN_ONCE);
       else if (known === SEEN_ONCE) {
         for (let j = 0; j < 4; j++) charBytes[j] = buf[i + j]!;
-        slots = new Int32Array(4 + MASK_WORDS);
+        slots = new Int32Array(4 + RECORD_WORDS);
         if (mergeChar(table, chars.joins, 4, slots, 0, 4)) slots.set(mask, 4);
         chars.astral.set(cp, slots);
         maskAt = 4;
@@ -294,13 +330,23 @@ export function charParts(table: RankTable, buf: Uint8Array, start: number, end:
       slots !== undefined &&
       (maskAt < 0 ||
         ((i === start || !hasBit(masks!, maskAt + 8, buf[i - 1]!)) && (i + length === end || !hasBit(masks!, maskAt, buf[i + length]!))));
-    if (eager && slots !== undefined) {
-      let from = i;
-      for (let j = 0; j < length && slots[at + j]! >= 0; j++) {
-        const id = slots[at + j]!;
-        starts[k] = from;
+    // Else its first merge alone, where that is the same (see the header).
+    const firstAt = maskAt + FIRST_MERGE_IDS;
+    const partial =
+      !eager &&
+      slots !== undefined &&
+      masks![firstAt]! >= 0 &&
+      (i === start || !hasBit(masks!, maskAt + FIRST_MERGE_MASKS + 8, buf[i - 1]!)) &&
+      (i + length === end || !hasBit(masks!, maskAt + FIRST_MERGE_MASKS, buf[i + length]!));
+    if (eager || partial) {
+      const from = eager ? slots! : masks!;
+      const first = eager ? at : firstAt;
+      let byte = i;
+      for (let j = 0; j < length && from[first + j]! >= 0; j++) {
+        const id = from[first + j]!;
+        starts[k] = byte;
         ids[k++] = id;
-        from += offsets[id + 1]! - offsets[id]!;
+        byte += offsets[id + 1]! - offsets[id]!;
       }
     } else {
       for (let j = 0; j < length; j++) {

@@ -23,7 +23,8 @@
  *    carries its token id, and a pair is asked of the merge memo by its two ids before the table.
  *    A piece with multi-byte characters starts from whole characters where that is provably
  *    the same (`char-parts.ts`: a character merged alone first unless a token could join it
- *    with a neighbour before its own merges are done), a third of the parts for CJK; the
+ *    with a neighbour before its own merges are done; else its first merge alone, when no
+ *    token could join it before that one), a third of the parts for CJK; the
  *    tables behind that are built once the encoder has merged 8 KB of such pieces, by a
  *    short piece (a single long piece never waits for the build).
  * 5. Caches, all bounded: `countMemo` (counts of pieces of up to 8 bytes, keyed by the words
