@@ -269,6 +269,10 @@ function keepMask(chars: CharTable): number {
 
 const hasBit = (words: Int32Array, at: number, byte: number) => (words[at + (byte >> 5)]! & (1 << (byte & 31))) !== 0;
 
+/** Whether the masks at `at` (after, then before) let no token join `buf[from..to)` with its neighbours in `buf[start..end)`. */
+const joinsNeither = (masks: Int32Array, at: number, buf: Uint8Array, start: number, from: number, to: number, end: number) =>
+  (from === start || !hasBit(masks, at + 8, buf[from - 1]!)) && (to === end || !hasBit(masks, at, buf[to]!));
+
 /**
  * Writes the initial parts of `buf[start..end)`, a piece with a byte >= 0x80: eager characters
  * merged alone, everything else byte by byte; `starts[k]` is part k's absolute byte offset,
@@ -326,18 +330,14 @@ export function charParts(table: RankTable, buf: Uint8Array, start: number, end:
     const masks = slots === chars.bmp ? chars.masks : slots;
     // A character seen for the first time keeps its bytes: one that never comes back (a long
     // run of rare characters) costs no table work.
-    const eager =
-      slots !== undefined &&
-      (maskAt < 0 ||
-        ((i === start || !hasBit(masks!, maskAt + 8, buf[i - 1]!)) && (i + length === end || !hasBit(masks!, maskAt, buf[i + length]!))));
+    const eager = slots !== undefined && (maskAt < 0 || joinsNeither(masks!, maskAt, buf, start, i, i + length, end));
     // Else its first merge alone, where that is the same (see the header).
     const firstAt = maskAt + FIRST_MERGE_IDS;
     const partial =
       !eager &&
       slots !== undefined &&
       masks![firstAt]! >= 0 &&
-      (i === start || !hasBit(masks!, maskAt + FIRST_MERGE_MASKS + 8, buf[i - 1]!)) &&
-      (i + length === end || !hasBit(masks!, maskAt + FIRST_MERGE_MASKS, buf[i + length]!));
+      joinsNeither(masks!, maskAt + FIRST_MERGE_MASKS, buf, start, i, i + length, end);
     if (eager || partial) {
       const from = eager ? slots! : masks!;
       const first = eager ? at : firstAt;
