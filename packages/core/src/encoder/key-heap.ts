@@ -3,13 +3,9 @@ export class KeyHeap {
   size = 0;
   private readonly keys: Float64Array;
 
-  /** Room for `capacity` keys, in `buffer` from `byteOffset` when given. */
-  constructor(capacity: number, buffer?: ArrayBuffer, byteOffset = 0) {
-    this.keys = buffer === undefined ? new Float64Array(capacity) : new Float64Array(buffer, byteOffset, capacity);
-  }
-
-  get capacity(): number {
-    return this.keys.length;
+  /** Room for `capacity` keys. */
+  constructor(capacity: number) {
+    this.keys = new Float64Array(capacity);
   }
 
   /** Appends without ordering; call `heapify` before the first `pop`. */

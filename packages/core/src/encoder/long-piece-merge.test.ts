@@ -46,6 +46,16 @@ describe("long pieces, against tiktoken", () => {
     reference.free();
   });
 
+  it("empties the buckets a merge it starts over left, so the pieces after it merge as before", () => {
+    const { ours, reference } = pairOver(["bbb", "bb", "aa"]);
+    // "bbb" starts it over while "aa"'s bucket holds entries 3 and on, which the next piece does not write.
+    const first = `bbbb${"a".repeat(93)}`;
+    for (const text of [first, `${"c".repeat(50)}aa${"c".repeat(50)}`, first, `${"a".repeat(60)}bb${"a".repeat(40)}`]) {
+      expect(ours.encode(text)).toEqual(Array.from(reference.encode_ordinary(text)));
+    }
+    reference.free();
+  });
+
   it("takes a piece as long as the longest token whole when it is one, as tiktoken's first step does, and merges a longer one", () => {
     // No token between the bytes and the 70 b's: only the whole-piece lookup finds it.
     const { ours, reference } = pairOver(["b".repeat(70)]);

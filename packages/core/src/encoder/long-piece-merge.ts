@@ -1,6 +1,5 @@
 import { charParts } from "./char-parts.js";
 import { heapMerge } from "./heap-merge.js";
-import { KeyHeap } from "./key-heap.js";
 import { pairRank, type RankTable } from "./rank-table.js";
 
 /**
@@ -29,12 +28,15 @@ import { pairRank, type RankTable } from "./rank-table.js";
  *
  * The loops run `STEPS` steps a call: V8 switches a function to optimised code only when it is
  * called, and a loop that runs long within one call it compiles a second time to switch to
- * mid-loop. In a fresh process that compiling cost more than the merge.
+ * mid-loop, and again as a whole at the next piece. In a fresh process that compiling cost
+ * more than the merge.
  */
 
 /** Scratch for pieces up to this many bytes is kept between calls; a longer piece gets its own, freed after. */
 const KEEP_SCRATCH = 1 << 15;
 const STEPS = 64;
+/** Bytes `linkBytes` links a call: a byte costs a small part of a merge step. */
+const LINK_STEPS = 1024;
 /** The most bytes a part's length holds. */
 const MAX_PART_BYTES = 255;
 
@@ -47,27 +49,22 @@ interface Scratch {
   /** Bucket entries: a part's offset, and the next entry of the same bucket (-1 ends). */
   entryPos: Int32Array;
   entryNext: Int32Array;
-  /** Ranks whose buckets hold entries. */
-  ranks: KeyHeap;
   /**
-   * The open bucket's offsets, in order. A bucket holds an offset at most once (the pair at an
+   * Room to sort a bucket's offsets. A bucket holds an offset at most once (the pair at an
    * offset only ever grows, so it is another token each time), so n is room enough.
    */
   order: Int32Array;
 }
 
 /**
- * Sizes `own`'s arrays for a piece of n bytes (distinct ranks: no more than the entries, nor
- * than the vocabulary's tokens), all in one buffer: each allocation of its own cost a page
- * fault or more even where nothing was written (the allocator clears what it reuses), and
- * most of the room is never written (entries and ranks are sized for the worst piece).
+ * Sizes `own`'s arrays for a piece of n bytes, all in one buffer: each allocation of its own
+ * cost a page fault or more even where nothing was written (the allocator clears what it
+ * reuses), and most of the room is never written (entries are sized for the worst piece).
  */
-function sizeScratch(own: Scratch, n: number, vocabulary: number): void {
-  const rankRoom = Math.min(n * 3, vocabulary);
+function sizeScratch(own: Scratch, n: number): void {
   // Widest first, so that every view starts aligned to its element.
-  const buffer = new ArrayBuffer(rankRoom * 8 + n * 4 * 8 + n * 2);
-  own.ranks = new KeyHeap(rankRoom, buffer, 0);
-  let at = rankRoom * 8;
+  const buffer = new ArrayBuffer(n * 4 * 8 + n * 2);
+  let at = 0;
   const int32s = (length: number): Int32Array => {
     const view = new Int32Array(buffer, at, length);
     at += length * 4;
@@ -90,15 +87,21 @@ const scratch: Scratch = {
   partIds: new Int32Array(0),
   entryPos: new Int32Array(0),
   entryNext: new Int32Array(0),
-  ranks: new KeyHeap(0),
   order: new Int32Array(0),
 };
 
-/** Per rank table, by rank: the first and last entry of its bucket (-1: empty), and whether it needs sorting. */
+/**
+ * Per rank table, by rank: the first and last entry of its bucket (-1: empty), and whether it
+ * needs sorting. Which buckets hold entries is one bit a rank in `live`, and one bit a word of
+ * `live` in `summary`: every bucket filled ranks above the open one, so the lowest is found by
+ * a cursor that only moves forward, at most `size / 1024` words a piece.
+ */
 interface Buckets {
   readonly head: Int32Array;
   readonly tail: Int32Array;
   readonly unsorted: Uint8Array;
+  readonly live: Int32Array;
+  readonly summary: Int32Array;
 }
 
 const bucketsByTable = new WeakMap<RankTable, Buckets>();
@@ -106,7 +109,14 @@ const bucketsByTable = new WeakMap<RankTable, Buckets>();
 function bucketsOf(table: RankTable): Buckets {
   let buckets = bucketsByTable.get(table);
   if (buckets === undefined) {
-    buckets = { head: new Int32Array(table.size).fill(-1), tail: new Int32Array(table.size), unsorted: new Uint8Array(table.size) };
+    const live = new Int32Array((table.size >> 5) + 1);
+    buckets = {
+      head: new Int32Array(table.size).fill(-1),
+      tail: new Int32Array(table.size),
+      unsorted: new Uint8Array(table.size),
+      live,
+      summary: new Int32Array((live.length >> 5) + 1),
+    };
     bucketsByTable.set(table, buckets);
   }
   return buckets;
@@ -116,28 +126,34 @@ function bucketsOf(table: RankTable): Buckets {
 export function longPieceMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
   if (table.maxTokenBytes > MAX_PART_BYTES) return heapMerge(table, buf, start, n, out);
   const own = scratch;
-  if (n > own.lengths.length || own.ranks.capacity < Math.min(n * 3, table.size)) sizeScratch(own, n, table.size);
+  if (n > own.lengths.length) sizeScratch(own, n);
   const parts = linkParts(own, table, buf, start, n);
   const merges = mergeByRank(own, table, buf, start, n);
   let tokens = parts - merges;
   if (merges < 0) tokens = heapMerge(table, buf, start, n, out);
   else if (out) for (let i = 0; i < n; i += own.lengths[i]!) out.push(own.partIds[i]!);
-  if (n > KEEP_SCRATCH) sizeScratch(own, 0, 0);
+  if (n > KEEP_SCRATCH) sizeScratch(own, 0);
   return tokens;
 }
 
 /** Links the piece's first parts (whole characters where `charParts` allows, else bytes); returns how many. */
 function linkParts(own: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
-  // The test is here, not after `linkBytes`'s loop: the first long piece finishes that call in
-  // code V8 compiled mid-loop, which records no type feedback, and V8 then threw away the code it
-  // compiled for the next call at that test.
-  return linkBytes(own, table, buf, start, n) < 0x80 ? n : linkChars(own, table, buf, start, n);
+  let high = 0;
+  for (let from = 0; from < n; from += LINK_STEPS) high |= linkBytes(own, table, buf, start, from, Math.min(n, from + LINK_STEPS));
+  return high < 0x80 ? n : linkChars(own, table, buf, start, n);
 }
 
-/** Links the piece's bytes as its parts; returns their bits or'ed, which tell whether any starts a multi-byte character. */
-function linkBytes({ lengths, previous, partIds }: Scratch, { byteRanks }: RankTable, buf: Uint8Array, start: number, n: number): number {
+/** Links bytes `from..to` of the piece as parts; returns their bits or'ed, which tell whether any starts a multi-byte character. */
+function linkBytes(
+  { lengths, previous, partIds }: Scratch,
+  { byteRanks }: RankTable,
+  buf: Uint8Array,
+  start: number,
+  from: number,
+  to: number,
+): number {
   let high = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const b = buf[start + i]!;
     high |= b;
     lengths[i] = 1;
@@ -163,121 +179,148 @@ function linkChars(own: Scratch, table: RankTable, buf: Uint8Array, start: numbe
   return parts;
 }
 
-// The merge's state between calls of `mergeSteps`.
+// The merge's state between calls of `queueSteps` and `mergeSteps`.
 let entries = 0;
 /** The part whose pair is queued next; n once every first pair is queued. */
 let queueAt = 0;
 let openRank = -1;
 /** The length of the open bucket's token. */
 let openLength = 0;
-let openAt = 0;
-let openSize = 0;
+/** The open bucket's next entry (-1: none left). */
+let openEntry = -1;
 let merges = 0;
+/** The word of `summary` where the lowest live bucket is looked for next. */
+let scanAt = 0;
 
-const MORE = 0;
-const DONE = 1;
-const OUT_OF_ORDER = 2;
-
-/** The number of merges, or -1 when a merge made a pair ranking below the open bucket. */
+/**
+ * The number of merges, or -1 when a merge made a pair ranking below the open bucket.
+ *
+ * Queueing the first pairs, opening a bucket and merging its entries are three functions: V8
+ * compiles a function once it has run a while, with the type feedback of what it has run so
+ * far, and throws the code away where it meets an operation that had not run yet. A function
+ * that both queued and merged was compiled while queueing, and thrown away at its first merge.
+ */
 function mergeByRank(own: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
   const buckets = bucketsOf(table);
   entries = 0;
-  queueAt = 0;
   openRank = -1;
-  openLength = 0;
-  openAt = 0;
-  openSize = 0;
   merges = 0;
-  own.ranks.size = 0;
-  for (;;) {
-    const state = mergeSteps(own, buckets, table, buf, start, n);
-    if (state === DONE) return merges;
-    if (state !== OUT_OF_ORDER) continue;
-    const { head, unsorted } = buckets;
-    while (own.ranks.size > 0) {
-      const rank = own.ranks.pop() | 0;
-      head[rank] = -1;
-      unsorted[rank] = 0;
+  scanAt = 0;
+  for (queueAt = 0; queueAt < n; ) queueSteps(own, buckets, table, buf, start, n);
+  for (let rank = takeLowestRank(buckets); rank >= 0; rank = takeLowestRank(buckets)) {
+    openBucket(own, buckets, table, rank);
+    while (openEntry >= 0) {
+      if (mergeSteps(own, buckets, table, buf, start, n)) continue;
+      const { head, unsorted } = buckets;
+      for (let rest = takeLowestRank(buckets); rest >= 0; rest = takeLowestRank(buckets)) {
+        head[rest] = -1;
+        unsorted[rest] = 0;
+      }
+      return -1;
     }
-    return -1;
+  }
+  return merges;
+}
+
+/** Queues the pairs of up to `STEPS` first parts (no bucket is open: every rank is in order). */
+function queueSteps(own: Scratch, buckets: Buckets, table: RankTable, buf: Uint8Array, start: number, n: number): void {
+  const { lengths, partIds } = own;
+  for (let step = 0; step < STEPS && queueAt < n; step++) {
+    const left = queueAt;
+    const right = left + lengths[left]!;
+    queueAt = right;
+    if (right >= n) break;
+    const rank = pairRank(table, partIds[left]!, partIds[right]!, buf, start + left, start + right + lengths[right]!);
+    if (rank >= 0) addEntry(own, buckets, rank, left);
   }
 }
 
 /**
- * Up to `STEPS` steps: queue the next first pair, or take the open bucket's next entry and,
- * when its pair is still current, merge it and queue the two pairs it makes.
+ * Takes up to `STEPS` entries of the open bucket and, for each whose pair is still current,
+ * merges it and queues the two pairs it makes; false when one of those ranks at or below the
+ * open bucket.
  */
-function mergeSteps(own: Scratch, buckets: Buckets, table: RankTable, buf: Uint8Array, start: number, n: number): number {
-  const { lengths, previous, partIds, order } = own;
-  for (let step = 0; step < STEPS; step++) {
-    let first: number;
-    let second = -1;
-    if (queueAt < n) {
-      first = queueAt;
-      queueAt += lengths[queueAt]!;
-    } else {
-      if (openAt >= openSize) {
-        if (own.ranks.size === 0) return DONE;
-        openBucket(own, buckets, table);
-      }
-      const i = order[openAt++]!;
-      const length = lengths[i]!;
-      const right = i + length;
-      // Merged away (length 0), last, or grown since it was queued.
-      if (length === 0 || right >= n || length + lengths[right]! !== openLength) continue;
-      const pairEnd = i + openLength;
-      lengths[right] = 0;
-      lengths[i] = openLength;
-      partIds[i] = openRank;
-      if (pairEnd < n) previous[pairEnd] = openLength;
-      merges++;
-      first = i;
-      second = i > 0 ? i - previous[i]! : -1;
-    }
+function mergeSteps(own: Scratch, buckets: Buckets, table: RankTable, buf: Uint8Array, start: number, n: number): boolean {
+  const { lengths, previous, partIds, entryPos, entryNext } = own;
+  for (let step = 0; step < STEPS && openEntry >= 0; step++) {
+    // No entry joins the open bucket while it is open: every new pair ranks higher.
+    const i = entryPos[openEntry]!;
+    openEntry = entryNext[openEntry]!;
+    const length = lengths[i]!;
+    const right = i + length;
+    // Merged away (length 0), last, or grown since it was queued.
+    if (length === 0 || right >= n || length + lengths[right]! !== openLength) continue;
+    const pairEnd = i + openLength;
+    lengths[right] = 0;
+    lengths[i] = openLength;
+    partIds[i] = openRank;
+    if (pairEnd < n) previous[pairEnd] = openLength;
+    merges++;
     // One call site for both pairs keeps the loop's optimised code small (V8 inlines each site).
     for (let side = 0; side < 2; side++) {
-      const left = side === 0 ? first : second;
+      const left = side === 0 ? i : i > 0 ? i - previous[i]! : -1;
       if (left < 0) break;
       const right = left + lengths[left]!;
       if (right >= n) continue;
       const rank = pairRank(table, partIds[left]!, partIds[right]!, buf, start + left, start + right + lengths[right]!);
       if (rank < 0) continue;
-      if (rank <= openRank) return OUT_OF_ORDER;
+      if (rank <= openRank) return false;
       addEntry(own, buckets, rank, left);
     }
   }
-  return MORE;
+  return true;
 }
 
-function addEntry(own: Scratch, { head, tail, unsorted }: Buckets, rank: number, at: number): void {
+function addEntry(own: Scratch, { head, tail, unsorted, live, summary }: Buckets, rank: number, at: number): void {
   const e = entries++;
   own.entryPos[e] = at;
   own.entryNext[e] = -1;
-  if (head[rank]! < 0) {
-    head[rank] = e;
-    own.ranks.push(rank);
-  } else {
-    // A store either way: one that runs only in some pieces has no type feedback the first time
-    // it does, and V8 throws the compiled merge away there.
+  const first = head[rank]!;
+  // Stores either way, not in a branch for a new bucket: that branch runs a few times a piece,
+  // so V8 compiles the merge before it has type feedback, and throws that code away when it runs.
+  const word = rank >> 5;
+  live[word] = live[word]! | (1 << (rank & 31));
+  summary[word >> 5] = summary[word >> 5]! | (1 << (word & 31));
+  head[rank] = first < 0 ? e : first;
+  if (first >= 0) {
     unsorted[rank] = unsorted[rank]! | (at < own.entryPos[tail[rank]!]! ? 1 : 0);
     own.entryNext[tail[rank]!] = e;
   }
   tail[rank] = e;
 }
 
-/** Opens the lowest rank's bucket: its offsets into `order`, sorted. */
-function openBucket(own: Scratch, { head, unsorted }: Buckets, { offsets }: RankTable): void {
-  const { entryPos, entryNext, order } = own;
-  const rank = own.ranks.pop() | 0; // An int: the heap holds doubles, and a double index is a slow path in V8.
-  let size = 0;
-  for (let e = head[rank]!; e >= 0; e = entryNext[e]!) order[size++] = entryPos[e]!;
+const lowestBit = (bits: number) => 31 - Math.clz32(bits & -bits);
+
+/** The lowest rank whose bucket holds entries, no longer marked so; -1 when none does. */
+function takeLowestRank({ live, summary }: Buckets): number {
+  while (scanAt < summary.length && summary[scanAt] === 0) scanAt++;
+  if (scanAt === summary.length) return -1;
+  const words = summary[scanAt]!;
+  const word = (scanAt << 5) | lowestBit(words);
+  const bits = live[word]!;
+  live[word] = bits & (bits - 1);
+  // The word's bit is the lowest of `words`.
+  if (live[word] === 0) summary[scanAt] = words & (words - 1);
+  return (word << 5) | lowestBit(bits);
+}
+
+/** Opens rank `rank`'s bucket, its entries sorted by offset. */
+function openBucket(own: Scratch, { head, unsorted }: Buckets, { offsets }: RankTable, rank: number): void {
+  openEntry = head[rank]!;
   head[rank] = -1;
   if (unsorted[rank] === 1) {
     unsorted[rank] = 0;
-    order.subarray(0, size).sort();
+    sortEntries(own, openEntry);
   }
   openRank = rank;
   openLength = offsets[rank + 1]! - offsets[rank]!;
-  openAt = 0;
-  openSize = size;
+}
+
+/** Sorts the offsets of the entries linked from `first`, in place along the list. */
+function sortEntries({ entryPos, entryNext, order }: Scratch, first: number): void {
+  let size = 0;
+  for (let e = first; e >= 0; e = entryNext[e]!) order[size++] = entryPos[e]!;
+  order.subarray(0, size).sort();
+  size = 0;
+  for (let e = first; e >= 0; e = entryNext[e]!) entryPos[e] = order[size++]!;
 }
