@@ -26,7 +26,11 @@ export const CUT = 0xff;
 export type PieceEnd = (bytes: Uint8Array, length: number, start: number) => number;
 
 const CUT_KIND = 8;
-/** What `charAt` answers at a `CUT`: its kind, one byte. */
+/**
+ * What `charAt` answers at a `CUT`: its kind, one byte. A constant, not `CUT_KIND | 0x10` where
+ * it is answered: a process meets its first cut long after V8 compiled `charAt`, and an
+ * operation that has never run has no type feedback, so V8 threw the compiled scan away there.
+ */
 const CUT_CHAR = CUT_KIND | 0x10;
 /** What `charAt` returns past the last byte: a kind of its own, of zero bytes. */
 const END = 9;
@@ -44,20 +48,14 @@ const WHITESPACE = bit(SPACE) | bit(NEWLINE);
 const APOSTROPHE = 39;
 
 let kinds: Uint8Array = new Uint8Array(0);
-/**
- * By first byte: ASCII characters and the `CUT` as `charAt` packs them, 0 for the lead byte of
- * a longer character. The cut is answered from here, not by a test of its own: a process meets
- * its first cut long after V8 compiled `charAt`, and an operation that has never run has no
- * type feedback, so V8 threw the compiled scan away there.
- */
-const SINGLE_BYTE = new Uint8Array(256);
+/** ASCII characters as `charAt` packs them. */
+const ASCII = new Uint8Array(128);
 
 /** The piece finder of a pattern. The first call builds the class table. */
 export function pieceEndFor(pattern: PatternName): PieceEnd {
   if (kinds.length === 0) {
     kinds = charClasses();
-    for (let c = 0; c < 128; c++) SINGLE_BYTE[c] = kinds[c]! | 0x10;
-    SINGLE_BYTE[CUT] = CUT_CHAR;
+    for (let c = 0; c < 128; c++) ASCII[c] = kinds[c]! | 0x10;
   }
   return pattern === "o200k" ? o200kEnd : pattern === "cl100k" ? cl100kEnd : gpt2End;
 }
@@ -76,10 +74,10 @@ export const pieceUnits = (): number => units;
 function charAt(b: Uint8Array, i: number, length: number): number {
   if (i >= length) return END;
   const c = b[i]!;
-  const single = SINGLE_BYTE[c]!;
-  if (single !== 0) return single;
+  if (c < 0x80) return ASCII[c]!;
   if (c < 0xe0) return kinds[((c & 0x1f) << 6) | (b[i + 1]! & 0x3f)]! | 0x20;
   if (c < 0xf0) return kinds[((c & 0x0f) << 12) | ((b[i + 1]! & 0x3f) << 6) | (b[i + 2]! & 0x3f)]! | 0x30;
+  if (c === CUT) return CUT_CHAR;
   return kinds[((c & 0x07) << 18) | ((b[i + 1]! & 0x3f) << 12) | ((b[i + 2]! & 0x3f) << 6) | (b[i + 3]! & 0x3f)]! | 0x40;
 }
 
