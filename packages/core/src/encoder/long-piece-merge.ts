@@ -93,8 +93,8 @@ const scratch: Scratch = {
 /**
  * Per rank table, by rank: the first and last entry of its bucket (-1: empty), and whether it
  * needs sorting. Which buckets hold entries is one bit a rank in `live`, and one bit a word of
- * `live` in `summary`: every bucket filled ranks above the open one, so the lowest is found by
- * a cursor that only moves forward, at most `size / 1024` words a piece.
+ * `live` in `summary`. A pair queued while a bucket is open ranks above it, so the lowest
+ * bucket is found by a cursor that only moves forward: at most `size / 1024` words a piece.
  */
 interface Buckets {
   readonly head: Int32Array;
