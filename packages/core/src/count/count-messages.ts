@@ -2,7 +2,7 @@ import type { Encoder } from "../encoder/create-encoder.js";
 import { ENCODING_NAMES, type EncodingName } from "../encoder/encodings.js";
 import { getEncoder } from "../encoder/get-encoder.js";
 import { DEFAULT_MODEL } from "../models/default-model.js";
-import { type ChatFormat, type ModelInfo, resolveModel } from "../models/resolve-model.js";
+import { type ChatFormat, type ModelInfo, resolveModelForCount } from "../models/resolve-model.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { countTemplated, loadedEncoder } from "./count-templated.js";
 import { asText, countToolDefinitions, type ToolCount } from "./count-tools.js";
@@ -111,7 +111,7 @@ function cacheKeyOf(encoding: EncodingName, format: ChatFormat, miniImages: bool
  */
 export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptions): MessageCount {
   const { model, tools: toolList, unreadable } = readOptions(opts);
-  const info = resolveModel(model);
+  const info = resolveModelForCount(model);
   // An open-weight family whose data is not loaded counts with the fallback encoding (flagged).
   const encoder = loadedEncoder(info.encoding);
   const tools = countToolDefinitions(toolList, encoder);
@@ -379,5 +379,5 @@ export function contentText(message: ChatMessage | null | undefined): string {
 
 /** The encoder for a model name; a small convenience for callers that count many texts for one model. */
 export function encoderForModel(model: string): Encoder {
-  return getEncoder(resolveModel(model).encoding);
+  return getEncoder(resolveModelForCount(model).encoding);
 }

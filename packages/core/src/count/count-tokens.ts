@@ -1,7 +1,7 @@
 import type { EncodingName } from "../encoder/encodings.js";
 import { isEncodingName } from "../encoder/encodings.js";
 import { DEFAULT_MODEL } from "../models/default-model.js";
-import { resolveModel } from "../models/resolve-model.js";
+import { resolveModelForCount } from "../models/resolve-model.js";
 import { loadedEncoder } from "./count-templated.js";
 
 export interface CountOptions {
@@ -16,9 +16,9 @@ export function encodingFromOptions(opts: CountOptions | undefined): EncodingNam
   try {
     const encoding = opts?.encoding;
     if (encoding !== undefined && isEncodingName(encoding)) return encoding;
-    return resolveModel(opts?.model ?? DEFAULT_MODEL).encoding;
+    return resolveModelForCount(opts?.model ?? DEFAULT_MODEL).encoding;
   } catch {
-    return resolveModel(DEFAULT_MODEL).encoding;
+    return resolveModelForCount(DEFAULT_MODEL).encoding;
   }
 }
 

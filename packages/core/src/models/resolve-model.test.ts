@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { countMessages } from "../count/count-messages.js";
 import { registerModel, resetModelRegistry, resolveModel, setFallbackEncoding } from "./resolve-model.js";
 
 afterEach(() => resetModelRegistry());
@@ -157,5 +158,17 @@ describe("resolveModel", () => {
     expect(resolveModel("gpt-4o-mini").contextWindow).toBe(128_000);
     expect(() => registerModel({ match: 3 } as never)).toThrow(TypeError);
     expect(() => registerModel({ match: "x", encoding: "nope" as never })).toThrow(/unknown encoding/);
+  });
+
+  it("counts with the model's new answer after every change to the registry (counting keeps the last name's answer)", () => {
+    const encodingOf = (model: string) => countMessages([{ role: "user", content: "hi" }], { model }).encoding;
+    expect(encodingOf("my-model")).toBe("o200k_base");
+    registerModel({ match: "my-model", encoding: "cl100k_base" });
+    expect(encodingOf("my-model")).toBe("cl100k_base");
+    resetModelRegistry();
+    expect(encodingOf("my-model")).toBe("o200k_base");
+    setFallbackEncoding("p50k_base");
+    expect(encodingOf("my-model")).toBe("p50k_base");
+    expect(encodingOf("gpt-4")).toBe("cl100k_base");
   });
 });

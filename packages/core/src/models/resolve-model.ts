@@ -50,6 +50,8 @@ interface Limits {
 let limitTable: Map<string, Limits> | undefined;
 /** Lookups already made, by normalised name (cleared when full). */
 const limitCache = new Map<string, Limits | null>();
+/** The last name `resolveModelForCount` resolved, and its answer; forgotten whenever the registry changes. */
+let lastResolved: { name: string; info: ModelInfo } | undefined;
 
 /**
  * Adds or overrides a model: its encoding, limits and chat format. Later registrations
@@ -77,6 +79,7 @@ export function registerModel(spec: ModelSpec): void {
     }
   }
   registered.unshift({ ...spec });
+  lastResolved = undefined;
 }
 
 /**
@@ -91,6 +94,7 @@ export function registerModel(spec: ModelSpec): void {
 export function setFallbackEncoding(encoding: EncodingName): void {
   if (!isEncodingName(encoding)) throw new TypeError(`Unknown encoding "${String(encoding)}"`);
   fallbackEncoding = encoding;
+  lastResolved = undefined;
 }
 
 /** The encoding unknown model names get (see `setFallbackEncoding`). */
@@ -102,6 +106,7 @@ export function fallbackEncodingName(): EncodingName {
 export function resetModelRegistry(): void {
   registered.length = 0;
   fallbackEncoding = "o200k_base";
+  lastResolved = undefined;
 }
 
 /**
@@ -131,6 +136,17 @@ export function resolveModel(model: string): ModelInfo {
   }
   if (base) return base;
   return { model: name, encoding: fallbackEncoding, known: false, chatFormat: "plain" };
+}
+
+/**
+ * `resolveModel` for the counting functions, which only read its answer and never hand it out:
+ * the last name's answer is kept, since a program counts for one model call after call, and
+ * resolving a name (normalising it, the prefix tables) costs more than counting a short text.
+ */
+export function resolveModelForCount(model: string): ModelInfo {
+  if (typeof model !== "string") return resolveModel(model);
+  if (lastResolved?.name !== model) lastResolved = { name: model, info: resolveModel(model) };
+  return lastResolved.info;
 }
 
 /** OpenAI's and open-weight names by their encoding; other catalog models by the fallback encoding and the plain (approximate) format. */
