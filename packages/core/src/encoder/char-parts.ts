@@ -222,8 +222,7 @@ function mergeChar(table: RankTable, joins: Joins, length: number, ids: Int32Arr
     if (merges === 1) {
       // The first merge can be taken alone only when the second ranks above it.
       if (best <= firstRank) firstRank = -1;
-      for (let i = 0; i < n; i++) mask[FIRST_MERGE_IDS + i] = charIds[i]!;
-      for (let i = n; i < 4; i++) mask[FIRST_MERGE_IDS + i] = -1;
+      writeIds(mask, FIRST_MERGE_IDS, RECORD_WORDS - FIRST_MERGE_IDS, n);
     }
     highest = Math.max(highest, best); // a later merge can rank below an earlier one
     charIds[pick] = best;
@@ -241,7 +240,7 @@ function mergeChar(table: RankTable, joins: Joins, length: number, ids: Int32Arr
       firstSuffixes = suffixCount;
     }
   }
-  for (let i = 0; i < slots; i++) ids[at + i] = i < n ? charIds[i]! : -1;
+  writeIds(ids, at, slots, n);
   if (highest < 0) return false;
   markJoins(joins.right, suffixes, suffixCount, highest, 0);
   markJoins(joins.left, prefixes, prefixCount, highest, 8);
@@ -252,6 +251,11 @@ function mergeChar(table: RankTable, joins: Joins, length: number, ids: Int32Arr
     markJoins(joins.left, prefixes, firstPrefixes, firstRank, FIRST_MERGE_MASKS + 8);
   }
   return true;
+}
+
+/** Writes the character's `n` ids as merged so far to `to[at..at + count)`, -1 after the last. */
+function writeIds(to: Int32Array, at: number, count: number, n: number): void {
+  for (let i = 0; i < count; i++) to[at + i] = i < n ? charIds[i]! : -1;
 }
 
 /** Stores `mask` in the pool; returns its offset. */

@@ -129,9 +129,12 @@ export function longPieceMerge(table: RankTable, buf: Uint8Array, start: number,
   if (n > own.lengths.length) sizeScratch(own, n);
   const parts = linkParts(own, table, buf, start, n);
   const merges = mergeByRank(own, table, buf, start, n);
-  let tokens = parts - merges;
+  let tokens: number;
   if (merges < 0) tokens = heapMerge(table, buf, start, n, out);
-  else if (out) for (let i = 0; i < n; i += own.lengths[i]!) out.push(own.partIds[i]!);
+  else {
+    tokens = parts - merges;
+    if (out) for (let i = 0; i < n; i += own.lengths[i]!) out.push(own.partIds[i]!);
+  }
   if (n > KEEP_SCRATCH) sizeScratch(own, 0);
   return tokens;
 }
@@ -224,15 +227,23 @@ function mergeByRank(own: Scratch, table: RankTable, buf: Uint8Array, start: num
 
 /** Queues the pairs of up to `STEPS` first parts (no bucket is open: every rank is in order). */
 function queueSteps(own: Scratch, buckets: Buckets, table: RankTable, buf: Uint8Array, start: number, n: number): void {
-  const { lengths, partIds } = own;
   for (let step = 0; step < STEPS && queueAt < n; step++) {
     const left = queueAt;
-    const right = left + lengths[left]!;
-    queueAt = right;
-    if (right >= n) break;
-    const rank = pairRank(table, partIds[left]!, partIds[right]!, buf, start + left, start + right + lengths[right]!);
-    if (rank >= 0) addEntry(own, buckets, rank, left);
+    queueAt += own.lengths[left]!;
+    queuePair(own, buckets, table, buf, start, n, left);
   }
+}
+
+/** Queues the pair of the part at `left` and the next, if any and a token; false when it ranks at or below the open bucket. */
+function queuePair(own: Scratch, buckets: Buckets, table: RankTable, buf: Uint8Array, start: number, n: number, left: number): boolean {
+  const { lengths, partIds } = own;
+  const right = left + lengths[left]!;
+  if (right >= n) return true;
+  const rank = pairRank(table, partIds[left]!, partIds[right]!, buf, start + left, start + right + lengths[right]!);
+  if (rank < 0) return true;
+  if (rank <= openRank) return false;
+  addEntry(own, buckets, rank, left);
+  return true;
 }
 
 /**
@@ -260,12 +271,7 @@ function mergeSteps(own: Scratch, buckets: Buckets, table: RankTable, buf: Uint8
     for (let side = 0; side < 2; side++) {
       const left = side === 0 ? i : i > 0 ? i - previous[i]! : -1;
       if (left < 0) break;
-      const right = left + lengths[left]!;
-      if (right >= n) continue;
-      const rank = pairRank(table, partIds[left]!, partIds[right]!, buf, start + left, start + right + lengths[right]!);
-      if (rank < 0) continue;
-      if (rank <= openRank) return false;
-      addEntry(own, buckets, rank, left);
+      if (!queuePair(own, buckets, table, buf, start, n, left)) return false;
     }
   }
   return true;
