@@ -4,12 +4,15 @@ import { pairRank, type RankTable } from "./rank-table.js";
 
 const NONE = 0x7fffffff;
 /**
- * Above this many bytes a piece merges by rank buckets (`long-piece-merge.ts`), linear in its
- * merges; below it the plain scan of tiktoken's own merge loop is faster. Pieces this long are
- * rare in prose but make up whole inputs in the worst cases (one letter repeated, Chinese
- * without punctuation, emoji runs).
+ * Above this many parts a piece merges by rank buckets (`long-piece-merge.ts`), linear in its
+ * merges; up to it the plain scan of tiktoken's own merge loop is faster, and it costs at most
+ * this many steps a merge. Pieces with more are rare in prose (a long Japanese clause starts
+ * from whole characters, 3 bytes a part) but make up whole inputs in the worst cases (one
+ * letter repeated, Chinese without punctuation, emoji runs).
  */
-const SCAN_MAX_BYTES = 96;
+const SCAN_MAX_PARTS = 96;
+/** A part starts as one character at most, so a longer piece has more parts than the scan takes. */
+const SCAN_MAX_BYTES = 4 * SCAN_MAX_PARTS;
 
 let bounds = new Int32Array(256);
 let ids = new Int32Array(256);
@@ -23,10 +26,13 @@ let pairRanks = new Int32Array(256);
  */
 export function bytePairMerge(table: RankTable, buf: Uint8Array, start: number, end: number, out: number[] | undefined): number {
   const n = end - start;
-  return n > SCAN_MAX_BYTES ? longPieceMerge(table, buf, start, n, out) : scanMerge(table, buf, start, n, out);
+  if (n > SCAN_MAX_BYTES) return longPieceMerge(table, buf, start, n, out);
+  const parts = firstParts(table, buf, start, n);
+  return parts > SCAN_MAX_PARTS ? longPieceMerge(table, buf, start, n, out) : scanMerge(table, buf, parts, out);
 }
 
-function scanMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
+/** Writes the piece's first parts to `bounds` and `ids` (whole characters where `charParts` allows, else bytes); returns how many. */
+function firstParts(table: RankTable, buf: Uint8Array, start: number, n: number): number {
   if (bounds.length <= n) {
     bounds = new Int32Array(n * 2 + 2);
     ids = new Int32Array(n * 2 + 2);
@@ -41,11 +47,11 @@ function scanMerge(table: RankTable, buf: Uint8Array, start: number, n: number, 
     ids[i] = byteRanks[b]!;
   }
   bounds[n] = start + n;
-  let parts = n;
-  if (high >= 0x80) {
-    const fromChars = charParts(table, buf, start, start + n, bounds, ids);
-    if (fromChars >= 0) parts = fromChars;
-  }
+  const fromChars = high >= 0x80 ? charParts(table, buf, start, start + n, bounds, ids) : -1;
+  return fromChars >= 0 ? fromChars : n;
+}
+
+function scanMerge(table: RankTable, buf: Uint8Array, parts: number, out: number[] | undefined): number {
   for (let i = 0; i < parts - 1; i++) pairRanks[i] = rankOrNone(table, buf, i);
   while (parts > 1) {
     let best = NONE;

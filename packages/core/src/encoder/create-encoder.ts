@@ -17,7 +17,8 @@
  *    arrays, behind a filter of one bit per hash that answers most misses (most lookups of
  *    unseen non-Latin text) from the CPU cache; a piece that is one token is one lookup.
  * 4. Merge (`byte-pair-merge.ts`). Other pieces merge as tiktoken does (lowest rank first,
- *    leftmost on ties): a scan up to 96 bytes; above, buckets by rank opened lowest first
+ *    leftmost on ties): a scan up to 96 parts (at most 384 bytes: a part starts as one
+ *    character at most); above, buckets by rank opened lowest first
  *    (`long-piece-merge.ts`, linear in the merges), or a heap of bare keys (`heap-merge.ts`)
  *    for a piece where a merge makes a pair ranked below the one just merged. Every part
  *    carries its token id, and a pair is asked of the merge memo by its two ids before the table.

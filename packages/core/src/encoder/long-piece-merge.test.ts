@@ -6,7 +6,7 @@ import type { EncodingSpec } from "./encodings.js";
 import { CL100K_SPEC } from "./register-cl100k.js";
 import { O200K_SPEC } from "./register-o200k.js";
 
-// A piece longer than 96 bytes merges by rank buckets, and starts over in the heap merge when a
+// A piece of more than 96 parts (here bytes: ASCII only) merges by rank buckets, and starts over in the heap merge when a
 // merge makes a pair ranked below the open bucket. Every expected value here is tiktoken's.
 
 const base64 = (bytes: number[]) => Buffer.from(bytes).toString("base64");
