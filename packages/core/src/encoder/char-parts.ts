@@ -103,7 +103,8 @@ function charTableOf(table: RankTable, pieceBytes: number): CharTable | undefine
   const chars: CharTable = {
     joins: buildJoins(table),
     bmp: new Int32Array(0x10000 * SLOTS).fill(UNKNOWN),
-    masks: new Int32Array(1024),
+    // Room for 8,192 characters: untouched pages cost nothing, and each doubling copies.
+    masks: new Int32Array(RECORD_WORDS * 8_192),
     maskCount: 0,
     astral: new Map(),
   };
@@ -345,11 +346,13 @@ export function charParts(table: RankTable, buf: Uint8Array, start: number, end:
     if (eager || partial) {
       const from = eager ? slots! : masks!;
       const first = eager ? at : firstAt;
+      // The last part ends with the character: a character that is one token reads no length.
       let byte = i;
-      for (let j = 0; j < length && from[first + j]! >= 0; j++) {
+      for (let j = 0; ; ) {
         const id = from[first + j]!;
         starts[k] = byte;
         ids[k++] = id;
+        if (++j === length || from[first + j]! < 0) break;
         byte += offsets[id + 1]! - offsets[id]!;
       }
     } else {
