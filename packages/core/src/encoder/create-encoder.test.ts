@@ -205,6 +205,14 @@ const WORST_CASES: Array<[string, (size: number) => string]> = [
   ["digits", (size) => Array.from({ length: 100_000 * size }, (_, i) => String((i * 7) % 10)).join("")],
   ["whitespace runs", (size) => Array.from({ length: 20_000 * size }, (_, i) => " \t\n  ".slice(0, 1 + (i % 5))).join("")],
   ["emoji", (size) => "😀🎉🚀👍🔥".repeat(10_000 * size)],
+  [
+    "95-letter words, each new",
+    (size) =>
+      Array.from(
+        { length: 1_042 * size },
+        (_, i) => ` ${Array.from({ length: 95 }, (_, j) => "etaoinshrdlu"[(Math.imul(i * 95 + j, 2654435761) >>> 24) % 12]).join("")}`,
+      ).join(""),
+  ],
 ];
 
 describe("inputs that are cliffs for other tokenizers", () => {
