@@ -28,7 +28,7 @@ export function bytePairMerge(table: RankTable, buf: Uint8Array, start: number, 
   const n = end - start;
   if (n > SCAN_MAX_BYTES) return longPieceMerge(table, buf, start, n, out);
   const parts = firstParts(table, buf, start, n);
-  return parts > SCAN_MAX_PARTS ? longPieceMerge(table, buf, start, n, out) : scanMerge(table, buf, parts, out);
+  return parts > SCAN_MAX_PARTS ? longPieceMerge(table, buf, start, n, out, bounds, ids, parts) : scanMerge(table, buf, parts, out);
 }
 
 /** Writes the piece's first parts to `bounds` and `ids` (whole characters where `charParts` allows, else bytes); returns how many. */

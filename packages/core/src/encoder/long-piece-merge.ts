@@ -122,12 +122,26 @@ function bucketsOf(table: RankTable): Buckets {
   return buckets;
 }
 
-/** Merges `buf[start..start + n)`; pushes the ids to `out` when given; returns how many tokens it is. */
-export function longPieceMerge(table: RankTable, buf: Uint8Array, start: number, n: number, out: number[] | undefined): number {
+/**
+ * Merges `buf[start..start + n)`; pushes the ids to `out` when given; returns how many tokens it
+ * is. A caller that has already worked out the piece's first parts passes them as `charParts`
+ * writes them (`firstStarts[k]` absolute, `firstStarts[firstCount]` the end, `firstIds[k]`).
+ */
+export function longPieceMerge(
+  table: RankTable,
+  buf: Uint8Array,
+  start: number,
+  n: number,
+  out: number[] | undefined,
+  firstStarts?: Int32Array,
+  firstIds?: Int32Array,
+  firstCount = 0,
+): number {
   if (table.maxTokenBytes > MAX_PART_BYTES) return heapMerge(table, buf, start, n, out);
   const own = scratch;
   if (n > own.lengths.length) sizeScratch(own, n);
-  const parts = linkParts(own, table, buf, start, n);
+  const parts =
+    firstStarts === undefined ? linkParts(own, table, buf, start, n) : placeParts(own, start, firstStarts, firstIds!, firstCount);
   const merges = mergeByRank(own, table, buf, start, n);
   let tokens: number;
   if (merges < 0) tokens = heapMerge(table, buf, start, n, out);
@@ -169,13 +183,21 @@ function linkBytes(
 /** Relinks whole characters as parts where `charParts` allows; returns how many parts (n when it does not yet). */
 function linkChars(own: Scratch, table: RankTable, buf: Uint8Array, start: number, n: number): number {
   // The entries are not written yet: the characters' offsets borrow their room.
-  const { lengths, previous, partIds, entryPos: starts } = own;
-  const parts = charParts(table, buf, start, start + n, starts, partIds);
-  if (parts < 0) return n;
-  // Part k moves to its offset, which is k or more: from the last part down, nothing is overwritten before it is read.
+  const parts = charParts(table, buf, start, start + n, own.entryPos, own.partIds);
+  return parts < 0 ? n : placeParts(own, start, own.entryPos, own.partIds, parts);
+}
+
+/**
+ * Links the `parts` parts starting at `starts[k]` (absolute; `starts[parts]` is the end) with ids
+ * `ids[k]`, each at its offset; returns `parts`. Only the parts' offsets are read later, so the
+ * bytes inside a part need nothing written.
+ */
+function placeParts({ lengths, previous, partIds }: Scratch, start: number, starts: Int32Array, ids: Int32Array, parts: number): number {
+  // Part k moves to its offset, which is k or more: from the last part down, nothing is
+  // overwritten before it is read when `ids` is `partIds` itself.
   for (let k = parts - 1; k >= 0; k--) {
     const i = starts[k]! - start;
-    partIds[i] = partIds[k]!;
+    partIds[i] = ids[k]!;
     lengths[i] = starts[k + 1]! - starts[k]!;
     previous[i] = k > 0 ? starts[k]! - starts[k - 1]! : 0;
   }
