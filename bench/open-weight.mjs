@@ -1,10 +1,10 @@
-// pnpm --filter @tokenledger/bench bench:open-weight: tokenledger's open-weight encoders
-// (llama3, llama3_1, qwen3, deepseek_v3, gemma3, mistral_nemo) against @huggingface/tokenizers, the reference they
-// equal. Protocol: each tokenizer first warms up on one half of every corpus, then counts the
+// tokenledger's open-weight encoders (llama3, llama3_1, qwen3, deepseek_v3, gemma3, mistral_nemo)
+// against @huggingface/tokenizers, the reference they equal. Protocol: each tokenizer first warms up on one half of every corpus, then counts the
 // other half (text it has never seen, so no cache helps) once, timed. Counts must be equal.
-// Then the worst cases (long single pieces), each counted once.
+// Then the worst cases (long single pieces), each counted once. `pnpm bench` runs this in a process
+// of its own and puts its output in RESULTS.md; `pnpm --filter @tokenledger/bench bench:open-weight`
+// runs it alone, printing only.
 import { createRequire } from "node:module";
-import { cpus } from "node:os";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { loadEncoding } from "@tokenledger/core";
 import { loadCorpora, WORST_CASES } from "./corpora.mjs";
@@ -28,8 +28,7 @@ function timeOnce(count, text) {
   return { tokens, ms: performance.now() - start };
 }
 
-console.log(`# Open-weight tokenizers: tokenledger vs @huggingface/tokenizers\n`);
-console.log(`${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus()[0]?.model} (${cpus().length} cores)\n`);
+console.log(`## Open-weight tokenizers: tokenledger vs @huggingface/tokenizers\n`);
 console.log("Held-out half of each corpus counted once after warming up on the other half; MB/s of UTF-8 input.\n");
 console.log("| encoding | corpus | KB | tokens | tokenledger MB/s | @huggingface/tokenizers MB/s | speed-up |");
 console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
@@ -66,7 +65,7 @@ for (const family of FAMILIES) {
     worst.push(`| ${family} | ${name} | ${a.ms.toFixed(0)} | ${b.ms.toFixed(0)} |`);
   }
 }
-console.log("\nWorst cases, counted once, ms:\n");
+console.log("\n## Open-weight worst cases (one long piece each, counted once, ms)\n");
 console.log("| encoding | input | tokenledger ms | @huggingface/tokenizers ms |\n| --- | --- | ---: | ---: |");
 console.log(worst.join("\n"));
 if (failures > 0) {

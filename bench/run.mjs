@@ -9,12 +9,15 @@
 // process's CPU time, so that other load on the machine does not skew the ratios; each timed
 // slice starts after a full collection and once the background threads are idle (`quiesce`),
 // so that no library is charged for sweeping another's garbage. A cached re-count of the same
-// held-out text is reported too, labelled as such.
-import { execFileSync } from "node:child_process";
-import { cpus } from "node:os";
+// held-out text is reported too, labelled as such. Then cold start, worst cases, re-counting,
+// trimming, and the open-weight tokenizers (open-weight.mjs, in a process of its own). A full run
+// writes everything it printed to bench/RESULTS.md, the one place figures live.
+import { execFileSync, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { loadCorpora, WORST_CASES } from "./corpora.mjs";
 import { cpuMs, quiesce } from "./cpu-time.mjs";
 import { LIBRARIES } from "./libraries.mjs";
+import { RESULTS, runLine, writeResults } from "./results-file.mjs";
 import { benchTrim } from "./trim.mjs";
 
 const ENCODINGS = ["o200k_base", "cl100k_base"];
@@ -28,10 +31,18 @@ const WARM_UP_SHARE = 0.25;
 const WARM_UP_PASSES = 2;
 const here = new URL(".", import.meta.url);
 const corpora = loadCorpora();
-let failures = 0;
+const started = runLine();
+/** The messages of the checks that missed their target. */
+const failures = [];
 const fail = (message) => {
-  failures++;
+  failures.push(message);
   console.error(message);
+};
+/** Every section printed, in order: RESULTS.md is exactly these. */
+const sections = [];
+const report = (section) => {
+  sections.push(section);
+  console.log(`\n${section}`);
 };
 
 /** Lines gathered into chunks of about CHUNK_BYTES. */
@@ -99,10 +110,8 @@ const table = (rows) => {
 };
 
 const splits = Object.fromEntries(Object.entries(corpora.texts).map(([name, text]) => [name, split(text)]));
-console.log(
-  `# tokenledger benchmark\n\n${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}, ${cpus()[0]?.model} (${cpus().length} cores)\n`,
-);
-console.log(
+console.log(`# tokenledger benchmark\n\n${started}`);
+report(
   Object.entries(splits)
     .map(
       ([name, s]) =>
@@ -154,13 +163,13 @@ for (const encoding of ENCODINGS) {
       `${reference}${disagree.length ? ` (differs: ${disagree.join(", ")})` : ""}`,
     ]);
   }
-  console.log(
-    `\n## First pass on unseen text, ${encoding} (MB/s of CPU time; warm-up on other text of every kind, this one included, each held-out chunk counted once)\n\n${table(rows)}`,
+  report(
+    `## First pass on unseen text, ${encoding} (MB/s of CPU time; warm-up on other text of every kind, this one included, each held-out chunk counted once)\n\n${table(rows)}`,
   );
 }
 
 // BENCH_FIRST_PASS_ONLY=1 stops here, to iterate on the engine.
-if (process.env.BENCH_FIRST_PASS_ONLY) process.exit(failures > 0 ? 1 : 0);
+if (process.env.BENCH_FIRST_PASS_ONLY) process.exit(failures.length > 0 ? 1 : 0);
 
 const coldRows = [["library", "cold start ms (median of 5)", "encoder memory MB", "ratio to tokenledger (ms)"]];
 const cold = {};
@@ -174,8 +183,8 @@ for (const name of withO200k) {
 for (const [name, r] of Object.entries(cold)) {
   coldRows.push([name, r.ms.toFixed(0), (r.bytes / 1e6).toFixed(1), `${(r.ms / cold.tokenledger.ms).toFixed(1)}x`]);
 }
-console.log(
-  `\n## Cold start: a fresh process loads o200k_base and counts "hello world"\n\nMemory is heap + external (array buffers, WASM) held after a full GC, minus the same before loading.\n\n${table(coldRows)}`,
+report(
+  `## Cold start: a fresh process loads o200k_base and counts "hello world"\n\nMemory is heap + external (array buffers, WASM) held after a full GC, minus the same before loading.\n\n${table(coldRows)}`,
 );
 
 const worstRows = [["input", ...withO200k.map((n) => `${n} ms`), `${OURS} wall ms`]];
@@ -218,25 +227,22 @@ for (const kase of Object.keys(WORST_CASES)) {
   row.push(oursWallMs.toFixed(1));
   worstRows.push(row);
 }
-console.log(
-  `\n## Worst cases, o200k_base (a fresh process each, median of 5; warmed on the input's first tenth, then, once the warm-up's background threads are idle, one count of the whole, CPU time of all the process's threads, V8's compiler threads included; the last column is the same count's wall time; stopped after 10 s of wall time)\n\n${table(worstRows)}`,
+report(
+  `## Worst cases, o200k_base (a fresh process each, median of 5; warmed on the input's first tenth, then, once the warm-up's background threads are idle, one count of the whole, CPU time of all the process's threads, V8's compiler threads included; the last column is the same count's wall time; stopped after 10 s of wall time)\n\n${table(worstRows)}`,
 );
 
 const recounts = Array.from({ length: 5 }, () =>
   JSON.parse(execFileSync(process.execPath, ["--expose-gc", "recount.mjs"], { cwd: here, encoding: "utf8" })),
 );
 const recountMedian = (key) => median(recounts.map((r) => r[key]));
-console.log(
-  `\n## Re-counting a growing chat history (countMessages, gpt-4o; a fresh process each, median of 5, CPU time)\n\n${table([
+report(
+  `## Re-counting a growing chat history (countMessages, gpt-4o; a fresh process each, median of 5, CPU time)\n\n${table([
     ["10,000 messages, first count ms", "second count, +1 new message ms", "steady state, +1 new message ms (median of 9)"],
     [recountMedian("coldMs").toFixed(1), recountMedian("secondMs").toFixed(2), recountMedian("steadyMs").toFixed(2)],
   ])}\n\nEach count starts after a full GC and once the background threads are idle, so that garbage made earlier is not charged to it.`,
 );
 for (const key of ["secondMs", "steadyMs"]) {
-  if (recountMedian(key) >= 1) {
-    failures++;
-    console.error(`SLOW re-count (${key}): ${recountMedian(key).toFixed(3)} ms`);
-  }
+  if (recountMedian(key) >= 1) fail(`SLOW re-count (${key}): ${recountMedian(key).toFixed(3)} ms`);
 }
 
 const { rows: trimRows, checks: trimChecks } = await benchTrim(corpora, async (f) => {
@@ -245,21 +251,24 @@ const { rows: trimRows, checks: trimChecks } = await benchTrim(corpora, async (f
   await f();
   return cpuMs() - start;
 });
-console.log(
-  `\n## Trimming a chat history to half its tokens, at most gpt-4o's prompt budget (trimHistory vs @langchain/core trimMessages with a js-tiktoken counter; warm, CPU time)\n\n${table(trimRows)}\n\nKept message counts can differ by a message or two: the js-tiktoken counter given to trimMessages uses a simpler rule (3 per message plus content), trimHistory OpenAI's (role, names, reply priming).`,
+report(
+  `## Trimming a chat history to half its tokens, at most gpt-4o's prompt budget (trimHistory vs @langchain/core trimMessages with a js-tiktoken counter; warm, CPU time)\n\n${table(trimRows)}\n\nKept message counts can differ by a message or two: the js-tiktoken counter given to trimMessages uses a simpler rule (3 per message plus content), trimHistory OpenAI's (role, names, reply priming).`,
 );
 for (const c of trimChecks) {
-  if (c.n === 1_000 && c.theirsMs !== undefined && c.theirsMs / c.firstMs < 1_000) {
-    failures++;
-    console.error(`SLOW trim: only ${(c.theirsMs / c.firstMs).toFixed(0)}x trimMessages on 1,000 messages`);
-  }
-  if (c.n === 100_000 && c.firstMs >= 200) {
-    failures++;
-    console.error(`SLOW trim: 100,000 messages in ${c.firstMs.toFixed(0)} ms`);
-  }
+  if (c.n === 1_000 && c.theirsMs !== undefined && c.theirsMs / c.firstMs < 1_000)
+    fail(`SLOW trim: only ${(c.theirsMs / c.firstMs).toFixed(0)}x trimMessages on 1,000 messages`);
+  if (c.n === 100_000 && c.firstMs >= 200) fail(`SLOW trim: 100,000 messages in ${c.firstMs.toFixed(0)} ms`);
 }
 
-if (failures > 0) {
-  console.error(`\n${failures} check(s) failed`);
+// The open-weight tokenizers in a process of their own (their tokenizer files are tens of MB).
+const openWeight = spawnSync(process.execPath, ["open-weight.mjs"], { cwd: here, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+report(openWeight.stdout.trim());
+if (openWeight.status !== 0)
+  fail(`open-weight.mjs exited ${openWeight.status ?? openWeight.signal}: its counts differ from @huggingface/tokenizers`);
+
+writeResults(started, sections, failures);
+console.log(`\nwrote ${fileURLToPath(RESULTS)}`);
+if (failures.length > 0) {
+  console.error(`\n${failures.length} check(s) failed`);
   process.exitCode = 1;
 }

@@ -1,4 +1,4 @@
-// The Quickstart's first command: count a chat, a tool list and some Chinese text offline.
+// Counts a chat, a tool list and some Chinese text offline, for four models: `node examples/count-demo.mjs`.
 import { countMessages, countTokens, resolveModel } from "@tokenledger/core";
 
 const messages = [

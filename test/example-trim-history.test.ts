@@ -12,6 +12,7 @@ import { scriptedReply, TURNS } from "../examples/trim-history/script.mjs";
 const main = fileURLToPath(new URL("../examples/trim-history/main.mjs", import.meta.url));
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const run = promisify(execFile);
+const DEMO = "@tokenledger/example-trim-history";
 
 describe("examples/trim-history against the embedded server", () => {
   it("trims, fits every call in the window, and its ledger estimate equals the server's prompt tokens", async () => {
@@ -61,8 +62,19 @@ describe("examples/trim-history against the embedded server", () => {
     expect(parsed.totals.calls).toBe(3);
   });
 
-  it("`pnpm demo -- --json`, as the README writes it, puts only JSON on stdout (no pnpm banner, no turbo lines)", async () => {
+  it("`pnpm demo -- --json`, as the example's README writes it, puts only JSON on stdout (no pnpm banner, no turbo lines)", async () => {
     const pnpm = await pnpmCommand();
+    // The demo builds what it imports with turbo first. The test command built every package before
+    // vitest started, so that build must be a cache hit, which leaves dist/ as it is; a rebuild
+    // would empty dist/ under the test files running beside this one. Say so rather than rebuild.
+    const dry = await run(pnpm[0]!, [...pnpm.slice(1), "exec", "turbo", "run", "build", `--filter=${DEMO}^...`, "--dry=json"], {
+      cwd: repoRoot,
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const tasks = JSON.parse(dry.stdout).tasks as { taskId: string; command: string; cache: { status: string } }[];
+    const stale = tasks.filter((task) => task.command !== "<NONEXISTENT>" && task.cache.status !== "HIT").map((task) => task.taskId);
+    expect(stale, "sources changed since the last build: build first (`pnpm build`; `pnpm test` and `pnpm test:*` do)").toEqual([]);
     const { stdout } = await run(pnpm[0]!, [...pnpm.slice(1), "demo", "--", "--json", "--turns", "2"], {
       cwd: repoRoot,
       env: { ...process.env, OPENAI_API_KEY: "" },

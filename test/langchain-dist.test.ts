@@ -19,7 +19,9 @@ describe("@tokenledger/langchain as published", () => {
   it("requires as CommonJS", () => {
     const lib = require("@tokenledger/langchain");
     expect(typeof lib.TokenLedgerHandler).toBe("function");
-    expect(lib.DEFAULT_PRICING["gpt-4o"].output_cost_per_token).toBe(0.00001);
+    // Prices are core's alone: langchain neither re-exports them nor has a /pricing subpath.
+    expect(lib.DEFAULT_PRICING).toBeUndefined();
+    expect(require("@tokenledger/core").DEFAULT_PRICING["gpt-4o"].output_cost_per_token).toBe(0.00001);
   });
 
   it("exports TokenCalibration, which shrinks a trim budget by what it observed", async () => {
@@ -40,14 +42,13 @@ describe("@tokenledger/langchain as published", () => {
     expect(new TokenBudgetExceededError(10, 5).message).toMatch(/10 tokens of its 5/);
   });
 
-  it("keeps @tokenledger/langchain/pricing as core's prices, re-exported (one table, routed names priced)", async () => {
-    const pricing = await import("@tokenledger/langchain/pricing");
+  it("has no /pricing subpath: prices are @tokenledger/core's (one table, routed names priced)", async () => {
+    const subpath = "@tokenledger/langchain/pricing";
+    await expect(import(/* @vite-ignore */ subpath)).rejects.toThrow();
+    expect(() => require(subpath)).toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED|not defined by "exports"/);
     const core = await import("@tokenledger/core");
-    expect(pricing.inputCostUsd).toBe(core.inputCostUsd);
-    expect(pricing.DEFAULT_PRICING).toBe(core.DEFAULT_PRICING);
     // OpenAI's gpt-4o input price: $2.50 per million tokens.
-    expect(pricing.inputCostUsd("openrouter/openai/gpt-4o", 1_000_000)).toBeCloseTo(2.5, 12);
-    expect(require("@tokenledger/langchain/pricing").PRICING_SOURCE).toBe(core.PRICING_SOURCE);
+    expect(core.inputCostUsd("openrouter/openai/gpt-4o", 1_000_000)).toBeCloseTo(2.5, 12);
   });
 
   it("trims from the built package with exact counts", async () => {

@@ -17,14 +17,19 @@ function vitestCounts(output: string, title: string): Record<string, number> {
   return counts;
 }
 
+/** Runs vitest on the fixture suites with the summary reporter; `args` add to the command line. */
+function runFixtures(args: string[] = []) {
+  const run = spawnSync(process.execPath, [vitest, "run", "--root", fixtures, "--reporter=default", `--reporter=${reporter}`, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", CI: "1" },
+    timeout: 240_000,
+  });
+  return { run, output: run.stdout + run.stderr };
+}
+
 describe("the summary reporter", () => {
   it("counts a file that fails to load or whose beforeAll throws as failed, with vitest's own numbers", () => {
-    const run = spawnSync(process.execPath, [vitest, "run", "--root", fixtures, "--reporter=default", `--reporter=${reporter}`], {
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", CI: "1" },
-      timeout: 240_000,
-    });
-    const output = run.stdout + run.stderr;
+    const { run, output } = runFixtures();
     expect(run.status, output).toBe(1);
     const [detail, last] = run.stdout.trimEnd().split("\n").slice(-2);
     // The fixtures by construction: passes.fixture (1 test) passes; import-error.fixture fails to load;
@@ -37,5 +42,13 @@ describe("the summary reporter", () => {
     // The line CI reads: plain, alone, and its failures hold the failed test and both files that failed without one.
     expect(last).toBe("2 passed, 3 failed, 2 skipped");
     expect(last).toMatch(/^\d+ passed, \d+ failed, \d+ skipped$/);
+  }, 300_000);
+
+  it("counts the files of every project once when the run has projects (unit and integration)", () => {
+    const { run, output } = runFixtures(["--config", join(fixtures, "projects.config.ts")]);
+    expect(run.status, output).toBe(1);
+    const [detail, last] = run.stdout.trimEnd().split("\n").slice(-2);
+    expect(detail).toBe("FAIL: tests 2 passed, 1 failed, 2 skipped; files 1 passed, 3 failed; errors 0");
+    expect(last).toBe("2 passed, 3 failed, 2 skipped");
   }, 300_000);
 });

@@ -3,25 +3,13 @@
 // remembers what was said at turn 1 through a running summary, next to the same chat with trimming only.
 // No configuration: an embedded OpenAI-compatible server on 127.0.0.1. OPENAI_API_KEY: OpenAI
 // (OPENAI_BASE_URL as well: any OpenAI-compatible server). Flags: --model, --max-context, --turns, --json.
-import { parseArgs } from "node:util";
 import { startOpenAIServer } from "@tokenledger/openai-server";
+import { parseChatFlags } from "../chat-flags.mjs";
 import { runChat } from "./run-chat.mjs";
 import { QUESTION_TURN, scriptedReply, TURNS } from "./script.mjs";
 
-const { values } = parseArgs({
-  options: {
-    model: { type: "string", default: "gpt-4o-mini" },
-    "max-context": { type: "string", default: "600" },
-    turns: { type: "string", default: String(TURNS.length) },
-    json: { type: "boolean", default: false },
-  },
-});
-const maxContext = Number(values["max-context"]);
-const turns = Number(values.turns);
-if (!Number.isInteger(maxContext) || maxContext < 400 || !Number.isInteger(turns) || turns < 1 || turns > TURNS.length) {
-  console.error(`usage: main.mjs [--model M] [--max-context N>=400] [--turns 1..${TURNS.length}] [--json]`);
-  process.exit(2);
-}
+const values = parseChatFlags({ maxContext: 600, minContext: 400, turns: TURNS.length, maxTurns: TURNS.length });
+const { maxContext, turns } = values;
 
 const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
 const bold = (text) => (useColour ? `\x1b[1m${text}\x1b[0m` : text);

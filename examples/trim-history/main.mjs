@@ -4,33 +4,22 @@
 // tokenizer tokenledger does not know, so the trimmer calibrates), vLLM-style with Llama 3.1's chat
 // template for llama* (which tokenledger counts exactly), OpenAI-compatible otherwise. OPENAI_API_KEY: OpenAI (OPENAI_BASE_URL as well: any
 // OpenAI-compatible server); ANTHROPIC_API_KEY: Anthropic for claude-*. Flags: --model, --max-context, --turns, --json.
-// `pnpm demo -- --json` passes a leading "--" through: it is dropped here.
-import { parseArgs } from "node:util";
+// `pnpm demo -- --json` passes a leading "--" through: ../chat-flags.mjs drops it.
 import { loadEncoding, resolveModel } from "@tokenledger/core";
 import { startAnthropicServer, startOpenAIServer } from "@tokenledger/openai-server";
+import { parseChatFlags } from "../chat-flags.mjs";
 import { chart, dim, header, legend, row, totalsBlock } from "./report.mjs";
 import { providerOf, runChat } from "./run-chat.mjs";
 import { scriptedReply, TURNS } from "./script.mjs";
 
-const MAX_TURNS = 200;
-const args = process.argv.slice(2);
-const { values } = parseArgs({
-  args: args[0] === "--" ? args.slice(1) : args,
-  options: {
-    model: { type: "string", default: "gpt-4o-mini" },
-    "max-context": { type: "string", default: "700" },
-    turns: { type: "string", default: String(TURNS.length) },
-    json: { type: "boolean", default: false },
-  },
+const values = parseChatFlags({
+  maxContext: 700,
+  minContext: 300,
+  turns: TURNS.length,
+  maxTurns: 200,
+  usageNote: ` (the script has ${TURNS.length} turns; more repeat it)`,
 });
-const maxContext = Number(values["max-context"]);
-const turns = Number(values.turns);
-if (!Number.isInteger(maxContext) || maxContext < 300 || !Number.isInteger(turns) || turns < 1 || turns > MAX_TURNS) {
-  console.error(
-    `usage: main.mjs [--model M] [--max-context N>=300] [--turns 1..${MAX_TURNS}] [--json] (the script has ${TURNS.length} turns; more repeat it)`,
-  );
-  process.exit(2);
-}
+const { maxContext, turns } = values;
 
 const provider = providerOf(values.model);
 const keyName = provider === "anthropic" ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY";

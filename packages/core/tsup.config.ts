@@ -27,6 +27,18 @@ rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true });
 const base = (entry: Options["entry"]): Options => ({ ...libraryConfig(entry), clean: false, splitting: false, esbuildOptions });
 
 export default [
-  base({ index: "src/index.ts", ...Object.fromEntries(ENCODING_NAMES.map((name) => [`encodings/${name}`, `src/encodings/${name}.ts`])) }),
+  base({ index: "src/index.ts" }),
+  // Each encoding entry's map would embed the whole engine's source again (the index's map has
+  // it): its maps give files and lines, without the sources' text.
+  {
+    ...base(Object.fromEntries(ENCODING_NAMES.map((name) => [`encodings/${name}`, `src/encodings/${name}.ts`]))),
+    esbuildOptions: (options: { supported?: Record<string, boolean>; sourcesContent?: boolean }) => {
+      esbuildOptions(options);
+      options.sourcesContent = false;
+    },
+  },
+  // Sibling packages' helpers, not an API users debug into: no source maps, so the install a user
+  // gets (the CLI's included) grows only by the entry's code.
+  { ...base({ internal: "src/internal.ts" }), sourcemap: false },
   { ...base({ lite: "src/lite.ts" }), esbuildPlugins: [withoutBuiltinEncodings] },
 ];

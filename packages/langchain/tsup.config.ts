@@ -1,3 +1,3 @@
 import { libraryConfig } from "../../tsup.library";
 
-export default libraryConfig({ index: "src/index.ts", middleware: "src/middleware.ts", pricing: "src/pricing-entry.ts" });
+export default libraryConfig({ index: "src/index.ts", middleware: "src/middleware.ts" });

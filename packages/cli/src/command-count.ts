@@ -1,9 +1,10 @@
 import { createReadStream, statSync } from "node:fs";
 import { getEncoder, inputCostUsd, resolveModel } from "@tokenledger/core";
+import { looksBinary } from "./binary-check.js";
 import { CliError, cannotRead } from "./cli-error.js";
 import { json, out, plural, warn } from "./cli-output.js";
 import type { Command } from "./command.js";
-import { countStream, looksBinary, MAX_HELD } from "./count-stream.js";
+import { countStream, MAX_HELD } from "./count-stream.js";
 import { type Input, listInputs } from "./list-inputs.js";
 import { loadPicked, MODEL_OPTIONS, pickModel } from "./pick-model.js";
 

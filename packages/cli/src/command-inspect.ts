@@ -4,7 +4,7 @@ import { colour, json, out, plural } from "./cli-output.js";
 import type { Command } from "./command.js";
 import { loadPicked, MODEL_OPTIONS, pickModel } from "./pick-model.js";
 import { readText } from "./read-text.js";
-import { showBytes, tokenBytes } from "./token-bytes.js";
+import { showBytes } from "./show-bytes.js";
 
 export const inspect: Command = {
   name: "inspect",
@@ -20,10 +20,9 @@ export const inspect: Command = {
     const views = encodings.map((encoding) => {
       const encoder = getEncoder(encoding);
       const ids = encoder.encode(text);
-      const bytes = tokenBytes(encoder, text, ids);
-      const tokens = ids.map((id, i) => {
+      const tokens = ids.map((id) => {
         const decoded = encoder.decode([id]);
-        const shown = showBytes(bytes[i]!);
+        const shown = showBytes(encoder.tokenBytes(id)!);
         return shown === decoded ? { id, text: decoded } : { id, text: decoded, shown };
       });
       return { encoding, count: ids.length, tokens };

@@ -1,6 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
 import type { Encoder } from "@tokenledger/core";
-import { lastSafeCut } from "./safe-cut.js";
+import { lastSafeCut } from "@tokenledger/core/internal";
+import { HEAD_BYTES } from "./binary-check.js";
 
 export interface StreamCount {
   tokens: number;
@@ -20,12 +21,8 @@ export interface StreamOptions {
   checkHead?: (head: Buffer) => void;
 }
 
-const HEAD_BYTES = 8192;
-/** 1 M characters (2 MB as UTF-16): text longer than this with no safe cut is one huge piece (a base64 blob, one repeated letter). */
+/** 65,536 characters: text longer than this with no safe cut is one huge piece (a base64 blob, one repeated letter). */
 export const MAX_HELD = 1 << 16;
-
-/** True when the first 8 KB hold a NUL byte, as git decides a file is binary. */
-export const looksBinary = (head: Buffer): boolean => head.subarray(0, HEAD_BYTES).includes(0);
 
 function codePoints(text: string): number {
   let n = text.length;

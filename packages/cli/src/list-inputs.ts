@@ -1,26 +1,15 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { globby } from "globby";
 import ignore from "ignore";
 import picomatch from "picomatch";
+import { isBinaryFile } from "./binary-check.js";
 import { warn } from "./cli-output.js";
 
 export interface Input {
   path: string;
   /** A regular file (its size known), or a FIFO or device read as a stream. */
   kind: "file" | "stream";
-}
-
-/** A file is binary when its first 8 KB hold a NUL byte, as git decides. */
-export function isBinary(path: string): boolean {
-  const fd = openSync(path, "r");
-  try {
-    const head = Buffer.alloc(8192);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, n).includes(0);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**
@@ -64,7 +53,7 @@ async function walk(root: string, pattern: string): Promise<string[]> {
   const excluded = infoExclude(root);
   return files
     .map((f) => join(root, f))
-    .filter((path) => !excluded(path) && !isBinary(path))
+    .filter((path) => !excluded(path) && !isBinaryFile(path))
     .sort();
 }
 

@@ -1,31 +1,31 @@
-export type { ChatMessage, ContentPart, ToolCall, ToolDefinition } from "./count/chat-types.js";
-export { type CountMessagesOptions, countMessages, encoderForModel, type MessageCount } from "./count/count-messages.js";
-export { type CountOptions, countTokens } from "./count/count-tokens.js";
-export type { Encoder } from "./encoder/create-encoder.js";
-export { ENCODING_NAMES, type EncodingName, type OpenAIEncodingName, type OpenWeightEncodingName } from "./encoder/encodings.js";
-export { getEncoder, loadEncoding } from "./encoder/get-encoder.js";
-export { DEFAULT_MODEL } from "./models/default-model.js";
-export { MODEL_CATALOG_SOURCE } from "./models/model-catalog.js";
-export { MODEL_LIMITS, MODEL_TABLE_SOURCE } from "./models/model-table.js";
-export { normalizeModelName } from "./models/normalize-model-name.js";
-export {
-  compilePricing,
-  costInPico,
-  DEFAULT_PRICING,
-  findPrice,
-  inputCostUsd,
-  type ModelPrice,
-  type PicoPrice,
-  PRICING_SOURCE,
-  picoToUsd,
-} from "./models/pricing.js";
+export type {
+  ChatMessage,
+  ContentPart,
+  CountMessagesOptions,
+  CountOptions,
+  MessageCount,
+  ToolCall,
+  ToolDefinition,
+} from "./count/index.js";
+export { countMessages, countTokens } from "./count/index.js";
+export type { Encoder } from "./encoder/index.js";
+export { ENCODING_NAMES, type EncodingName, type OpenAIEncodingName, type OpenWeightEncodingName } from "./encoder/index.js";
+export { getEncoder, loadEncoding } from "./loader/index.js";
 export {
   type ChatFormat,
+  DEFAULT_MODEL,
+  DEFAULT_PRICING,
+  inputCostUsd,
+  MODEL_CATALOG_SOURCE,
+  MODEL_LIMITS,
+  MODEL_TABLE_SOURCE,
   type ModelInfo,
+  type ModelPrice,
   type ModelSpec,
+  normalizeModelName,
+  PRICING_SOURCE,
   registerModel,
-  resetModelRegistry,
   resolveModel,
   setFallbackEncoding,
-} from "./models/resolve-model.js";
+} from "./models/index.js";
 export { type FullTokenUsage, TokenTracker } from "./token-tracker.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "./count/chat-types.js";
 import { countMessages } from "./count/count-messages.js";
-import { getEncoder } from "./encoder/get-encoder.js";
+import { getEncoder } from "./loader/get-encoder.js";
 import { TokenTracker } from "./token-tracker.js";
 
 const history: ChatMessage[] = [

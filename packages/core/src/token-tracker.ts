@@ -1,9 +1,7 @@
-import type { ChatMessage } from "./count/chat-types.js";
-import { contentText, countMessages } from "./count/count-messages.js";
-import { loadedEncoder } from "./count/count-templated.js";
-import type { EncodingName } from "./encoder/encodings.js";
-import { DEFAULT_MODEL } from "./models/default-model.js";
-import { type ModelInfo, resolveModel } from "./models/resolve-model.js";
+import { type ChatMessage, contentText, countMessages } from "./count/index.js";
+import type { EncodingName } from "./encoder/index.js";
+import { loadedEncoder } from "./loader/index.js";
+import { DEFAULT_MODEL, type ModelInfo, resolveModel } from "./models/index.js";
 
 export interface FullTokenUsage {
   /** Tokens of the context plus the input text. */

@@ -1,51 +1,36 @@
-export { createHistoryTrimmer } from "./create-history-trimmer.js";
-export { createSummaryBuffer } from "./create-summary-buffer.js";
-export { DEFAULT_PRICING, inputCostUsd, type ModelPrice, PRICING_SOURCE } from "./pricing-entry.js";
-export type { ReportedUsage } from "./read-provider-usage.js";
-export {
-  DEFAULT_SUMMARY_PROMPT,
-  type FitInput,
-  SUMMARY_RUN_NAME,
-  SUMMARY_TAG,
-  type SummarizerLike,
-  SummaryBuffer,
-  type SummaryBufferOptions,
-  type SummaryBufferResult,
-} from "./summary-buffer.js";
-export { SummaryBufferChatMessageHistory, type SummaryBufferHistoryOptions } from "./summary-buffer-history.js";
-export { type MessageFlag, toChatMessage } from "./to-chat-message.js";
-export {
-  type CalibratedEstimate,
-  type CalibrationStats,
-  calibratedBudget,
-  TokenCalibration,
-  type TokenCalibrationOptions,
-  type TrimCalibration,
-} from "./token-calibration.js";
+// The package's public surface: what the README's API table lists. A room whose door is wholly
+// public is re-exported whole; from the others, only their public names.
+export * from "./calibration/index.js";
 export {
   type ChatModelLike,
   chatModelName,
   createTokenCounter,
+  type MessageFlag,
   type TokenCounter,
   type TokenCounterOptions,
+  toChatMessage,
   withTokenCounter,
-} from "./token-counter.js";
+} from "./counters/index.js";
 export {
   type CallParams,
   type LedgerDebugEvent,
   type LlmRunRecord,
   type RecordFlag,
+  type ReportedUsage,
   TokenLedgerHandler,
   type TokenLedgerOptions,
   type TraceUsage,
   type UsageSource,
-} from "./token-ledger-handler.js";
+  type UsageTotals,
+} from "./ledger/index.js";
+export * from "./memory/index.js";
 export {
+  createHistoryTrimmer,
   type MessageTypeOrClass,
   TrimError,
+  TrimmedChatMessageHistory,
+  type TrimmedHistoryOptions,
   type TrimOptions,
   trimHistory,
   trimHistoryAsync,
-} from "./trim-history.js";
-export { TrimmedChatMessageHistory, type TrimmedHistoryOptions } from "./trimmed-chat-message-history.js";
-export type { UsageTotals } from "./usage-totals.js";
+} from "./trim/index.js";

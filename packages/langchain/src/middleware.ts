@@ -1,2 +1,1 @@
-export { type ContextWindowOptions, contextWindowMiddleware, TokenBudgetExceededError } from "./context-window-middleware.js";
-export { type SummaryBufferMiddlewareOptions, summaryBufferMiddleware } from "./summary-buffer-middleware.js";
+export * from "./middleware/index.js";

@@ -1,1 +1,2 @@
-export { DURATION_BUCKETS, type InstrumentOptions, instrumentLedger, OTHER_MODEL, TOKEN_BUCKETS } from "./instrument-ledger.js";
+export { DURATION_BUCKETS, type InstrumentOptions, instrumentLedger, TOKEN_BUCKETS } from "./instrument-ledger.js";
+export { OTHER_MODEL } from "./semconv.js";

@@ -1,5 +1,28 @@
 import { type Attributes, type MeterProvider, metrics } from "@opentelemetry/api";
 import type { LlmRunRecord, TokenLedgerHandler } from "@tokenledger/langchain";
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_TOKENLEDGER_USAGE_SOURCE,
+  ERROR_TYPE_VALUE_ABANDONED,
+  ERROR_TYPE_VALUE_ABORTED,
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  GEN_AI_TOKEN_TYPE_VALUE_INPUT,
+  GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION_DESCRIPTION,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION_UNIT,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE_DESCRIPTION,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE_UNIT,
+  OTHER_MODEL,
+  VALUE_OTHER,
+} from "./semconv.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
 export interface InstrumentOptions {
   /** Default: the global meter provider (`metrics.getMeterProvider()`). */
@@ -19,16 +42,6 @@ export interface InstrumentOptions {
    */
   maxUnknownModels?: number;
 }
-
-/**
- * The attribute value that stands for every unknown model name past `maxUnknownModels`.
- *
- * @example
- * ```promql
- * sum(rate(gen_ai_client_token_usage_sum{gen_ai_request_model="(other)"}[5m]))
- * ```
- */
-export const OTHER_MODEL = "(other)";
 
 /**
  * The GenAI semantic conventions' advised buckets: powers of 4 from 1 to 4^13 tokens.
@@ -68,15 +81,15 @@ const instrumented = new WeakMap<TokenLedgerHandler, () => void>();
 export function instrumentLedger(ledger: TokenLedgerHandler, options: InstrumentOptions = {}): () => void {
   const existing = instrumented.get(ledger);
   if (existing) return existing;
-  const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter("@tokenledger/otel", "0.1.0");
-  const tokens = meter.createHistogram("gen_ai.client.token.usage", {
-    unit: "{token}",
-    description: "Number of input and output tokens used",
+  const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+  const tokens = meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
+    unit: METRIC_GEN_AI_CLIENT_TOKEN_USAGE_UNIT,
+    description: METRIC_GEN_AI_CLIENT_TOKEN_USAGE_DESCRIPTION,
     advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
   });
-  const duration = meter.createHistogram("gen_ai.client.operation.duration", {
-    unit: "s",
-    description: "GenAI operation duration",
+  const duration = meter.createHistogram(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, {
+    unit: METRIC_GEN_AI_CLIENT_OPERATION_DURATION_UNIT,
+    description: METRIC_GEN_AI_CLIENT_OPERATION_DURATION_DESCRIPTION,
     advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   });
   const modelName = modelNameCap(options.maxUnknownModels ?? 100);
@@ -86,10 +99,10 @@ export function instrumentLedger(ledger: TokenLedgerHandler, options: Instrument
     duration.record(record.durationMs / 1000, attributes);
     const reported = record.source === "provider";
     if (!reported && !options.includeLocalEstimates) return;
-    const marked = { ...attributes, "tokenledger.usage.source": record.source };
+    const marked = { ...attributes, [ATTR_TOKENLEDGER_USAGE_SOURCE]: record.source };
     if (!reported && record.status === "error" && record.inputTokens === 0 && record.outputTokens === 0) return;
-    tokens.record(record.inputTokens, { ...marked, "gen_ai.token.type": "input" });
-    tokens.record(record.outputTokens, { ...marked, "gen_ai.token.type": "output" });
+    tokens.record(record.inputTokens, { ...marked, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_INPUT });
+    tokens.record(record.outputTokens, { ...marked, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT });
   });
   const stop = () => {
     unsubscribe();
@@ -113,17 +126,17 @@ function modelNameCap(max: number): (name: string, known: boolean) => string {
 function recordAttributes(record: LlmRunRecord, modelName: (name: string, known: boolean) => string): Attributes {
   const known = !record.flags.includes("unknown-model");
   return {
-    "gen_ai.operation.name": "chat",
-    "gen_ai.provider.name": record.provider ?? "_OTHER",
-    "gen_ai.request.model": modelName(record.model, known),
-    ...(record.responseModel ? { "gen_ai.response.model": modelName(record.responseModel, known) } : {}),
-    ...(record.status === "error" ? { "error.type": errorType(record) } : {}),
+    [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
+    [ATTR_GEN_AI_PROVIDER_NAME]: record.provider ?? VALUE_OTHER,
+    [ATTR_GEN_AI_REQUEST_MODEL]: modelName(record.model, known),
+    ...(record.responseModel ? { [ATTR_GEN_AI_RESPONSE_MODEL]: modelName(record.responseModel, known) } : {}),
+    ...(record.status === "error" ? { [ATTR_ERROR_TYPE]: errorType(record) } : {}),
   };
 }
 
 /** Low-cardinality, as the conventions ask: never the error message itself. */
 function errorType(record: LlmRunRecord): string {
-  if (record.flags.includes("aborted")) return "aborted";
-  if (record.flags.includes("abandoned")) return "abandoned";
-  return /^\d{3}\b/.exec(record.error ?? "")?.[0] ?? "_OTHER";
+  if (record.flags.includes("aborted")) return ERROR_TYPE_VALUE_ABORTED;
+  if (record.flags.includes("abandoned")) return ERROR_TYPE_VALUE_ABANDONED;
+  return /^\d{3}\b/.exec(record.error ?? "")?.[0] ?? VALUE_OTHER;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getEncoder } from "../encoder/get-encoder.js";
+import { getEncoder } from "../loader/index.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { countMessages } from "./count-messages.js";
 import { countTokens } from "./count-tokens.js";

@@ -1,23 +1,14 @@
-import type { Encoder } from "../encoder/create-encoder.js";
-import { registeredEncoder } from "../encoder/encoding-registry.js";
-import { type EncodingName, isOpenWeightEncoding } from "../encoder/encodings.js";
-import { getEncoder } from "../encoder/get-encoder.js";
-import { fallbackEncodingName, type ModelInfo } from "../models/resolve-model.js";
-import { chatTemplateFor, type RenderChat } from "./chat-template-registry.js";
+import type { Encoder } from "../encoder/index.js";
+import { loadedEncoder } from "../loader/index.js";
+import type { ModelInfo } from "../models/index.js";
+import { chatTemplateFor, type RenderChat, registeredEncoder } from "../registry/index.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
-import type { MessageCount } from "./count-messages.js";
-import { asText, countToolDefinitions, type ToolCount } from "./count-tools.js";
+import { asText, countToolDefinitions } from "./count-tools.js";
+import type { MessageCount } from "./message-count.js";
+import { countPlain } from "./plain-format.js";
 
 /** Up to this many messages, each message's share is the growth of the rendered prefix (exact); above, each is rendered alone. */
 const PREFIX_SPLIT_LIMIT = 64;
-
-/**
- * The encoder of a loaded encoding, else of the fallback encoding: counting never throws
- * because an open-weight encoding's data was not loaded (the count is then an estimate).
- */
-export function loadedEncoder(encoding: EncodingName): Encoder {
-  return isOpenWeightEncoding(encoding) ? (registeredEncoder(encoding) ?? getEncoder(fallbackEncodingName())) : getEncoder(encoding);
-}
 
 /**
  * Counts a conversation for a model with its own chat template (`chatFormat: "template"`):
@@ -28,12 +19,7 @@ export function loadedEncoder(encoding: EncodingName): Encoder {
  * the encoding is not loaded or the template raises (Gemma requires alternating roles), it
  * falls back to `plain` (contents joined) and says `approximate`.
  */
-export function countTemplated(
-  list: readonly ChatMessage[],
-  info: ModelInfo,
-  tools: ToolDefinition[] | undefined,
-  countPlain: (list: readonly ChatMessage[], encoder: Encoder, tools: ToolCount) => MessageCount,
-): MessageCount {
+export function countTemplated(list: readonly ChatMessage[], info: ModelInfo, tools: ToolDefinition[] | undefined): MessageCount {
   const encoder = registeredEncoder(info.encoding);
   const render = chatTemplateFor(info.encoding);
   if (encoder && render) {

@@ -1,8 +1,7 @@
-import type { EncodingName } from "../encoder/encodings.js";
-import { isEncodingName } from "../encoder/encodings.js";
-import { DEFAULT_MODEL } from "../models/default-model.js";
-import { resolveModelForCount } from "../models/resolve-model.js";
-import { loadedEncoder } from "./count-templated.js";
+import type { EncodingName } from "../encoder/index.js";
+import { isEncodingName } from "../encoder/index.js";
+import { loadedEncoder } from "../loader/index.js";
+import { DEFAULT_MODEL, resolveModelForCount } from "../models/index.js";
 
 export interface CountOptions {
   /** A model name, resolved with `resolveModel` (unknown names use the fallback encoding). */

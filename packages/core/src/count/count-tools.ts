@@ -1,4 +1,4 @@
-import type { Encoder } from "../encoder/create-encoder.js";
+import type { Encoder } from "../encoder/index.js";
 import type { ToolDefinition } from "./chat-types.js";
 
 /**

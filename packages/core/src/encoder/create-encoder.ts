@@ -16,14 +16,14 @@
  * 3. Rank table (`rank-table.ts`). Bytes -> rank in one open-addressing table over typed
  *    arrays, behind a filter of one bit per hash that answers most misses (most lookups of
  *    unseen non-Latin text) from the CPU cache; a piece that is one token is one lookup.
- * 4. Merge (`byte-pair-merge.ts`). Other pieces merge as tiktoken does (lowest rank first,
+ * 4. Merge (`scan-merge.ts`). Other pieces merge as tiktoken does (lowest rank first,
  *    leftmost on ties): a scan up to 96 parts (at most 384 bytes: a part starts as one
  *    character at most); above, buckets by rank opened lowest first
- *    (`long-piece-merge.ts`, linear in the merges), or a heap of bare keys (`heap-merge.ts`)
+ *    (`bucket-merge.ts`, linear in the merges), or a heap of bare keys (`heap-merge.ts`)
  *    for a piece where a merge makes a pair ranked below the one just merged. Every part
  *    carries its token id, and a pair is asked of the merge memo by its two ids before the table.
  *    A piece with multi-byte characters starts from whole characters where that is provably
- *    the same (`char-parts.ts`: a character merged alone first unless a token could join it
+ *    the same (`whole-char-start.ts`: a character merged alone first unless a token could join it
  *    with a neighbour before its own merges are done; else its first merge alone, when no
  *    token could join it before that one), a third of the parts for CJK; the
  *    tables behind that are built once the encoder has merged 8 KB of such pieces, by a
@@ -50,23 +50,15 @@
  *   arrays) makes an encoder non-reentrant: fine on JavaScript's one thread, but nothing in
  *   the pipeline may call back into user code.
  */
-import { bytePairMerge } from "./byte-pair-merge.js";
+
+import { type Encoder, encoderOf } from "./encoder-of.js";
 import type { EncodingName, EncodingSpec } from "./encodings.js";
 import { CUT, pieceEndFor, pieceUnits } from "./hand-pre-tokenizer.js";
 import { parseRanks } from "./parse-ranks.js";
-import { buildRankTable, hashKey, lastKey, lookupRank, MAX_EXACT_KEY_BYTES, type RankTable, rankOfHashedKey } from "./rank-table.js";
+import { buildRankTable, hashKey, lastKey, lookupRank, MAX_EXACT_KEY_BYTES, rankOfHashedKey } from "./rank-table.js";
+import { rankTokenBytes } from "./rank-token-bytes.js";
+import { bytePairMerge } from "./scan-merge.js";
 import { isHighSurrogate } from "./utf8.js";
-
-/** A tiktoken-compatible encoder: ids equal OpenAI's tiktoken for the same encoding. */
-export interface Encoder {
-  readonly name: EncodingName;
-  /** Token ids of `text`. Special-token strings such as `<|endoftext|>` are encoded as plain text. */
-  encode(text: string): number[];
-  /** The text of `ids`; special-token ids decode to their names. Throws a RangeError on an id outside the vocabulary. */
-  decode(ids: ArrayLike<number>): string;
-  /** `encode(text).length`, without building the array. Never throws: a non-string counts as 0. */
-  count(text: string): number;
-}
 
 /** Multi-token pieces are remembered up to this many; then the cache starts over, so memory stays bounded. */
 const PIECE_CACHE_LIMIT = 65_536;
@@ -93,6 +85,15 @@ export const WINDOW_CHARS = 1 << 16;
 const windowBytes = (chars: number) => 3 * chars + 1;
 
 /**
+ * A tiktoken-compatible encoder for an encoding's spec (see the pipeline above); the encodings'
+ * specs are in `openai-encodings/`.
+ *
+ * @example
+ * ```ts
+ * const enc = createEncoder("cl100k_base", CL100K_SPECS.cl100k_base);
+ * enc.count("hello world"); // 2
+ * ```
+ *
  * @param windowChars how many characters to turn into UTF-8 at a time; tests make it small to
  *   cut pieces often.
  */
@@ -100,9 +101,8 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
   const { bytes, offsets } = parseRanks(spec.ranks.bpe_ranks);
   const table = buildRankTable(bytes, offsets);
   const pieceEnd = pieceEndFor(spec.pattern);
-  const specialBytes = new Map<number, Uint8Array>();
+  const bytesOf = rankTokenBytes(table, spec.specialTokens());
   const utf8 = new TextEncoder();
-  for (const [text, id] of Object.entries(spec.specialTokens)) specialBytes.set(id, utf8.encode(text));
   // ignoreBOM: a leading U+FEFF is text like any other, so decode(encode(text)) is text.
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const pieceCache = new Map<string, number[]>();
@@ -241,40 +241,5 @@ export function createEncoder(name: EncodingName, spec: EncodingSpec, windowChar
     return ids.length;
   }
 
-  return {
-    name,
-    encode(text) {
-      const out: number[] = [];
-      if (typeof text === "string") tokenize(text, out);
-      return out;
-    },
-    count(text) {
-      return typeof text === "string" ? tokenize(text, undefined) : 0;
-    },
-    decode(ids) {
-      return decoder.decode(concatBytes(table, specialBytes, ids));
-    },
-  };
-}
-
-function concatBytes(table: RankTable, specialBytes: Map<number, Uint8Array>, ids: ArrayLike<number>): Uint8Array {
-  let length = 0;
-  for (let i = 0; i < ids.length; i++) length += tokenBytes(table, specialBytes, ids[i]!).length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const bytes = tokenBytes(table, specialBytes, ids[i]!);
-    out.set(bytes, at);
-    at += bytes.length;
-  }
-  return out;
-}
-
-function tokenBytes(table: RankTable, specialBytes: Map<number, Uint8Array>, id: number): Uint8Array {
-  const special = specialBytes.get(id);
-  if (special) return special;
-  if (Number.isInteger(id) && id >= 0 && id < table.size && table.offsets[id + 1]! > table.offsets[id]!) {
-    return table.bytes.subarray(table.offsets[id]!, table.offsets[id + 1]!);
-  }
-  throw new RangeError(`Token id ${id} is not in this encoding's vocabulary`);
+  return encoderOf(name, tokenize, bytesOf, decoder);
 }

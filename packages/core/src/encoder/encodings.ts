@@ -7,10 +7,12 @@ export type OpenWeightEncodingName = "llama3" | "llama3_1" | "qwen3" | "deepseek
 /** The encodings tokenledger can count with. */
 export type EncodingName = OpenAIEncodingName | OpenWeightEncodingName;
 
+/** What `createEncoder` builds a tiktoken-style encoder from: the rank file, the split pattern and the special tokens. */
 export interface EncodingSpec {
   ranks: { bpe_ranks: string; special_tokens: Record<string, number> };
   pattern: PatternName;
-  specialTokens: Record<string, number>;
+  /** Called once, when the encoder is built (gpt-oss's table of reserved tokens is not built before). */
+  specialTokens: () => Record<string, number>;
 }
 
 export const OPENAI_ENCODING_NAMES: readonly OpenAIEncodingName[] = [
@@ -30,7 +32,14 @@ export const OPEN_WEIGHT_ENCODING_NAMES: readonly OpenWeightEncodingName[] = [
   "gemma3",
   "mistral_nemo",
 ];
-/** Every encoding name `getEncoder` knows; an encoding's data must be loaded before use (the main entry loads OpenAI's). */
+/**
+ * Every encoding name `getEncoder` knows; an encoding's data must be loaded before use (the main entry loads OpenAI's).
+ *
+ * @example
+ * ```ts
+ * for (const name of ENCODING_NAMES) console.log(name, (await loadEncoding(name)).count("hello"));
+ * ```
+ */
 export const ENCODING_NAMES: EncodingName[] = [...OPENAI_ENCODING_NAMES, ...OPEN_WEIGHT_ENCODING_NAMES];
 
 export function isEncodingName(name: unknown): name is EncodingName {

@@ -3,7 +3,7 @@ import { pairRank, type RankTable } from "./rank-table.js";
 
 /**
  * The general long-piece merge, for a piece whose merges do not come in rising rank order
- * (`long-piece-merge.ts` starts over here when one does): a heap of candidate keys.
+ * (`bucket-merge.ts` starts over here when one does): a heap of candidate keys.
  *
  * A candidate is the key `rank * 2^32 + position` (ties go to the leftmost pair); keys stay
  * below 2^53, so they are exact doubles. `current[i]` is the key of the pair that starts at

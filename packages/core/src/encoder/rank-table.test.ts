@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { CL100K_SPECS, O200K_SPECS } from "../openai-encodings/index.js";
 import { parseRanks } from "./parse-ranks.js";
 import { buildRankTable, hashKey, lookupRank } from "./rank-table.js";
-import { CL100K_SPEC } from "./register-cl100k.js";
-import { O200K_SPEC } from "./register-o200k.js";
 
 describe.each([
-  ["o200k_base", O200K_SPEC],
-  ["cl100k_base", CL100K_SPEC],
+  ["o200k_base", O200K_SPECS.o200k_base],
+  ["cl100k_base", CL100K_SPECS.cl100k_base],
 ] as const)("%s rank table", (_name, spec) => {
   const { bytes, offsets } = parseRanks(spec.ranks.bpe_ranks);
   const table = buildRankTable(bytes, offsets);

@@ -28,9 +28,9 @@ export interface RankTable {
   /**
    * One bit per value of a hash's top `32 - filterShift` bits, set for every token's hash: a
    * key whose bit is clear is no token, known without touching the slots. Most lookups of
-   * unseen text miss (84% in Devanagari, 90% in Chinese), and a miss in the slots (8 MB for
-   * o200k) is a CPU cache miss, often a TLB miss too; the filter (4 bits a slot, 256 KB for
-   * o200k) mostly stays in the CPU's cache and lets about one miss in ten through.
+   * unseen text miss, and a miss in the slots (megabytes for a large vocabulary) is a CPU cache
+   * miss, often a TLB miss too; the filter (4 bits a slot) mostly stays in the CPU's cache and
+   * lets few misses through.
    */
   readonly filter: Int32Array;
   readonly filterShift: number;

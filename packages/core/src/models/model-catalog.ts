@@ -1,6 +1,6 @@
 import { type CatalogRow, MODEL_CATALOG, MODEL_CATALOG_SOURCE } from "./model-catalog.generated.js";
+import type { ModelPrice } from "./model-types.js";
 import { normalizeModelName } from "./normalize-model-name.js";
-import type { ModelPrice } from "./pricing.js";
 
 export { MODEL_CATALOG_SOURCE };
 

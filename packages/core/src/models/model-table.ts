@@ -1,6 +1,13 @@
-import type { EncodingName } from "../encoder/encodings.js";
+import type { EncodingName } from "../encoder/index.js";
 
-/** Where context windows and output limits in {@link MODEL_LIMITS} come from. */
+/**
+ * Where context windows and output limits in {@link MODEL_LIMITS} come from.
+ *
+ * @example
+ * ```ts
+ * console.log(`limits: ${MODEL_TABLE_SOURCE}`);
+ * ```
+ */
 export const MODEL_TABLE_SOURCE = "OpenAI model documentation (platform.openai.com/docs/models), checked 2026-11-28";
 
 export interface ModelLimits {
@@ -8,7 +15,15 @@ export interface ModelLimits {
   maxOutputTokens: number;
 }
 
-/** Context window and max output tokens of current OpenAI models, by exact name or dated snapshot. */
+/**
+ * Context window and max output tokens of current OpenAI models, by exact name or dated snapshot
+ * (`resolveModel` also finds other vendors' limits in the generated catalog).
+ *
+ * @example
+ * ```ts
+ * MODEL_LIMITS["gpt-4o"]; // { contextWindow: 128000, maxOutputTokens: 16384 }
+ * ```
+ */
 export const MODEL_LIMITS: Record<string, ModelLimits> = {
   "gpt-5": { contextWindow: 400_000, maxOutputTokens: 128_000 },
   "gpt-5-mini": { contextWindow: 400_000, maxOutputTokens: 128_000 },

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { countMessages } from "../count/count-messages.js";
-import { registerModel, resetModelRegistry, resolveModel, setFallbackEncoding } from "./resolve-model.js";
+import { registerModel, resetModelRegistry, resolveModel, setFallbackEncoding } from "./index.js";
 
 afterEach(() => resetModelRegistry());
 

@@ -1,45 +1,12 @@
-import type { EncodingName } from "../encoder/encodings.js";
-import { isEncodingName, isOpenWeightEncoding } from "../encoder/encodings.js";
+import { type EncodingName, isOpenWeightEncoding } from "../encoder/index.js";
 import { longestPrefix } from "./longest-prefix.js";
+import { lookupModel } from "./lookup-model.js";
 import { catalogLimits, MODEL_CATALOG_SOURCE } from "./model-catalog.js";
+import { registeredModel, modelRegistry as state } from "./model-registry.js";
 import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOURCE, OPEN_WEIGHT_FAMILIES } from "./model-table.js";
+import type { ChatFormat, ModelInfo } from "./model-types.js";
 import { normalizeModelName } from "./normalize-model-name.js";
 
-/**
- * How chat messages are framed for the model:
- * - `openai`: 3 tokens per message, +1 per `name`, replies primed with 3 (OpenAI cookbook).
- * - `openai-0301`: gpt-3.5-turbo-0301's 4 per message and -1 per `name`.
- * - `harmony`: gpt-oss; counted by the `openai` rule and flagged approximate.
- * - `template`: open-weight models (Llama 3, Qwen, DeepSeek, Gemma): the model's own chat template, rendered.
- * - `plain`: models outside OpenAI's formats; message contents joined with a newline, flagged approximate.
- */
-export type ChatFormat = "openai" | "openai-0301" | "harmony" | "template" | "plain";
-
-export interface ModelInfo {
-  /** The name as given (trimmed). */
-  model: string;
-  encoding: EncodingName;
-  /** false when the name matched nothing and the fallback encoding was used. */
-  known: boolean;
-  chatFormat: ChatFormat;
-  /** Undefined when unknown: never a guess. */
-  contextWindow?: number;
-  maxOutputTokens?: number;
-  /** Where the limits came from: the dated OpenAI table, the generated catalog (`MODEL_CATALOG_SOURCE`), or `registerModel`. */
-  source?: string;
-}
-
-export interface ModelSpec {
-  /** A name prefix, or a RegExp tested against the whole name. */
-  match: string | RegExp;
-  encoding?: EncodingName;
-  contextWindow?: number;
-  maxOutputTokens?: number;
-  chatFormat?: ChatFormat;
-}
-
-const registered: ModelSpec[] = [];
-let fallbackEncoding: EncodingName = "o200k_base";
 const encodingPrefixes = Object.keys(MODEL_PREFIX_ENCODINGS);
 interface Limits {
   contextWindow: number;
@@ -50,64 +17,6 @@ interface Limits {
 let limitTable: Map<string, Limits> | undefined;
 /** Lookups already made, by normalised name (cleared when full). */
 const limitCache = new Map<string, Limits | null>();
-/** The last name `resolveModelForCount` resolved, and its answer; forgotten whenever the registry changes. */
-let lastResolved: { name: string; info: ModelInfo } | undefined;
-
-/**
- * Adds or overrides a model: its encoding, limits and chat format. Later registrations
- * win over earlier ones and over the built-in table. Throws a TypeError for a missing
- * `match` or an unknown encoding, and a RangeError for a `contextWindow` or
- * `maxOutputTokens` that is not a whole number >= 0.
- *
- * @example
- * ```ts
- * registerModel({ match: "my-finetune", encoding: "o200k_base", contextWindow: 32_000 });
- * registerModel({ match: /^llama-3/, encoding: "cl100k_base", chatFormat: "plain", contextWindow: 8_192 });
- * ```
- */
-export function registerModel(spec: ModelSpec): void {
-  if (!spec || (typeof spec.match !== "string" && !(spec.match instanceof RegExp))) {
-    throw new TypeError("registerModel needs `match`: a name prefix or a RegExp");
-  }
-  if (spec.encoding !== undefined && !isEncodingName(spec.encoding)) {
-    throw new TypeError(`registerModel: unknown encoding "${String(spec.encoding)}"`);
-  }
-  for (const limit of ["contextWindow", "maxOutputTokens"] as const) {
-    const value = spec[limit];
-    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-      throw new RangeError(`registerModel: ${limit} must be a whole number of tokens >= 0, got ${String(value)}`);
-    }
-  }
-  registered.unshift({ ...spec });
-  lastResolved = undefined;
-}
-
-/**
- * Sets the encoding used for model names nobody knows (default `o200k_base`).
- *
- * @example
- * ```ts
- * setFallbackEncoding("cl100k_base");
- * resolveModel("some-new-model").encoding; // "cl100k_base"
- * ```
- */
-export function setFallbackEncoding(encoding: EncodingName): void {
-  if (!isEncodingName(encoding)) throw new TypeError(`Unknown encoding "${String(encoding)}"`);
-  fallbackEncoding = encoding;
-  lastResolved = undefined;
-}
-
-/** The encoding unknown model names get (see `setFallbackEncoding`). */
-export function fallbackEncodingName(): EncodingName {
-  return fallbackEncoding;
-}
-
-/** Removes every `registerModel` entry and restores the default fallback (for tests). */
-export function resetModelRegistry(): void {
-  registered.length = 0;
-  fallbackEncoding = "o200k_base";
-  lastResolved = undefined;
-}
 
 /**
  * Resolves a model name to its encoding, chat format and limits: user registrations
@@ -123,11 +32,10 @@ export function resetModelRegistry(): void {
  */
 export function resolveModel(model: string): ModelInfo {
   const name = typeof model === "string" ? model.trim() : "";
-  const normalised = normalizeModelName(name);
-  const user = registered.find((spec) => matches(spec.match, name) || matches(spec.match, normalised));
+  const user = registeredModel(name);
   const base = builtIn(name);
   if (user) {
-    const encoding = user.encoding ?? base?.encoding ?? fallbackEncoding;
+    const encoding = user.encoding ?? base?.encoding ?? state.fallbackEncoding;
     return withLimits(name, encoding, true, user.chatFormat ?? base?.chatFormat ?? formatFor(name, encoding), {
       contextWindow: user.contextWindow ?? base?.contextWindow,
       maxOutputTokens: user.maxOutputTokens ?? base?.maxOutputTokens,
@@ -135,7 +43,7 @@ export function resolveModel(model: string): ModelInfo {
     });
   }
   if (base) return base;
-  return { model: name, encoding: fallbackEncoding, known: false, chatFormat: "plain" };
+  return { model: name, encoding: state.fallbackEncoding, known: false, chatFormat: "plain" };
 }
 
 /**
@@ -145,8 +53,9 @@ export function resolveModel(model: string): ModelInfo {
  */
 export function resolveModelForCount(model: string): ModelInfo {
   if (typeof model !== "string") return resolveModel(model);
-  if (lastResolved?.name !== model) lastResolved = { name: model, info: resolveModel(model) };
-  return lastResolved.info;
+  let last = state.lastResolved;
+  if (last?.name !== model) state.lastResolved = last = { name: model, info: resolveModel(model) };
+  return last.info;
 }
 
 /** OpenAI's and open-weight names by their encoding; other catalog models by the fallback encoding and the plain (approximate) format. */
@@ -155,7 +64,7 @@ function builtIn(name: string): ModelInfo | undefined {
   const tabled = encodingFor(candidate);
   const limits = limitsFor(candidate);
   if (!tabled && !limits) return undefined;
-  const encoding = tabled ?? fallbackEncoding;
+  const encoding = tabled ?? state.fallbackEncoding;
   return withLimits(name, encoding, true, tabled ? formatFor(candidate, tabled) : "plain", { ...limits });
 }
 
@@ -178,8 +87,7 @@ function limitsFor(name: string): Limits | undefined {
     }
     for (const [model, limits] of Object.entries(MODEL_LIMITS)) limitTable.set(model, { ...limits, source: MODEL_TABLE_SOURCE });
   }
-  const key = longestPrefix(limitTable.keys(), name);
-  const limits = key === undefined ? undefined : limitTable.get(key);
+  const limits = lookupModel(limitTable, name);
   if (limitCache.size >= 1000) limitCache.clear();
   limitCache.set(name, limits ?? null);
   return limits;
@@ -207,10 +115,4 @@ function withLimits(
     info.source = extra.source;
   }
   return info;
-}
-
-function matches(match: string | RegExp, name: string): boolean {
-  if (typeof match === "string") return name.startsWith(match);
-  match.lastIndex = 0;
-  return match.test(name);
 }

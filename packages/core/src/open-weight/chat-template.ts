@@ -1,5 +1,5 @@
 import { Template } from "@huggingface/jinja";
-import type { RenderChat } from "../count/chat-template-registry.js";
+import type { RenderChat } from "../registry/index.js";
 import { asPythonJinja } from "./python-jinja-source.js";
 
 /** The special-token variables a chat template may use, as transformers.js passes them. */

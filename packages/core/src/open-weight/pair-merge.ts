@@ -1,4 +1,4 @@
-import { KeyHeap } from "../encoder/key-heap.js";
+import { KeyHeap, lowestAt, NONE } from "../encoder/index.js";
 
 /**
  * Hugging Face BPE: a word starts as one symbol per character (or byte) and repeatedly
@@ -70,19 +70,12 @@ function scanMerge(table: PairTable, ids: Int32Array, n: number): number {
   const { slots } = table;
   const priorityAt = (i: number) => {
     const at = findPair(table, ids[i]!, ids[i + 1]!);
-    return at < 0 ? 0x7fffffff : slots[at + 2]!;
+    return at < 0 ? NONE : slots[at + 2]!;
   };
   for (let i = 0; i < n - 1; i++) priorities[i] = priorityAt(i);
   let parts = n;
   while (parts > 1) {
-    let best = 0x7fffffff;
-    let at = -1;
-    for (let i = 0; i < parts - 1; i++) {
-      if (priorities[i]! < best) {
-        best = priorities[i]!;
-        at = i;
-      }
-    }
+    const at = lowestAt(priorities, parts - 1);
     if (at < 0) break;
     ids[at] = slots[findPair(table, ids[at]!, ids[at + 1]!) + 3]!;
     ids.copyWithin(at + 1, at + 2, parts);

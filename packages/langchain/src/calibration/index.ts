@@ -1,0 +1,8 @@
+export {
+  type CalibratedEstimate,
+  type CalibrationStats,
+  calibratedBudget,
+  TokenCalibration,
+  type TokenCalibrationOptions,
+  type TrimCalibration,
+} from "./token-calibration.js";

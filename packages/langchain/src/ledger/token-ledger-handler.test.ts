@@ -1,0 +1,98 @@
+import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
+import { countTokens } from "@tokenledger/core";
+import { describe, expect, it, vi } from "vitest";
+import { internalSizes } from "./ledger-internals.js";
+import { TokenLedgerHandler } from "./token-ledger-handler.js";
+
+describe("TokenLedgerHandler under load", () => {
+  it("closes runs that never end, so a long-running server does not grow", () => {
+    // The clock moves only when the test moves it: a slow machine cannot age a run early.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const ledger = new TokenLedgerHandler({ staleAfterMs: 1_000 });
+      const llm = { lc: 1, type: "not_implemented" as const, id: ["ChatOpenAI"] };
+      ledger.handleChatModelStart(llm, [[new HumanMessage("never ends")]], "run-1", undefined, { invocation_params: { model: "gpt-4o" } });
+      ledger.handleLLMNewToken("partial answer", { prompt: 0, completion: 0 }, "run-1");
+      ledger.handleChainStart(llm, {}, "chain-1");
+      vi.advanceTimersByTime(999);
+      ledger.handleChainStart(llm, {}, "chain-2");
+      expect(ledger.pendingCount).toBe(1);
+      vi.advanceTimersByTime(1_001);
+      ledger.handleChatModelStart(llm, [[new HumanMessage("next")]], "run-2", undefined, { invocation_params: { model: "gpt-4o" } });
+      expect(ledger.getRun("run-1")).toMatchObject({ status: "error", outputTokens: countTokens("partial answer"), source: "local" });
+      expect(ledger.getRun("run-1")!.flags).toContain("abandoned");
+      expect(internalSizes(ledger)).toEqual({ inflight: 1, lineage: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("TokenLedgerHandler on bad input", () => {
+  const llm = { lc: 1, type: "not_implemented" as const, id: ["Custom"] };
+
+  it("flags null content, unknown blocks, malformed tool calls and unknown models instead of crashing", () => {
+    const ledger = new TokenLedgerHandler();
+    const weird = [
+      new HumanMessage({
+        content: [
+          { type: "text", text: "hi" },
+          { type: "mystery", payload: 1 },
+        ] as never,
+      }),
+      Object.assign(new AIMessage(""), { content: null, tool_calls: [{ name: 42, args: "not an object" }] }),
+      new ToolMessage({ content: "ok", tool_call_id: "call_0" }),
+      null,
+      { nonsense: true },
+    ] as never;
+    expect(() =>
+      ledger.handleChatModelStart(llm, [weird], "bad-1", undefined, { invocation_params: { model: "my-own-llm" } }),
+    ).not.toThrow();
+    expect(() => ledger.handleLLMEnd({ generations: [[{ text: "fine" }]] }, "bad-1")).not.toThrow();
+    const record = ledger.getRun("bad-1")!;
+    expect(record.status).toBe("ok");
+    expect(record.flags).toEqual(
+      expect.arrayContaining(["unknown-model", "null-content", "unknown-content-block", "malformed-tool-call", "unknown-message"]),
+    );
+    expect(record.outputTokens).toBe(1);
+    expect(record.estimatedInputTokens).toBeGreaterThan(0);
+    expect(record.costUsd).toBeUndefined();
+  });
+
+  it("survives garbage events and a throwing listener", () => {
+    const ledger = new TokenLedgerHandler();
+    const seen: string[] = [];
+    ledger.onRecord(() => {
+      throw new Error("listener bug");
+    });
+    const stop = ledger.onRecord((r) => seen.push(r.runId));
+    expect(() => ledger.handleChatModelStart(null as never, null as never, "g-1")).not.toThrow();
+    expect(() => ledger.handleLLMEnd(null as never, "g-1")).not.toThrow();
+    expect(() => ledger.handleLLMEnd({ generations: [] }, "never-started")).not.toThrow();
+    expect(() => ledger.handleLLMError(new Error("x"), "never-started")).not.toThrow();
+    stop();
+    ledger.handleChatModelStart(llm, [[new HumanMessage("after")]], "g-2");
+    ledger.handleLLMEnd({ generations: [[{ text: "" }]] }, "g-2");
+    expect(seen).toEqual(["g-1"]);
+    expect(ledger.records().map((r) => r.model)).toEqual(["unknown", "unknown"]);
+    expect(ledger.pendingCount).toBe(0);
+  });
+
+  it("evicts the oldest records past maxRecords while totals keep every call", () => {
+    const ledger = new TokenLedgerHandler({
+      maxRecords: 2,
+      pricing: { "my-model": { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 } },
+    });
+    for (let i = 0; i < 5; i++) {
+      ledger.handleChatModelStart(llm, [[new HumanMessage("hello")]], `r${i}`, undefined, { invocation_params: { model: "my-model" } });
+      ledger.handleLLMEnd(
+        { generations: [[{ text: "x" }]], llmOutput: { tokenUsage: { promptTokens: 10, completionTokens: 1, totalTokens: 11 } } },
+        `r${i}`,
+      );
+    }
+    expect(ledger.records().map((r) => r.runId)).toEqual(["r3", "r4"]);
+    expect(ledger.getRun("r0")).toBeUndefined();
+    expect(ledger.totals()).toMatchObject({ calls: 5, inputTokens: 50, outputTokens: 5, costUsd: 0.00006 });
+    expect(ledger.records()[0]!.source).toBe("provider");
+  });
+});

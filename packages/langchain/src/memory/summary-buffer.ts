@@ -1,0 +1,334 @@
+import type { Callbacks } from "@langchain/core/callbacks/manager";
+import { type BaseMessage, getBufferString, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { countMessages, DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
+import { toChatMessage } from "../counters/index.js";
+import { BoundedMap, finitePositiveOr, toToolDefinitions } from "../shared/index.js";
+import { TrimError, trimHistory } from "../trim/index.js";
+
+/**
+ * The tag on every summarizer call, so a ledger or tracer can tell summaries from answers.
+ *
+ * @example
+ * ```ts
+ * tracerRuns.filter((run) => run.tags?.includes(SUMMARY_TAG));
+ * ```
+ */
+export const SUMMARY_TAG = "tokenledger:summary";
+/**
+ * The run name of every summarizer call; `TokenLedgerHandler` records it as `runName`.
+ *
+ * @example
+ * ```ts
+ * ledger.records().filter((r) => r.runName === SUMMARY_RUN_NAME); // what the summaries cost
+ * ```
+ */
+export const SUMMARY_RUN_NAME = "tokenledger_summary";
+
+/**
+ * Python LangChain's `SUMMARY_PROMPT`, without its worked example: the default `summaryPrompt`.
+ *
+ * @example
+ * ```ts
+ * new SummaryBuffer({ summarizer, maxTokens: 2000, summaryPrompt: `${DEFAULT_SUMMARY_PROMPT} Answer in French.` });
+ * ```
+ */
+export const DEFAULT_SUMMARY_PROMPT =
+  "Progressively summarize the lines of conversation provided, adding onto the previous summary and returning a new summary. Keep every name, number, date and preference the user stated. Answer with the summary only.";
+const DEFAULT_SUMMARY_PREFIX = "Summary of the earlier conversation:";
+
+/** Any chat model or Runnable that turns messages into a message: the summarizer. */
+export interface SummarizerLike {
+  invoke(input: BaseMessage[], options?: Partial<RunnableConfig>): Promise<{ content: unknown }>;
+}
+
+export interface SummaryBufferOptions {
+  /** The model that writes the running summary (it may be smaller and cheaper than the one that answers). */
+  summarizer: SummarizerLike;
+  /** The budget of the whole prompt: system prompt, summary, kept turns, tools and reply priming. */
+  maxTokens: number;
+  /** Counts with this model's rules (the model that answers). Default gpt-4o. */
+  model?: string;
+  /** Tools sent with every call (OpenAI definitions or LangChain tools); their tokens come out of the budget. */
+  tools?: unknown[];
+  /**
+   * When a fold is due, fold until the newest turns kept take at most this many tokens, so that
+   * the summarizer runs once per several turns instead of on every turn. Default: fold only what
+   * does not fit (as Python's ConversationSummaryBufferMemory).
+   */
+  keepTokens?: number;
+  /** Most tokens the summary message may take; a longer summary is cut to it (flagged). Default: half of what the system prompt and tools leave. */
+  maxSummaryTokens?: number;
+  /** Instructions for the summarizer. Default: `DEFAULT_SUMMARY_PROMPT`. */
+  summaryPrompt?: string;
+  /** The summary message starts with this line. */
+  summaryPrefix?: string;
+  /** The summary goes in a system message (default, as Python's ConversationSummaryBufferMemory) or a human one (as summarizationMiddleware). */
+  summaryRole?: "system" | "human";
+  /** Callbacks for the summarizer's calls (e.g. your TokenLedgerHandler), used when no parent run passes its own. */
+  callbacks?: Callbacks;
+  /** Conversations (threads) whose summaries are kept at once; the least recently used is forgotten. Default 1,000. */
+  maxThreads?: number;
+}
+
+/** What one `fit` did. */
+export interface SummaryBufferResult {
+  /** The prompt after the system prompt: the summary message (if any) and the newest turns that fit. */
+  messages: BaseMessage[];
+  /** The running summary after this call ("" when nothing was folded yet). */
+  summary: string;
+  /** Messages of the conversation the summary covers, from its start. */
+  summarizedCount: number;
+  /** Messages folded into the summary by this call (0: no summarizer call). */
+  foldedNow: number;
+  /** Summarizer calls this call made. */
+  summaryCalls: number;
+  /** The whole prompt's tokens: system prompt, summary, kept turns, tools and reply priming. */
+  promptTokens: number;
+  /** The summarizer failed: this prompt is plain trimming (nothing left the store), it is tried again next time. */
+  degraded: boolean;
+  /** The summarizer's error, when `degraded`. */
+  error?: string;
+  /** The summary was longer than its room and was cut. */
+  summaryTruncated: boolean;
+}
+
+export interface FitInput {
+  /** The system prompt sent before everything (counted, never summarized). */
+  system?: BaseMessage[];
+  /** The whole conversation, oldest first (its start may already be summarized). */
+  messages: BaseMessage[];
+  /** The conversation's key; each keeps its own summary. */
+  thread?: string;
+  /** Overrides for this call (an agent's model and tools). */
+  model?: string;
+  tools?: unknown[];
+}
+
+interface ThreadState {
+  summary: string;
+  /** Messages covered by the summary. */
+  folded: number;
+  /** The last covered message, to notice a conversation that was replaced or edited. */
+  anchor?: BaseMessage;
+}
+
+interface Arranged {
+  messages: BaseMessage[];
+  summary: string;
+  truncated: boolean;
+  promptTokens: number;
+  /** How many leading messages of the conversation did not fit. */
+  cut: number;
+}
+
+/**
+ * The engine of summary buffer memory: keeps the newest turns verbatim within the budget and
+ * folds what falls out into a running summary, per conversation. Used by
+ * `SummaryBufferChatMessageHistory`, `createSummaryBuffer` and `summaryBufferMiddleware`.
+ *
+ * @example
+ * ```ts
+ * const buffer = new SummaryBuffer({ summarizer: new ChatOpenAI({ model: "gpt-4o-mini" }), maxTokens: 2000 });
+ * const { messages, degraded } = await buffer.fit({ system: [new SystemMessage("Be brief.")], messages: history });
+ * ```
+ */
+export class SummaryBuffer {
+  /** Least recently used first. */
+  readonly #threads: BoundedMap<string, ThreadState>;
+
+  constructor(readonly options: SummaryBufferOptions) {
+    if (!Number.isFinite(options?.maxTokens) || options.maxTokens < 0) {
+      throw new TrimError(`summary buffer: maxTokens must be a number >= 0, got ${options?.maxTokens}`);
+    }
+    if (options.keepTokens !== undefined && !(options.keepTokens >= 0)) {
+      throw new TrimError(`summary buffer: keepTokens must be a number >= 0, got ${options.keepTokens}`);
+    }
+    if (typeof options.summarizer?.invoke !== "function") throw new TypeError("summary buffer: summarizer must be a chat model");
+    this.#threads = new BoundedMap(Math.max(1, finitePositiveOr(options.maxThreads, 1000)));
+  }
+
+  /** The summary held for a conversation ("" when none). */
+  summaryOf(thread = "default"): string {
+    return this.#threads.get(thread)?.summary ?? "";
+  }
+
+  /** Forgets a conversation's summary. */
+  forget(thread = "default"): void {
+    this.#threads.delete(thread);
+  }
+
+  /** Folds what no longer fits into the summary and returns the prompt that fits the budget. Never changes `input.messages`. */
+  async fit(input: FitInput, config?: Partial<RunnableConfig>): Promise<SummaryBufferResult> {
+    if (!Array.isArray(input?.messages)) throw new TrimError("summary buffer: messages must be an array of BaseMessage");
+    const thread = input.thread ?? "default";
+    const system = input.system ?? [];
+    const messages = input.messages;
+    const settings = {
+      model: input.model ?? this.options.model ?? DEFAULT_MODEL,
+      tools: toToolDefinitions(input.tools ?? this.options.tools),
+    };
+    let state = this.#stateOf(thread, messages);
+    let conversation = messages.slice(state.folded);
+    let foldedNow = 0;
+    let summaryCalls = 0;
+    let error: string | undefined;
+    // Each round folds at least one message, so this ends; a second round runs only when the new summary grew.
+    while (error === undefined) {
+      if (this.#arrange(system, state.summary, conversation, settings).cut === 0) break;
+      const { cut } = this.#arrange(system, state.summary, conversation, settings, this.options.keepTokens);
+      let summary = state.summary;
+      try {
+        for (const chunk of this.#chunks(conversation.slice(0, cut), settings.model)) {
+          summary = await this.#summarize(summary, chunk, config);
+          summaryCalls++;
+        }
+      } catch (e) {
+        error = e instanceof Error ? e.message || e.name : String(e);
+        break;
+      }
+      state = { summary, folded: state.folded + cut, anchor: messages[state.folded + cut - 1] };
+      conversation = conversation.slice(cut);
+      foldedNow += cut;
+    }
+    const arranged = this.#arrange(system, state.summary, conversation, settings);
+    state = { ...state, summary: arranged.summary };
+    this.#remember(thread, state);
+    return {
+      messages: arranged.messages,
+      summary: state.summary,
+      summarizedCount: state.folded,
+      foldedNow,
+      summaryCalls,
+      promptTokens: arranged.promptTokens,
+      degraded: error !== undefined,
+      ...(error === undefined ? {} : { error }),
+      summaryTruncated: arranged.truncated,
+    };
+  }
+
+  #stateOf(thread: string, messages: BaseMessage[]): ThreadState {
+    const state = this.#threads.get(thread);
+    if (!state || state.folded > messages.length) return { summary: "", folded: 0 };
+    if (state.folded > 0 && !sameMessage(messages[state.folded - 1]!, state.anchor)) return { summary: "", folded: 0 };
+    return state;
+  }
+
+  #remember(thread: string, state: ThreadState): void {
+    this.#threads.setNewest(thread, state);
+  }
+
+  /** The prompt that fits: system, the summary (cut to its room if needed), then the newest whole turns. */
+  #arrange(
+    system: BaseMessage[],
+    summary: string,
+    conversation: BaseMessage[],
+    settings: { model: string; tools: ToolDefinition[] },
+    keepTokens = Number.POSITIVE_INFINITY,
+  ): Arranged {
+    const budget = this.options.maxTokens;
+    const fixed = countMessages(system.map(chat), settings);
+    if (fixed.total > budget) {
+      throw new TrimError(
+        `summary buffer: the system prompt alone needs ${fixed.total} tokens (tools and reply priming included), over the budget of ${budget}`,
+      );
+    }
+    const room = budget - fixed.total;
+    const cap = Math.min(room, this.options.maxSummaryTokens ?? Math.floor(room / 2));
+    let text = summary;
+    let summaryTokens = text ? this.#tokensOf(this.#summaryMessage(text), settings.model) : 0;
+    const truncated = summaryTokens > cap;
+    if (truncated) {
+      text = this.#cut(text, cap, settings.model);
+      summaryTokens = text ? this.#tokensOf(this.#summaryMessage(text), settings.model) : 0;
+    }
+    const kept = trimHistory(conversation, {
+      model: settings.model,
+      tools: settings.tools,
+      maxTokens: Math.min(
+        budget - (fixed.total - fixed.tools - fixed.replyPriming) - summaryTokens,
+        fixed.tools + fixed.replyPriming + keepTokens,
+      ),
+    });
+    const cut = kept.length > 0 ? conversation.indexOf(kept[0]!) : conversation.length;
+    const head = text ? [this.#summaryMessage(text)] : [];
+    const promptTokens = countMessages([...system, ...head, ...kept].map(chat), settings).total;
+    return { messages: [...head, ...kept], summary: text, truncated, promptTokens, cut };
+  }
+
+  /** The messages to fold, in pieces whose text fits one summarizer call. */
+  #chunks(messages: BaseMessage[], model: string): BaseMessage[][] {
+    const limit = Math.max(1, this.options.maxTokens);
+    const counts = countMessages(messages.map(chat), { model }).perMessage;
+    const chunks: BaseMessage[][] = [];
+    let used = 0;
+    for (const [i, message] of messages.entries()) {
+      if (chunks.length === 0 || used + counts[i]! > limit) {
+        chunks.push([]);
+        used = 0;
+      }
+      chunks.at(-1)!.push(message);
+      used += counts[i]!;
+    }
+    return chunks;
+  }
+
+  async #summarize(summary: string, messages: BaseMessage[], config?: Partial<RunnableConfig>): Promise<string> {
+    const request = [
+      new SystemMessage(this.options.summaryPrompt ?? DEFAULT_SUMMARY_PROMPT),
+      new HumanMessage(
+        `Current summary:\n${summary || "(none)"}\n\nNew lines of conversation:\n${getBufferString(messages)}\n\nNew summary:`,
+      ),
+    ];
+    const callbacks = config?.callbacks ?? this.options.callbacks;
+    const answer = await this.options.summarizer.invoke(request, {
+      ...(callbacks ? { callbacks } : {}),
+      tags: [SUMMARY_TAG],
+      runName: SUMMARY_RUN_NAME,
+      metadata: { tokenledger_role: "summary" },
+    });
+    const text = contentText(answer?.content).trim();
+    if (!text) throw new Error("the summarizer returned no text");
+    return text;
+  }
+
+  #summaryMessage(summary: string): BaseMessage {
+    const content = `${this.options.summaryPrefix ?? DEFAULT_SUMMARY_PREFIX}\n${summary}`;
+    return this.options.summaryRole === "human" ? new HumanMessage(content) : new SystemMessage(content);
+  }
+
+  #tokensOf(message: BaseMessage, model: string): number {
+    return countMessages([chat(message)], { model }).perMessage[0]!;
+  }
+
+  /** The longest head of `summary` whose message fits in `cap` tokens ("" when not even the prefix does). */
+  #cut(summary: string, cap: number, model: string): string {
+    let low = 0;
+    let high = summary.length;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (this.#tokensOf(this.#summaryMessage(summary.slice(0, mid)), model) <= cap) low = mid;
+      else high = mid - 1;
+    }
+    const head = summary.slice(0, low);
+    if (!head || this.#tokensOf(this.#summaryMessage(head), model) > cap) return "";
+    return head;
+  }
+}
+
+function chat(message: BaseMessage) {
+  return toChatMessage(message);
+}
+
+/** The text of a message's content: a string as it is, else its text parts joined. */
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map((part) => (typeof part === "string" ? part : typeof part?.text === "string" ? part.text : "")).join("");
+}
+
+function sameMessage(a: BaseMessage, b: BaseMessage | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.getType?.() === b.getType?.() && a.id === b.id && JSON.stringify(a.content) === JSON.stringify(b.content);
+}

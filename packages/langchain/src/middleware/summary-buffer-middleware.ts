@@ -1,0 +1,50 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import { createMiddleware } from "langchain";
+import { chatModelName } from "../counters/index.js";
+import { SummaryBuffer, type SummaryBufferOptions, type SummaryBufferResult } from "../memory/index.js";
+
+export interface SummaryBufferMiddlewareOptions extends Omit<SummaryBufferOptions, "tools"> {
+  /** Called after each fit with what it did (folded messages, summary calls, prompt tokens, `degraded`). */
+  onResult?: (result: SummaryBufferResult) => void;
+}
+
+/**
+ * Summary buffer memory for `createAgent`: before each model call, what no longer fits
+ * `maxTokens` (system prompt and tools included) is folded into a running summary by your
+ * `summarizer`, and the model gets the summary plus the newest turns verbatim. The agent's
+ * state keeps every message; each thread (`configurable.thread_id`) has its own summary.
+ * The summarizer's calls are runs of their own, tagged `tokenledger:summary`. If it fails,
+ * the call is plainly trimmed and `onResult` sees `degraded: true`.
+ *
+ * @example
+ * ```ts
+ * const agent = createAgent({
+ *   model: new ChatOpenAI({ model: "gpt-4o" }),
+ *   tools,
+ *   middleware: [summaryBufferMiddleware({ summarizer: new ChatOpenAI({ model: "gpt-4o-mini" }), maxTokens: 8000 })],
+ * });
+ * ```
+ */
+export function summaryBufferMiddleware(options: SummaryBufferMiddlewareOptions) {
+  const buffer = new SummaryBuffer(options);
+  return createMiddleware({
+    name: "SummaryBufferMiddleware",
+    wrapModelCall: async (request, handler) => {
+      const system = request.systemMessage && hasText(request.systemMessage) ? [request.systemMessage] : [];
+      const thread = (request.runtime?.configurable as { thread_id?: unknown } | undefined)?.thread_id;
+      const result = await buffer.fit({
+        system,
+        messages: request.messages,
+        thread: thread === undefined ? undefined : String(thread),
+        model: options.model ?? chatModelName(request.model),
+        tools: request.tools,
+      });
+      options.onResult?.(result);
+      return handler({ ...request, messages: result.messages });
+    },
+  });
+}
+
+function hasText(message: BaseMessage): boolean {
+  return typeof message.content === "string" ? message.content !== "" : Array.isArray(message.content) && message.content.length > 0;
+}

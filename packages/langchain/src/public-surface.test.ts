@@ -1,0 +1,108 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import * as main from "./index.js";
+import * as middleware from "./middleware.js";
+
+/** The public surface: every name the README's API table documents, by entry. */
+const RUNTIME = {
+  ".": [
+    "DEFAULT_SUMMARY_PROMPT",
+    "SUMMARY_RUN_NAME",
+    "SUMMARY_TAG",
+    "SummaryBuffer",
+    "SummaryBufferChatMessageHistory",
+    "TokenCalibration",
+    "TokenLedgerHandler",
+    "TrimError",
+    "TrimmedChatMessageHistory",
+    "calibratedBudget",
+    "chatModelName",
+    "createHistoryTrimmer",
+    "createSummaryBuffer",
+    "createTokenCounter",
+    "toChatMessage",
+    "trimHistory",
+    "trimHistoryAsync",
+    "withTokenCounter",
+  ],
+  "./middleware": ["TokenBudgetExceededError", "contextWindowMiddleware", "summaryBufferMiddleware"],
+};
+const TYPES = [
+  "TokenLedgerOptions",
+  "LlmRunRecord",
+  "RecordFlag",
+  "TraceUsage",
+  "UsageTotals",
+  "UsageSource",
+  "ReportedUsage",
+  "CallParams",
+  "LedgerDebugEvent",
+  "TrimOptions",
+  "MessageTypeOrClass",
+  "TrimmedHistoryOptions",
+  "TokenCounter",
+  "TokenCounterOptions",
+  "ChatModelLike",
+  "MessageFlag",
+  "SummaryBufferHistoryOptions",
+  "SummaryBufferOptions",
+  "FitInput",
+  "SummaryBufferResult",
+  "SummarizerLike",
+  "TokenCalibrationOptions",
+  "CalibrationStats",
+  "CalibratedEstimate",
+  "TrimCalibration",
+  "ContextWindowOptions",
+  "SummaryBufferMiddlewareOptions",
+];
+
+/** The README's API section: from `## API` to the next heading of its level. */
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const apiSection = readme.slice(readme.indexOf("\n## API\n"), readme.indexOf("\n## ", readme.indexOf("\n## API\n") + 1));
+
+describe("the public surface of @tokenledger/langchain", () => {
+  it("exports at run time exactly the documented values, per entry", () => {
+    expect(Object.keys(main).sort()).toEqual([...RUNTIME["."]].sort());
+    expect(Object.keys(middleware).sort()).toEqual([...RUNTIME["./middleware"]].sort());
+  });
+
+  it("documents every export in the README's API table", () => {
+    const missing = [...RUNTIME["."], ...RUNTIME["./middleware"], ...TYPES].filter((name) => !apiSection.includes(`\`${name}`));
+    expect(missing).toEqual([]);
+  });
+
+  it("exports every documented type (checked when the tests are type-checked)", () => {
+    type Documented = [
+      main.TokenLedgerOptions,
+      main.LlmRunRecord,
+      main.RecordFlag,
+      main.TraceUsage,
+      main.UsageTotals,
+      main.UsageSource,
+      main.ReportedUsage,
+      main.CallParams,
+      main.LedgerDebugEvent,
+      main.TrimOptions,
+      main.MessageTypeOrClass,
+      main.TrimmedHistoryOptions,
+      main.TokenCounter,
+      main.TokenCounterOptions,
+      main.ChatModelLike,
+      main.MessageFlag,
+      main.SummaryBufferHistoryOptions,
+      main.SummaryBufferOptions,
+      main.FitInput,
+      main.SummaryBufferResult,
+      main.SummarizerLike,
+      main.TokenCalibrationOptions,
+      main.CalibrationStats,
+      main.CalibratedEstimate,
+      main.TrimCalibration,
+      middleware.ContextWindowOptions,
+      middleware.SummaryBufferMiddlewareOptions,
+    ];
+    const count: Documented["length"] = 27;
+    expect(count).toBe(TYPES.length);
+  });
+});

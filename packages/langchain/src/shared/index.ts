@@ -1,0 +1,3 @@
+export { BoundedMap } from "./bounded-map.js";
+export { durationMsOr, finiteNonNegativeOr, finitePositiveOr } from "./option-validators.js";
+export { toToolDefinitions } from "./tool-definitions.js";
