@@ -18,6 +18,7 @@ const usage = () =>
     ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`),
     "",
     "  --json     one JSON document on stdout        --strict   an unknown model is an error, not a warning",
+    "  --allow-approximate   count an open-weight model whose tokenizer package is not installed approximately, not fail",
     "  --help     this text (tokenledger COMMAND --help: that command's)        --version  the version",
   ].join("\n");
 

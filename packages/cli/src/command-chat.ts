@@ -8,9 +8,9 @@ import { readText } from "./read-text.js";
 
 export const chat: Command = {
   name: "chat",
-  usage: "chat FILE.json | - [--model M] [--strict] [--json]",
+  usage: "chat FILE.json | - [--model M] [--allow-approximate] [--strict] [--json]",
   summary: "a Chat Completions body or messages array: per message, tools, total (--model overrides the body's)",
-  options: { model: { type: "string" }, strict: { type: "boolean" }, json: { type: "boolean" } },
+  options: { model: { type: "string" }, strict: { type: "boolean" }, json: { type: "boolean" }, "allow-approximate": { type: "boolean" } },
   async run(values, args) {
     const [file, extra] = args;
     if (!file) throw new CliError("chat needs a FILE.json (or - for stdin)", 2);
@@ -25,7 +25,8 @@ export const chat: Command = {
     const bodyModel = !Array.isArray(body) && typeof body?.model === "string" ? body.model : undefined;
     const { model } = pickModel({ model: values.model ?? bodyModel, strict: values.strict });
     const name = model!;
-    await loadPicked(resolveModel(name).encoding);
+    // Without the data (--allow-approximate), countMessages itself counts with the fallback, flagged approximate.
+    await loadPicked(resolveModel(name).encoding, name, values["allow-approximate"]);
     const result = countMessages(messages as never, { model: name, tools: tools as never });
     const window = resolveModel(name).contextWindow;
     const summary = { model: name, ...result, contextWindow: window ?? null, fits: window === undefined ? null : result.total <= window };

@@ -6,20 +6,25 @@ import { json, out, plural, warn } from "./cli-output.js";
 import type { Command } from "./command.js";
 import { countStream, MAX_HELD } from "./count-stream.js";
 import { type Input, listInputs } from "./list-inputs.js";
-import { loadPicked, MODEL_OPTIONS, pickModel } from "./pick-model.js";
+import { loadPicked, MODEL_OPTIONS, modelIsApproximate, pickModel } from "./pick-model.js";
 
 const CHUNK_BYTES = 1 << 20;
 const PROGRESS_MIN_BYTES = 4 << 20;
 
 export const count: Command = {
   name: "count",
-  usage: "count [FILE... | -] [--model M | --encoding E] [--strict] [--json]",
+  usage: "count [FILE... | -] [--model M | --encoding E] [--allow-approximate] [--strict] [--json]",
   summary: "tokens per file and in total (folders recurse, honour .gitignore; - is stdin)",
   options: MODEL_OPTIONS,
   async run(values, args) {
-    const { model, encoding } = pickModel(values);
-    await loadPicked(encoding);
+    const picked = pickModel(values);
+    const { model } = picked;
+    const loaded = await loadPicked(picked.encoding, values.encoding ?? model ?? picked.encoding, values["allow-approximate"]);
+    const { encoding } = loaded;
     const encoder = getEncoder(encoding);
+    // Every count is approximate when the library flags the model's (closed tokenizer, unknown name, missing data),
+    // unless --encoding asked for another encoding, whose count is exact.
+    const approximateModel = loaded.fallback || (model !== undefined && values.encoding === undefined && modelIsApproximate(model));
     const inputs: Input[] = [];
     for (const arg of args.length ? args : ["-"]) {
       if (arg === "-") inputs.push({ path: "-", kind: "stream" });
@@ -45,6 +50,7 @@ export const count: Command = {
         warn(
           `${name}: over ${MAX_HELD.toLocaleString("en")} characters with no token boundary; cut there anyway, so its count is approximate`,
         );
+      if (approximateModel) counted.approximate = true;
       rows.push({ file: input.path, ...counted, tokensPerCharacter: counted.characters ? counted.tokens / counted.characters : 0 });
     }
     const tokens = rows.reduce((s, r) => s + r.tokens, 0);
@@ -54,7 +60,7 @@ export const count: Command = {
       encoding,
       files: rows,
       total: { tokens, characters: rows.reduce((s, r) => s + r.characters, 0), bytes: rows.reduce((s, r) => s + r.bytes, 0) },
-      approximate: rows.some((r) => r.approximate),
+      approximate: approximateModel || rows.some((r) => r.approximate),
       contextWindow: window ?? null,
       windowUse: window ? tokens / window : null,
       inputCostUsd: (model === undefined ? undefined : inputCostUsd(model, tokens)) ?? null,

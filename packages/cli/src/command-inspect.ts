@@ -8,15 +8,17 @@ import { showBytes } from "./show-bytes.js";
 
 export const inspect: Command = {
   name: "inspect",
-  usage: "inspect TEXT | - | --file F [--model M | --encoding E] [--compare] [--json]",
+  usage: "inspect TEXT | - | --file F [--model M | --encoding E] [--allow-approximate] [--compare] [--json]",
   summary: "how text splits into tokens, with ids (partial characters as <0xE4 0xBD>)",
   options: { ...MODEL_OPTIONS, file: { type: "string" }, compare: { type: "boolean" } },
   async run(values, args) {
     if (values.file !== undefined && args.length) throw new CliError("inspect takes TEXT or --file F, not both", 2);
     const text = values.file !== undefined ? readText(values.file) : args.length === 1 && args[0] === "-" ? readText("-") : args.join(" ");
     if (!text) throw new CliError("inspect needs TEXT, - (stdin) or --file F", 2);
-    const encodings: EncodingName[] = values.compare ? ["o200k_base", "cl100k_base"] : [pickModel(values).encoding];
-    for (const encoding of encodings) await loadPicked(encoding);
+    const picked: EncodingName[] = values.compare ? ["o200k_base", "cl100k_base"] : [pickModel(values).encoding];
+    const encodings: EncodingName[] = [];
+    for (const encoding of picked)
+      encodings.push((await loadPicked(encoding, values.encoding ?? values.model ?? encoding, values["allow-approximate"])).encoding);
     const views = encodings.map((encoding) => {
       const encoder = getEncoder(encoding);
       const ids = encoder.encode(text);

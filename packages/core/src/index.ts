@@ -3,6 +3,7 @@ export type {
   ContentPart,
   CountMessagesOptions,
   CountOptions,
+  LangChainMessageLike,
   MessageCount,
   ToolCall,
   ToolDefinition,

@@ -4,6 +4,7 @@ import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { countGuarded } from "./count-guarded.js";
 import { countTemplated } from "./count-templated.js";
 import { countToolDefinitions } from "./count-tools.js";
+import { fromLangChainMessages, type LangChainMessageLike } from "./langchain-messages.js";
 import type { CountMessagesOptions, MessageCount } from "./message-count.js";
 import { countFormatted, forgetList } from "./message-count-cache.js";
 import { countPlain } from "./plain-format.js";
@@ -18,6 +19,11 @@ import { countPlain } from "./plain-format.js";
  * (3 tokens), an image whose `width`/`height` is not a finite positive number counts as one of
  * unknown size (1024x1024), and the result is flagged `approximate`.
  *
+ * LangChain messages (`HumanMessage`, `AIMessage`, `ToolMessage`, ..., their JSON or stored
+ * form), recognised by their shape, count as the OpenAI messages `ChatOpenAI` sends for them
+ * (`human` as `user`, `ai` as `assistant` with its `tool_calls`, ...), as `createTokenCounter`
+ * of `@tokenledger/langchain` counts them.
+ *
  * @example
  * ```ts
  * const { total, perMessage } = countMessages(
@@ -26,7 +32,7 @@ import { countPlain } from "./plain-format.js";
  * );
  * ```
  */
-export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptions): MessageCount {
+export function countMessages(messages: readonly (ChatMessage | LangChainMessageLike)[], opts?: CountMessagesOptions): MessageCount {
   const { model, tools: toolList, unreadable } = readOptions(opts);
   const info = resolveModelForCount(model);
   // An open-weight family whose data is not loaded counts with the fallback encoding (flagged).
@@ -35,7 +41,8 @@ export function countMessages(messages: ChatMessage[], opts?: CountMessagesOptio
   if (unreadable) tools.approximate = true;
   let list: ChatMessage[] = [];
   try {
-    list = Array.isArray(messages) ? messages : [];
+    list = Array.isArray(messages) ? (messages as ChatMessage[]) : [];
+    list = fromLangChainMessages(list);
     if (info.chatFormat === "template") return countTemplated(list, info, toolList as ToolDefinition[]);
     if (info.chatFormat === "plain") return countPlain(list, encoder, tools);
     return countFormatted(list, info, encoder, tools);

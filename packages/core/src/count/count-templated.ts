@@ -6,18 +6,28 @@ import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { asText, countToolDefinitions } from "./count-tools.js";
 import type { MessageCount } from "./message-count.js";
 import { countPlain } from "./plain-format.js";
-
-/** Up to this many messages, each message's share is the growth of the rendered prefix (exact); above, each is rendered alone. */
-const PREFIX_SPLIT_LIMIT = 64;
+import { cachedPrefixCount, prefixKeys, rememberPrefixCount } from "./template-prefix-cache.js";
 
 /**
  * Counts a conversation for a model with its own chat template (`chatFormat: "template"`):
  * the template rendered with the messages, the tools and the generation prompt, then encoded
  * with special tokens counted as special, which is what vLLM, TGI or llama.cpp report as
- * `prompt_tokens`. `perMessage[i]` is how much message `i` adds to the rendered prefix, `tools`
- * what the tools add, `replyPriming` the generation prompt, so the parts sum to `total`. When
- * the encoding is not loaded or the template raises (Gemma requires alternating roles), it
- * falls back to `plain` (contents joined) and says `approximate`.
+ * `prompt_tokens`, for a conversation of any length. The parts (see `MessageCount`) are:
+ * - `perMessage[i]`: how much message `i` adds to the rendered conversation without tools or
+ *   generation prompt, i.e. the tokens of the first `i + 1` messages rendered less those of the
+ *   first `i`. The template's own framing goes with the message that brings it: the BOS token and
+ *   a default system header (Llama 3.1+'s dates) with the first message, each turn's header and
+ *   end-of-turn token with its turn. A prefix the template refuses to render (roles that must
+ *   alternate) adds 0; its tokens count with the next message.
+ * - `tools`: how much the tools add to the whole rendered conversation, never negative. A template
+ *   may render a message differently when tools are given (Llama 3.1+ writes the first user
+ *   message inside the tools block, trimmed, under the role `user`); when that makes the prompt
+ *   shorter, `tools` is 0 and the difference is taken from that message's part (the first whose
+ *   prefix renders shorter with the tools than without).
+ * - `replyPriming`: the generation prompt (`add_generation_prompt`).
+ * They sum to `total`. When the encoding is not loaded or the template raises on the whole
+ * conversation (Gemma requires alternating roles), it falls back to `plain` (contents joined)
+ * and says `approximate`.
  */
 export function countTemplated(list: readonly ChatMessage[], info: ModelInfo, tools: ToolDefinition[] | undefined): MessageCount {
   const encoder = registeredEncoder(info.encoding);
@@ -45,28 +55,80 @@ function tryTemplate(
   const toolList = Array.isArray(tools) && tools.length > 0 ? tools : undefined;
   const count = (upTo: number, withTools: boolean, addGenerationPrompt: boolean) =>
     encoder.count(render(messages.slice(0, upTo), { tools: withTools ? toolList : undefined, addGenerationPrompt }));
+  /** `count` of a prefix, `undefined` when the template refuses that prefix. */
+  const tryCount = (upTo: number, withTools: boolean) => {
+    try {
+      return count(upTo, withTools, false);
+    } catch {
+      return undefined;
+    }
+  };
+  let total: number;
+  let body: number;
+  let withoutTools: number;
   try {
     const n = messages.length;
-    const total = count(n, true, true);
-    const body = n > 0 ? count(n, true, false) : total;
-    const withoutTools = toolList && n > 0 ? count(n, false, false) : body;
-    const perMessage = new Array<number>(n);
-    if (n <= PREFIX_SPLIT_LIMIT) {
-      let previous = 0;
-      for (let i = 0; i < n; i++) {
-        const next = i === n - 1 ? withoutTools : count(i + 1, false, false);
-        perMessage[i] = next - previous;
-        previous = next;
-      }
-    } else {
-      for (let i = 0; i < n; i++) perMessage[i] = encoder.count(render([messages[i]], { addGenerationPrompt: false }));
-      approximate = true;
-    }
-    const toolTokens = body - withoutTools;
-    const replyPriming = total - toolTokens - perMessage.reduce((a, b) => a + b, 0);
-    return { total, perMessage, tools: toolTokens, replyPriming, encoding: encoder.name, chatFormat: "template", approximate };
+    total = count(n, true, true);
+    body = n > 0 ? count(n, true, false) : total;
+    withoutTools = toolList && n > 0 ? count(n, false, false) : body;
   } catch {
     return undefined;
+  }
+  const n = messages.length;
+  const perMessage = new Array<number>(n).fill(0);
+  // Each prefix rendered once (the whole conversation is `withoutTools`): exact at any length.
+  // Prefixes counted before (a history that grows) are not rendered again.
+  const keys = prefixKeys(messages, render, encoder);
+  let previous = 0;
+  for (let i = 0; i < n; i++) {
+    let next: number | undefined;
+    if (i === n - 1) next = withoutTools;
+    else {
+      const known = cachedPrefixCount(keys[i]);
+      next = known === undefined ? tryCount(i + 1, false) : (known ?? undefined);
+      if (known === undefined) rememberPrefixCount(keys[i], next);
+    }
+    if (next === undefined) continue;
+    perMessage[i] = next - previous;
+    previous = next;
+  }
+  let toolTokens = body - withoutTools;
+  if (toolTokens < 0) {
+    takeFromMessages(perMessage, -toolTokens, (upTo) => {
+      const withTools = tryCount(upTo, true);
+      const without = withTools === undefined ? undefined : tryCount(upTo, false);
+      return withTools !== undefined && without !== undefined && withTools < without;
+    });
+    toolTokens = 0;
+  }
+  const replyPriming = total - toolTokens - perMessage.reduce((a, b) => a + b, 0);
+  return { total, perMessage, tools: toolTokens, replyPriming, encoding: encoder.name, chatFormat: "template", approximate };
+}
+
+/**
+ * Takes `tokens` from the message parts: from the first message `i` for which
+ * `shrinks(i + 1)` (its prefix renders shorter with the tools), then, should that part not
+ * hold them all, from the largest parts. Never leaves a part negative; the parts hold at
+ * least `tokens` (they sum to the conversation without tools, the tools' deficit is less).
+ */
+function takeFromMessages(perMessage: number[], tokens: number, shrinks: (upTo: number) => boolean): void {
+  let left = tokens;
+  const take = (i: number) => {
+    const taken = Math.min(left, Math.max(0, perMessage[i]!));
+    perMessage[i]! -= taken;
+    left -= taken;
+  };
+  for (let i = 0; i < perMessage.length && left > 0; i++) {
+    if (shrinks(i + 1)) {
+      take(i);
+      break;
+    }
+  }
+  while (left > 0) {
+    let largest = -1;
+    for (let i = 0; i < perMessage.length; i++) if (largest < 0 || perMessage[i]! > perMessage[largest]!) largest = i;
+    if (largest < 0 || perMessage[largest]! <= 0) break;
+    take(largest);
   }
 }
 

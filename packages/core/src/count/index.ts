@@ -4,5 +4,6 @@ export type { ChatMessage, ContentPart, ToolCall, ToolDefinition } from "./chat-
 export { countMessages } from "./count-messages.js";
 export { type CountOptions, countTokens } from "./count-tokens.js";
 export { encoderForModel } from "./encoder-for-model.js";
+export { type LangChainMessageLike, langChainMessageType, langChainToChatMessage, type MessageFlag } from "./langchain-messages.js";
 export type { CountMessagesOptions, MessageCount } from "./message-count.js";
 export { contentText } from "./plain-format.js";

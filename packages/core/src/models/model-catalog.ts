@@ -1,4 +1,4 @@
-import { type CatalogRow, MODEL_CATALOG, MODEL_CATALOG_SOURCE } from "./model-catalog.generated.js";
+import { type CatalogRow, MODEL_CATALOG, MODEL_CATALOG_PROVIDER_SOURCES, MODEL_CATALOG_SOURCE } from "./model-catalog.generated.js";
 import type { ModelPrice } from "./model-types.js";
 import { normalizeModelName } from "./normalize-model-name.js";
 
@@ -12,6 +12,8 @@ export interface CatalogModel {
   contextWindow: number;
   maxOutputTokens?: number;
   price?: ModelPrice;
+  /** Where the limits come from: `MODEL_CATALOG_SOURCE`, or the provider's own page when its numbers won over the catalogs'. */
+  source: string;
 }
 
 let byName: Map<string, CatalogModel> | undefined;
@@ -41,11 +43,13 @@ export function catalogModels(): ReadonlyMap<string, CatalogModel> {
   return byName;
 }
 
-/** The catalog's limits by normalised name, for the one limits lookup of `resolveModel`. */
-export function catalogLimits(): Record<string, { contextWindow: number; maxOutputTokens?: number }> {
-  const limits: Record<string, { contextWindow: number; maxOutputTokens?: number }> = {};
-  for (const [name, { contextWindow, maxOutputTokens }] of catalogModels()) {
-    limits[name] = maxOutputTokens === undefined ? { contextWindow } : { contextWindow, maxOutputTokens };
+/** The catalog's limits and their source by normalised name, for the one limits lookup of `resolveModel`. */
+export function catalogLimits(): Record<string, { contextWindow: number; maxOutputTokens?: number; source: string; provider: string }> {
+  const limits: Record<string, { contextWindow: number; maxOutputTokens?: number; source: string; provider: string }> = {};
+  for (const [name, { contextWindow, maxOutputTokens, source, provider }] of catalogModels()) {
+    // llm-zoo's rows say whose model it is after "llm-zoo:".
+    const entry = { contextWindow, source, provider: provider.replace(/^llm-zoo:/, "") };
+    limits[name] = maxOutputTokens === undefined ? entry : { ...entry, maxOutputTokens };
   }
   return limits;
 }
@@ -57,8 +61,9 @@ export function catalogPrices(): Record<string, ModelPrice> {
   return prices;
 }
 
-function toModel([id, provider, contextWindow, maxOutputTokens, input, output, cacheRead]: CatalogRow): CatalogModel {
-  const model: CatalogModel = { id, provider, contextWindow };
+function toModel([id, provider, contextWindow, maxOutputTokens, input, output, cacheRead, from]: CatalogRow): CatalogModel {
+  const source = (from === "provider" && MODEL_CATALOG_PROVIDER_SOURCES[id]) || MODEL_CATALOG_SOURCE;
+  const model: CatalogModel = { id, provider, contextWindow, source };
   if (maxOutputTokens !== null) model.maxOutputTokens = maxOutputTokens;
   if (input !== null && output !== null) {
     model.price = { input_cost_per_token: input / 1e6, output_cost_per_token: output / 1e6 };

@@ -1,6 +1,10 @@
 import { type EncodingName, isEncodingName } from "../encoder/index.js";
 import { checkPricing, type PicoPrice, toPicoPrice } from "./compile-pricing.js";
-import type { ModelInfo, ModelSpec } from "./model-types.js";
+import type { ChatFormat, ModelInfo, ModelSpec } from "./model-types.js";
+
+/** Every `ChatFormat` counting knows. */
+const CHAT_FORMATS: readonly ChatFormat[] = ["openai", "openai-0301", "harmony", "template", "plain"];
+
 import { normalizeModelName } from "./normalize-model-name.js";
 
 /** A `registerModel` entry: the spec as given, with its price compiled. */
@@ -32,7 +36,7 @@ export const modelRegistry: ModelRegistry = ((globalThis as Record<symbol, unkno
 /**
  * Adds or overrides a model: its encoding, limits, chat format and price. Later registrations
  * win over earlier ones and over the built-in tables. Throws a TypeError for a missing
- * `match` or an unknown encoding, a RangeError for a `contextWindow` or `maxOutputTokens`
+ * `match`, an unknown encoding or an unknown `chatFormat` (naming the valid ones), a RangeError for a `contextWindow` or `maxOutputTokens`
  * that is not a whole number >= 0, and `compilePricing`'s errors for a bad `price`.
  *
  * @example
@@ -48,6 +52,9 @@ export function registerModel(spec: ModelSpec): void {
   }
   if (spec.encoding !== undefined && !isEncodingName(spec.encoding)) {
     throw new TypeError(`registerModel: unknown encoding "${String(spec.encoding)}"`);
+  }
+  if (spec.chatFormat !== undefined && !CHAT_FORMATS.includes(spec.chatFormat)) {
+    throw new TypeError(`registerModel: unknown chatFormat "${String(spec.chatFormat)}"; one of ${CHAT_FORMATS.join(", ")}`);
   }
   for (const limit of ["contextWindow", "maxOutputTokens"] as const) {
     const value = spec[limit];

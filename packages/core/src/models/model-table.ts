@@ -1,4 +1,5 @@
 import type { EncodingName } from "../encoder/index.js";
+import type { ChatFormat } from "./model-types.js";
 
 /**
  * Where context windows and output limits in {@link MODEL_LIMITS} come from.
@@ -82,12 +83,16 @@ export const MODEL_ENCODINGS: Record<string, EncodingName> = {
   gpt2: "gpt2",
 };
 
-/** Name prefixes, as in tiktoken's `MODEL_PREFIX_TO_ENCODING`; the longest matching prefix wins. */
+/**
+ * Name prefixes, as in tiktoken's `MODEL_PREFIX_TO_ENCODING`; the longest matching prefix wins.
+ * `gpt-5.` covers every GPT-5 point release (`gpt-5.1`, `gpt-5.1-codex`, `gpt-5.2`), all on o200k_base.
+ */
 export const MODEL_PREFIX_ENCODINGS: Record<string, EncodingName> = {
   "o1-": "o200k_base",
   "o3-": "o200k_base",
   "o4-mini-": "o200k_base",
   "gpt-5-": "o200k_base",
+  "gpt-5.": "o200k_base",
   "gpt-4.5-": "o200k_base",
   "gpt-4.1-": "o200k_base",
   "chatgpt-4o-": "o200k_base",
@@ -100,17 +105,38 @@ export const MODEL_PREFIX_ENCODINGS: Record<string, EncodingName> = {
 
 /**
  * Open-weight families by the normalised name (`normalizeModelName`: `meta-llama/Llama-3.1-8B-Instruct`
- * -> `llama-3.1-8b`). Patterns, not prefixes: `llama-3.1` is Llama 3.1 but `llama-30b` is not; the
- * first match wins. Llama 3.1, 3.2 and 3.3 share 3.1's tokens and template; Llama 3 (3.0) has its own.
- * Mistral NeMo (`open-mistral-nemo-2407`, `mistral-nemo:12b`) alone has NeMo's Tekken and template:
- * Mistral 7B, Mixtral and Codestral use SentencePiece vocabularies, and Ministral, Pixtral and
- * Mistral Small 3 other Tekken releases and templates, so none of them is matched here.
+ * -> `llama-3.1-8b`), with the chat format to count them by. Patterns, not prefixes: `llama-3.1` is
+ * Llama 3.1 but `llama-30b` is not; the first match wins. `template` (exact) only where both the
+ * vocabulary and the chat template are the family's; where only the vocabulary is (a model built on
+ * another family's tokenizer with a template of its own), the family's encoding with `plain`: an
+ * estimate, flagged approximate, never an exact-looking wrong count.
+ *
+ * - Llama 3.1, 3.2 and 3.3 share 3.1's tokens and template; Llama 3 (3.0) has its own. Llama Guard 3
+ *   (Llama 3.1 based) has 3.1's vocabulary and a moderation prompt of its own.
+ * - DeepSeek-R1's distills keep their base model's vocabulary (Qwen 2.5's for `-qwen-`, Llama 3.1's
+ *   for `-llama-8b`, Llama 3.3's for `-llama-70b`) with DeepSeek's template: approximate. Ollama's
+ *   `deepseek-r1:1.5b/7b/14b/32b/70b` are those distills; `deepseek-r1:8b` changed base (Llama 3.1,
+ *   then Qwen3 for R1-0528), so it is left unknown.
+ * - Qwen 2, 2.5 and QwQ share Qwen3's byte-level BPE vocabulary but not its chat template: approximate.
+ * - DeepSeek V3.1 and V3.2 keep V3's vocabulary; their templates (thinking modes) are not V3's: approximate.
+ * - Gemini 2.x uses Gemma 3's tokenizer (Gemma 3 technical report: the same as Gemini 2.0's); its
+ *   framing is not published: approximate. While `gemma3`'s data is not loaded, counting falls back.
+ * - Mistral NeMo (`open-mistral-nemo-2407`, `mistral-nemo:12b`) alone has NeMo's Tekken and template:
+ *   Mistral 7B, Mixtral and Codestral use SentencePiece vocabularies, and Ministral, Pixtral and
+ *   Mistral Small 3 other Tekken releases and templates, so none of them is matched here.
  */
-export const OPEN_WEIGHT_FAMILIES: ReadonlyArray<readonly [RegExp, EncodingName]> = [
-  [/^llama-3\.[1-9]/, "llama3_1"],
-  [/^llama-3(?:[.-]|$)/, "llama3"],
-  [/^qwen(?:2|3|-)/, "qwen3"],
-  [/^deepseek-(?:v3|r1|chat|reasoner)(?:[.-]|$)/, "deepseek_v3"],
-  [/^gemma-?3(?:[.-]|$)/, "gemma3"],
-  [/^(?:open-)?mistral-nemo(?:[.-]|$)/, "mistral_nemo"],
+export const OPEN_WEIGHT_FAMILIES: ReadonlyArray<readonly [RegExp, EncodingName | null, ChatFormat]> = [
+  [/^deepseek-r1-distill-qwen-|^deepseek-r1-(?:1\.5b|7b|14b|32b)$/, "qwen3", "plain"],
+  [/^deepseek-r1-distill-llama-|^deepseek-r1-70b$/, "llama3_1", "plain"],
+  [/^deepseek-r1-8b$/, null, "plain"],
+  [/^llama-guard-3(?:[.-]|$)/, "llama3_1", "plain"],
+  [/^llama-3\.[1-9]/, "llama3_1", "template"],
+  [/^llama-3(?:[.-]|$)/, "llama3", "template"],
+  [/^qwen3(?:[.-]|$)/, "qwen3", "template"],
+  [/^(?:qwen-)?qwq(?:[.-]|$)|^qwen(?:2|-)/, "qwen3", "plain"],
+  [/^deepseek-(?:chat-)?v3\.\d/, "deepseek_v3", "plain"],
+  [/^deepseek-(?:v3|r1|chat|reasoner)(?:[.-]|$)/, "deepseek_v3", "template"],
+  [/^gemma-?3(?:[.-]|$)/, "gemma3", "template"],
+  [/^gemini-2(?:[.-]|$)/, "gemma3", "plain"],
+  [/^(?:open-)?mistral-nemo(?:[.-]|$)/, "mistral_nemo", "template"],
 ];

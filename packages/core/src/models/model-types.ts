@@ -21,8 +21,13 @@ export interface ModelInfo {
   /** Undefined when unknown: never a guess. */
   contextWindow?: number;
   maxOutputTokens?: number;
-  /** Where the limits came from: the dated OpenAI table, the generated catalog (`MODEL_CATALOG_SOURCE`), or `registerModel`. */
+  /**
+   * Where the limits came from: the dated OpenAI table, the generated catalog (`MODEL_CATALOG_SOURCE`),
+   * the provider's own page or config.json where its numbers won over the catalog's, or `registerModel`.
+   */
   source?: string;
+  /** Who lists the entry the limits came from (`openai`, `anthropic`, `google`, `groq`, `amazon-bedrock`...), when a catalog entry did. */
+  provider?: string;
 }
 
 /** A model as `registerModel` takes it. */

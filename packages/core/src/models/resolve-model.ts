@@ -1,19 +1,21 @@
 import { type EncodingName, isOpenWeightEncoding } from "../encoder/index.js";
-import { longestPrefix } from "./longest-prefix.js";
+import { longestPrefix, snapshotOf } from "./longest-prefix.js";
 import { lookupModel } from "./lookup-model.js";
-import { catalogLimits, MODEL_CATALOG_SOURCE } from "./model-catalog.js";
+import { catalogLimits } from "./model-catalog.js";
 import { registeredModel, modelRegistry as state } from "./model-registry.js";
 import { MODEL_ENCODINGS, MODEL_LIMITS, MODEL_PREFIX_ENCODINGS, MODEL_TABLE_SOURCE, OPEN_WEIGHT_FAMILIES } from "./model-table.js";
 import type { ChatFormat, ModelInfo } from "./model-types.js";
 import { normalizeModelName } from "./normalize-model-name.js";
+import { openWeightWindow } from "./open-weight-windows.js";
 
 const encodingPrefixes = Object.keys(MODEL_PREFIX_ENCODINGS);
 interface Limits {
   contextWindow: number;
   maxOutputTokens?: number;
   source: string;
+  provider?: string;
 }
-/** Every model's limits in one table, for one longest-prefix lookup: the generated catalog, then OpenAI's dated table over it. */
+/** Every model's limits in one table: the generated catalog, then OpenAI's dated table over it. */
 let limitTable: Map<string, Limits> | undefined;
 /** Lookups already made, by normalised name (cleared when full). */
 const limitCache = new Map<string, Limits | null>();
@@ -58,23 +60,35 @@ export function resolveModelForCount(model: string): ModelInfo {
   return last.info;
 }
 
-/** OpenAI's and open-weight names by their encoding; other catalog models by the fallback encoding and the plain (approximate) format. */
+/**
+ * OpenAI's and open-weight names by their encoding; other catalog models by the fallback encoding
+ * and the plain (approximate) format. A family whose vocabulary is not known for a name
+ * (`deepseek-r1:8b`) has no encoding of its own: with no limits either, the name is unknown.
+ */
 function builtIn(name: string): ModelInfo | undefined {
   const candidate = normalizeModelName(name);
   const tabled = encodingFor(candidate);
   const limits = limitsFor(candidate);
-  if (!tabled && !limits) return undefined;
-  const encoding = tabled ?? state.fallbackEncoding;
-  return withLimits(name, encoding, true, tabled ? formatFor(candidate, tabled) : "plain", { ...limits });
+  if (!tabled?.encoding && !limits) return undefined;
+  if (!tabled?.encoding) return withLimits(name, state.fallbackEncoding, true, "plain", { ...limits });
+  return withLimits(name, tabled.encoding, true, tabled.chatFormat, { ...limits });
 }
 
-function encodingFor(name: string): EncodingName | undefined {
-  if (Object.hasOwn(MODEL_ENCODINGS, name)) return MODEL_ENCODINGS[name];
+function encodingFor(name: string): { encoding: EncodingName | null; chatFormat: ChatFormat } | undefined {
+  if (Object.hasOwn(MODEL_ENCODINGS, name)) return withFormat(name, MODEL_ENCODINGS[name]!);
   const prefix = longestPrefix(encodingPrefixes, name);
-  if (prefix) return MODEL_PREFIX_ENCODINGS[prefix];
-  return OPEN_WEIGHT_FAMILIES.find(([pattern]) => pattern.test(name))?.[1];
+  if (prefix) return withFormat(name, MODEL_PREFIX_ENCODINGS[prefix]!);
+  const family = OPEN_WEIGHT_FAMILIES.find(([pattern]) => pattern.test(name));
+  return family && { encoding: family[1], chatFormat: family[2] };
 }
 
+const withFormat = (name: string, encoding: EncodingName) => ({ encoding, chatFormat: formatFor(name, encoding) });
+
+/**
+ * A model's limits: the entry of its own name (a known model id: the catalog, OpenAI's table), else
+ * its open-weight family's window for that variant, else the entry of the model it is a dated
+ * snapshot or alias of (`snapshotOf`): never a shorter model's (`o1-mini` is not `o1`).
+ */
 function limitsFor(name: string): Limits | undefined {
   const cached = limitCache.get(name);
   if (cached !== undefined) return cached ?? undefined;
@@ -83,11 +97,12 @@ function limitsFor(name: string): Limits | undefined {
     const openai = Object.keys(MODEL_LIMITS);
     for (const [model, limits] of Object.entries(catalogLimits())) {
       // A model OpenAI's dated table already names (gpt-4o-mini-2024-07-18) keeps that table's entry.
-      if (longestPrefix(openai, model) === undefined) limitTable.set(model, { ...limits, source: MODEL_CATALOG_SOURCE });
+      if (snapshotOf(openai, model) === undefined) limitTable.set(model, limits);
     }
-    for (const [model, limits] of Object.entries(MODEL_LIMITS)) limitTable.set(model, { ...limits, source: MODEL_TABLE_SOURCE });
+    for (const [model, limits] of Object.entries(MODEL_LIMITS))
+      limitTable.set(model, { ...limits, source: MODEL_TABLE_SOURCE, provider: "openai" });
   }
-  const limits = lookupModel(limitTable, name);
+  const limits = limitTable.get(name) ?? openWeightWindow(name) ?? lookupModel(limitTable, name);
   if (limitCache.size >= 1000) limitCache.clear();
   limitCache.set(name, limits ?? null);
   return limits;
@@ -106,13 +121,14 @@ function withLimits(
   encoding: EncodingName,
   known: boolean,
   chatFormat: ChatFormat,
-  extra: { contextWindow?: number; maxOutputTokens?: number; source?: string },
+  extra: { contextWindow?: number; maxOutputTokens?: number; source?: string; provider?: string },
 ): ModelInfo {
   const info: ModelInfo = { model, encoding, known, chatFormat };
   if (extra.contextWindow !== undefined) info.contextWindow = extra.contextWindow;
   if (extra.maxOutputTokens !== undefined) info.maxOutputTokens = extra.maxOutputTokens;
   if (extra.source !== undefined && (info.contextWindow !== undefined || info.maxOutputTokens !== undefined)) {
     info.source = extra.source;
+    if (extra.provider !== undefined) info.provider = extra.provider;
   }
   return info;
 }

@@ -1,6 +1,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { countMessages, type ToolDefinition } from "@tokenledger/core";
-import { toToolDefinitions } from "../shared/index.js";
+import { reportOnce, toToolDefinitions } from "../shared/index.js";
+import { countedWithoutData, missingDataMessage, withApproximateMargin } from "./approximate-margin.js";
 import { toChatMessage } from "./to-chat-message.js";
 
 /** LangChain's counter shape (`trimMessages`, `summarizationMiddleware`, `ContextEdit`): a message list in, a number out. */
@@ -27,7 +28,9 @@ type MarkedCounter = TokenCounter & { [RULES]?: CounterRules };
  * returns the `prompt_tokens` the provider reports when exactly those messages are sent
  * (per-message framing, names, tool calls and reply priming included, plus `tools`).
  * Takes a model name or a chat model instance (only its name is read; its `getNumTokens`,
- * which may download a tokenizer, is never called). Fits `trimMessages`,
+ * which may download a tokenizer, is never called). For an open-weight model whose tokenizer
+ * data is not loaded (`loadEncoding`), the count is an estimate with a safety margin
+ * (`APPROXIMATE_MARGIN`), reported once per model on the debug channel (`TOKENLEDGER_DEBUG`). Fits `trimMessages`,
  * `summarizationMiddleware`, a `ContextEdit` (see `withTokenCounter`) and `trimHistory`.
  *
  * @example
@@ -44,11 +47,16 @@ export function createTokenCounter(model: string | ChatModelLike, options: Token
     throw new TypeError("createTokenCounter: cannot read a model name from this model; pass its name, e.g. createTokenCounter('gpt-4o')");
   }
   const rules: CounterRules = { model: name, tools: toToolDefinitions(options.tools) };
-  const counter: MarkedCounter = (messages) =>
-    countMessages(
-      (Array.isArray(messages) ? messages : []).map((m) => toChatMessage(m)),
+  const counter: MarkedCounter = (messages) => {
+    const list = Array.isArray(messages) ? messages : [];
+    const count = countMessages(
+      list.map((m) => toChatMessage(m)),
       rules,
-    ).total;
+    );
+    if (!countedWithoutData(name, count)) return count.total;
+    reportOnce(`missing-data:${name}`, "createTokenCounter", () => missingDataMessage(name, count.encoding));
+    return withApproximateMargin(count.total, list.length, true);
+  };
   counter[RULES] = rules;
   return counter;
 }

@@ -5,7 +5,7 @@ import type { LLMResult } from "@langchain/core/outputs";
 import type { ModelPrice } from "@tokenledger/core";
 import { countTokens, resolveModel } from "@tokenledger/core";
 import type { PicoPrice } from "@tokenledger/core/internal";
-import { durationMsOr, finitePositiveOr } from "../shared/index.js";
+import { defaultDebugChannel, durationMsOr, finitePositiveOr } from "../shared/index.js";
 import { buildRunRecord, fallbackRunRecord, type LlmRunState, type RunOutcome } from "./build-run-record.js";
 import { countPrompt } from "./count-run.js";
 import { errorLine, isAbortError } from "./describe-run-error.js";
@@ -376,12 +376,6 @@ function signalAborted(signal: AbortSignal | undefined): boolean {
   } catch {
     return false;
   }
-}
-
-function defaultDebugChannel(): ((event: LedgerDebugEvent) => void) | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (!env?.TOKENLEDGER_DEBUG) return undefined;
-  return (event) => console.debug(`[tokenledger] ${event.method}${event.runId ? ` ${event.runId}` : ""}: ${event.message}`);
 }
 
 // The parent-run ends as methods in the class's type (a subclass may override them), implemented

@@ -1,6 +1,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { type ChatMessage, countMessages, type ToolDefinition } from "@tokenledger/core";
-import { type MessageFlag, toChatMessage } from "../counters/index.js";
+import { countedWithoutData, type MessageFlag, missingDataMessage, toChatMessage, withApproximateMargin } from "../counters/index.js";
+import { reportOnce } from "../shared/index.js";
 import { describeValue, requireTokenCount } from "./prompt-budget.js";
 import { TrimError } from "./trim-error.js";
 
@@ -20,6 +21,12 @@ export interface Counter {
   expect(candidates: () => Array<[string, BaseMessage]>): void;
   /** The total of a result, for a format whose counts are not additive (the plain rule joins texts); else undefined. */
   total?: (kept: BaseMessage[]) => number;
+  /**
+   * For counts with a safety margin: the same counts without it. What the trim cannot drop (tools,
+   * reply priming, a pinned system message) is an error only when over the budget by these; over
+   * it only with the margin, nothing else is kept.
+   */
+  raw?: Counter;
 }
 
 /** Messages are counted in blocks in the trim's direction, so one countMessages call serves many. */
@@ -41,8 +48,20 @@ interface CachedChat {
  */
 const chatCache = new WeakMap<BaseMessage, CachedChat>();
 
-/** The exact counter: OpenAI's chat rules through `countMessages`, for `model`. */
-export function exactCounter(list: BaseMessage[], model: string, tools: ToolDefinition[] | undefined, strategy: "last" | "first"): Counter {
+/**
+ * The exact counter: OpenAI's chat rules (or the model's template) through `countMessages`, for
+ * `model`. When the model's tokenizer data is not loaded, core counts with the fallback encoding;
+ * with `margin`, every count is then budgeted with `APPROXIMATE_MARGIN` (and reported once per
+ * model on the debug channel), so that the kept history fits by the real tokenizer too; `raw`
+ * keeps the counts without the margin.
+ */
+export function exactCounter(
+  list: BaseMessage[],
+  model: string,
+  tools: ToolDefinition[] | undefined,
+  strategy: "last" | "first",
+  margin = true,
+): Counter {
   const empty = countMessages([], { model, tools });
   const tokens = new Float64Array(list.length).fill(-1);
   const at = (i: number) => {
@@ -53,13 +72,23 @@ export function exactCounter(list: BaseMessage[], model: string, tools: ToolDefi
     }
     return tokens[i]!;
   };
-  return {
+  const raw: Counter = {
     fixed: requireTokenCount(empty.tools + empty.replyPriming, "the count of tools and reply priming"),
     fixedWhat: `tools (${empty.tools}) and reply priming (${empty.replyPriming})`,
     at,
     one: (_key, m) => requireTokenCount(countMessages([chatOf(m)], { model }).perMessage[0], "a message's count"),
     expect: () => {},
     total: empty.chatFormat === "plain" ? (kept) => countMessages(kept.map(chatOf), { model, tools }).total : undefined,
+  };
+  if (!margin || !countedWithoutData(model, empty)) return raw;
+  reportOnce(`missing-data:${model}`, "trimHistory", () => missingDataMessage(model, empty.encoding));
+  return {
+    ...raw,
+    fixed: withApproximateMargin(raw.fixed, 0, true),
+    at: (i) => withApproximateMargin(raw.at(i), 1, false),
+    one: (key, m) => withApproximateMargin(raw.one(key, m), 1, false),
+    total: raw.total && ((kept) => withApproximateMargin(raw.total!(kept), kept.length, true)),
+    raw,
   };
 }
 

