@@ -1,5 +1,6 @@
 import { Template } from "@huggingface/jinja";
 import type { RenderChat } from "../registry/index.js";
+import { PythonNumber, parsePythonJson, renderAsPython } from "./python-jinja.js";
 import { asPythonJinja } from "./python-jinja-source.js";
 
 /** The special-token variables a chat template may use, as transformers.js passes them. */
@@ -23,7 +24,8 @@ export interface TokenizerConfig {
  * servers that apply the model's template (vLLM, TGI, llama.cpp) and transformers.js do:
  * messages, tools, `add_generation_prompt`, the special tokens' texts and `date_string`
  * (`TEMPLATE_DATE`, for templates that read it), the source read as Python's Jinja reads it
- * (`asPythonJinja`). A config with named
+ * (`asPythonJinja`) and rendered with Python's filters and string methods (`renderAsPython`:
+ * `trim`, `strip(chars)`, transformers' `tojson`). A config with named
  * templates uses `tool_use` when tools are given and `default` otherwise.
  */
 export function createChatRenderer(config: TokenizerConfig): RenderChat | undefined {
@@ -57,7 +59,7 @@ export function createChatRenderer(config: TokenizerConfig): RenderChat | undefi
     if (comparesMessages && withTools && hasEqualMessages(serverMessages)) {
       throw new Error("this template compares messages by value, which @huggingface/jinja cannot render");
     }
-    return template.render({
+    return renderAsPython(template, {
       ...variables,
       date_string: TEMPLATE_DATE,
       messages: serverMessages,
@@ -78,10 +80,12 @@ const COMPARES_MESSAGES = /\bmessage\s*[!=]=/;
 
 /** True when two messages are equal as Python compares dicts: by value, whatever the key order. */
 function hasEqualMessages(messages: unknown[]): boolean {
-  const sorted = (_: string, value: unknown) =>
-    value && typeof value === "object" && !Array.isArray(value)
+  const sorted = (_: string, found: unknown) => {
+    const value = found instanceof Map ? Object.fromEntries(found) : found instanceof PythonNumber ? found.value : found;
+    return value && typeof value === "object" && !Array.isArray(value)
       ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : value;
+  };
   const seen = new Set<string>();
   for (const message of messages) {
     const key = JSON.stringify(message, sorted);
@@ -117,7 +121,7 @@ function asServerMessage(message: unknown, parseArguments: boolean): unknown {
     if (!fn || typeof fn !== "object") return call;
     const args = (fn as { arguments?: unknown }).arguments;
     if (typeof args === "object" && args !== null) return call;
-    return { ...(call as object), function: { ...fn, arguments: args ? JSON.parse(String(args)) : {} } };
+    return { ...(call as object), function: { ...fn, arguments: args ? parsePythonJson(String(args)) : new Map() } };
   });
   return { ...rest, tool_calls: parsed };
 }

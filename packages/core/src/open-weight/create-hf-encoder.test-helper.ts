@@ -149,6 +149,22 @@ export function defineCreateHfEncoderTests(scale: TestScale): void {
       }
     });
 
+    it("encodes lone surrogates as the reference (U+FFFD's bytes: three byte-fallback tokens in Gemma)", () => {
+      for (const text of ["\ud800", "a\ud800b", "\udc00x", "\ud800\ud800", "x\udbff", "\ud800😀\udfff", "▁\ud800▁"]) {
+        expect(ours.encode(text)).toEqual(expected(text));
+        expect(ours.count(text)).toBe(expected(text).length);
+      }
+    });
+
+    it("decodes U+FEFF anywhere back as it was, as the reference decode does", () => {
+      for (const text of ["\ufeff", "\ufeff\ufeff", "\ufeffx", "x\ufeff", "a\ufeffb", "\ufeff▁ a", "<bos>\ufeff<|im_end|>\ufeff"]) {
+        const ids = ours.encode(text);
+        const decoded = ours.decode(ids);
+        expect(decoded).toBe(reference!.decode(ids, { skip_special_tokens: false }));
+        expect(decoded).toBe(family === "gemma3" ? text.replaceAll("\u2581", " ") : text);
+      }
+    });
+
     it("throws a RangeError for an id outside the vocabulary", () => {
       expect(() => ours.decode([10_000_000])).toThrow(RangeError);
     });

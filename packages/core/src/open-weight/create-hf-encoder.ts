@@ -112,5 +112,6 @@ export function createHfEncoder(name: OpenWeightEncodingName, json: TokenizerJso
     return total;
   }
 
-  return encoderOf(name, tokenize, bytesOf, new TextDecoder());
+  // ignoreBOM: a leading U+FEFF is text like any other, so decode(encode(text)) is text.
+  return encoderOf(name, tokenize, bytesOf, new TextDecoder("utf-8", { ignoreBOM: true }));
 }

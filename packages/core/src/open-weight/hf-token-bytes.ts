@@ -11,7 +11,8 @@ export function createTokenBytes(json: TokenizerJson, vocabulary: Vocabulary, by
   const { table, fallbackIds, hasFallback } = vocabulary;
   const { bytes: pool, offsets, size } = table;
   const utf8 = new TextEncoder();
-  const decoder = new TextDecoder();
+  // ignoreBOM: a token that starts with U+FEFF keeps it.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   /** The decoder's `▁`-to-space step of the non-byte-level (SentencePiece-style) vocabularies. */
   const spaced = (text: string) => text.replaceAll("\u2581", " ");
   const addedText = new Map(json.added_tokens.map((t) => [t.id, utf8.encode(byteLevel ? t.content : spaced(t.content))]));

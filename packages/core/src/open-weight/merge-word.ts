@@ -2,6 +2,9 @@ import { lookupRank } from "../encoder/index.js";
 import { mergeSymbols } from "./pair-merge.js";
 import type { Vocabulary } from "./vocabulary.js";
 
+/** A surrogate that is not half of a pair (with the `u` flag, pairs are one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Turns one pre-tokenized word into its ids. */
 export type MergeWord = (word: string) => number[];
 
@@ -36,12 +39,15 @@ export function createWordMerger(
       if (symbols.length < word.length) symbols = new Int32Array(word.length);
       if (bytes.length < 4) bytes = new Uint8Array(4);
       for (const char of word) {
-        const length = utf8.encodeInto(char, bytes).written;
-        const id = lookupRank(table, bytes, 0, length);
+        // A lone surrogate is no character of the vocabulary (its UTF-8 would be U+FFFD's): it
+        // falls back to U+FFFD's bytes, as @huggingface/tokenizers does.
+        const lone = char.length === 1 && (char.charCodeAt(0) & 0xf800) === 0xd800;
+        const length = lone ? 0 : utf8.encodeInto(char, bytes).written;
+        const id = lone ? -1 : lookupRank(table, bytes, 0, length);
         // An unknown character never merges; -1 - its code point keeps it for the fallback.
         symbols[n++] = id >= 0 ? id : -1 - char.codePointAt(0)!;
       }
-      if (ignoreMerges) {
+      if (ignoreMerges && !LONE_SURROGATE.test(word)) {
         const wordBytes = utf8.encode(word);
         const whole = lookupRank(table, wordBytes, 0, wordBytes.length);
         if (whole >= 0) return [whole];

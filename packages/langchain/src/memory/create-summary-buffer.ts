@@ -28,6 +28,6 @@ export function createSummaryBuffer(options: SummaryBufferOptions): Runnable<Buf
     const configurable = config?.configurable as { thread_id?: unknown; sessionId?: unknown } | undefined;
     const thread = String(configurable?.thread_id ?? configurable?.sessionId ?? "default");
     const result = await buffer.fit({ system, messages: messages.slice(systemEnd), thread }, config);
-    return [...system, ...result.messages];
+    return [...(result.system ?? system), ...result.messages];
   }).withConfig({ runName: "summary_buffer" });
 }

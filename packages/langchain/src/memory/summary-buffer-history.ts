@@ -1,7 +1,7 @@
 import type { BaseChatMessageHistory } from "@langchain/core/chat_history";
 import { type BaseMessage, SystemMessage } from "@langchain/core/messages";
 import { toToolDefinitions } from "../shared/index.js";
-import { TrimmedChatMessageHistory } from "../trim/index.js";
+import { TrimmedChatMessageHistory, templateRulesOf } from "../trim/index.js";
 import { SummaryBuffer, type SummaryBufferOptions, type SummaryBufferResult } from "./summary-buffer.js";
 
 export interface SummaryBufferHistoryOptions extends SummaryBufferOptions {
@@ -36,9 +36,12 @@ export class SummaryBufferChatMessageHistory extends TrimmedChatMessageHistory {
 
   constructor(inner: BaseChatMessageHistory, options: SummaryBufferHistoryOptions) {
     super(inner, { maxTokens: options.maxTokens, model: options.model, tools: toToolDefinitions(options.tools) });
-    this.buffer = new SummaryBuffer(options);
     const system = options.systemPrompt;
     this.#system = system === undefined ? [] : [typeof system === "string" ? new SystemMessage(system) : system];
+    // Your prompt puts the system prompt first; a template that takes one system message, first
+    // (Gemma 3, Mistral NeMo), gets the summary as the first user turn instead.
+    const userRole = this.#system.length > 0 && templateRulesOf(options.model ?? "") !== undefined;
+    this.buffer = new SummaryBuffer(userRole ? { ...options, summaryRole: "human" } : options);
   }
 
   /** The running summary ("" until something was folded). */

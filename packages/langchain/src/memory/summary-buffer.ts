@@ -4,7 +4,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { countMessages, DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
 import { toChatMessage } from "../counters/index.js";
 import { BoundedMap, finitePositiveOr, toToolDefinitions } from "../shared/index.js";
-import { TrimError, trimHistory } from "../trim/index.js";
+import { TrimError, templateRulesOf, trimHistory } from "../trim/index.js";
 
 /**
  * The tag on every summarizer call, so a ledger or tracer can tell summaries from answers.
@@ -75,6 +75,12 @@ export interface SummaryBufferOptions {
 export interface SummaryBufferResult {
   /** The prompt after the system prompt: the summary message (if any) and the newest turns that fit. */
   messages: BaseMessage[];
+  /**
+   * Set when the system prompt is to be replaced: for a model whose chat template takes one system
+   * message, first (Gemma 3, Mistral NeMo), a system-role summary is merged into a new system message
+   * (the system prompt's text, a blank line, the summary); send it instead of `input.system`.
+   */
+  system?: BaseMessage[];
   /** The running summary after this call ("" when nothing was folded yet). */
   summary: string;
   /** Messages of the conversation the summary covers, from its start. */
@@ -115,6 +121,7 @@ interface ThreadState {
 
 interface Arranged {
   messages: BaseMessage[];
+  system?: BaseMessage[];
   summary: string;
   truncated: boolean;
   promptTokens: number;
@@ -196,6 +203,7 @@ export class SummaryBuffer {
     this.#remember(thread, state);
     return {
       messages: arranged.messages,
+      ...(arranged.system ? { system: arranged.system } : {}),
       summary: state.summary,
       summarizedCount: state.folded,
       foldedNow,
@@ -242,18 +250,33 @@ export class SummaryBuffer {
       text = this.#cut(text, cap, settings.model);
       summaryTokens = text ? this.#tokensOf(this.#summaryMessage(text), settings.model) : 0;
     }
-    const kept = trimHistory(conversation, {
-      model: settings.model,
-      tools: settings.tools,
-      maxTokens: Math.min(
-        budget - (fixed.total - fixed.tools - fixed.replyPriming) - summaryTokens,
-        fixed.tools + fixed.replyPriming + keepTokens,
-      ),
-    });
-    const cut = kept.length > 0 ? conversation.indexOf(kept[0]!) : conversation.length;
-    const head = text ? [this.#summaryMessage(text)] : [];
-    const promptTokens = countMessages([...system, ...head, ...kept].map(chat), settings).total;
-    return { messages: [...head, ...kept], summary: text, truncated, promptTokens, cut };
+    const rules = templateRulesOf(settings.model);
+    const summaryMessage = text ? this.#summaryMessage(text) : undefined;
+    // A template that takes one system message, first: a system-role summary goes into it (a new message).
+    const merged = rules && summaryMessage?.getType() === "system" && system.length > 0 ? mergedSystem(system, summaryMessage) : undefined;
+    const head = summaryMessage && !merged ? [summaryMessage] : [];
+    const sent = merged ?? system;
+    let space = Math.min(
+      budget - (fixed.total - fixed.tools - fixed.replyPriming) - summaryTokens,
+      fixed.tools + fixed.replyPriming + keepTokens,
+    );
+    let kept: BaseMessage[] = [];
+    let first: BaseMessage | undefined;
+    let promptTokens = 0;
+    // A template's count is not the sum of its parts (Gemma writes the system prompt into the first
+    // user turn): the whole prompt is counted, and the room made smaller until it fits.
+    for (let round = 0; ; round++) {
+      kept = trimHistory(conversation, { model: settings.model, tools: settings.tools, maxTokens: Math.max(0, space) });
+      first = kept[0];
+      // Two user turns in a row are refused: after a user-role summary, the kept turns start after
+      // their first user turn, which is left out of this prompt (not folded: it is folded with the next fold).
+      if (rules && head[0]?.getType() === "human" && kept[0]?.getType() === "human") kept = kept.slice(1);
+      promptTokens = countMessages([...sent, ...head, ...kept].map(chat), settings).total;
+      if (!rules || promptTokens <= budget || kept.length === 0 || round >= 20) break;
+      space -= promptTokens - budget;
+    }
+    const cut = first ? conversation.indexOf(first) : conversation.length;
+    return { messages: [...head, ...kept], ...(merged ? { system: merged } : {}), summary: text, truncated, promptTokens, cut };
   }
 
   /** The messages to fold, in pieces whose text fits one summarizer call. */
@@ -314,6 +337,13 @@ export class SummaryBuffer {
     if (!head || this.#tokensOf(this.#summaryMessage(head), model) > cap) return "";
     return head;
   }
+}
+
+/** One new system message: the system prompt's text (its other fields kept), a blank line, the summary. */
+function mergedSystem(system: BaseMessage[], summary: BaseMessage): BaseMessage[] {
+  const first = system[0]!;
+  const text = [...system, summary].map((m) => contentText(m.content)).join("\n\n");
+  return [new SystemMessage({ content: text, additional_kwargs: { ...first.additional_kwargs } })];
 }
 
 function chat(message: BaseMessage) {

@@ -40,7 +40,9 @@ export function summaryBufferMiddleware(options: SummaryBufferMiddlewareOptions)
         tools: request.tools,
       });
       options.onResult?.(result);
-      return handler({ ...request, messages: result.messages });
+      // A template that takes one system message (Gemma, Mistral): the summary is merged into a new one.
+      const systemMessage = result.system?.[0] as typeof request.systemMessage | undefined;
+      return handler({ ...request, ...(systemMessage ? { systemMessage } : {}), messages: result.messages });
     },
   });
 }

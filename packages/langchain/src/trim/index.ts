@@ -1,5 +1,6 @@
 export { createHistoryTrimmer } from "./create-history-trimmer.js";
 export { promptBudget } from "./prompt-budget.js";
+export { type TemplateRules, templateRulesOf } from "./template-rules.js";
 export type { MessageTypeOrClass } from "./tool-call-units.js";
 export { TrimError } from "./trim-error.js";
 export { type TrimOptions, trimHistory, trimHistoryAsync } from "./trim-history.js";

@@ -4,6 +4,7 @@ import { calibratedBudget, type TrimCalibration } from "../calibration/index.js"
 import { type ChatModelLike, messageType as typeOf } from "../counters/index.js";
 import { budgetOf, describeValue } from "./prompt-budget.js";
 import { resolveCounterOption } from "./resolve-counter-option.js";
+import { conforming, templateRulesOf } from "./template-rules.js";
 import { apiValid, endingOn, hasToolCalls, type MessageTypeOrClass, startingOn, typesOf, unitsOf } from "./tool-call-units.js";
 import { type Counter, customCounter, exactCounter, type MaybeAsyncTokenCounter, withAsyncCounter } from "./trim-counter.js";
 import { TrimError } from "./trim-error.js";
@@ -57,6 +58,8 @@ interface Plan {
   tokenCounter: MaybeAsyncTokenCounter | undefined;
   /** A calibration was given: its safety factor is the margin for approximate counts. */
   calibrated: boolean;
+  /** The model has its own chat template, whose count is not the sum of its messages' (BOS, system placement): the result is checked whole. */
+  templated: boolean;
 }
 
 /**
@@ -80,7 +83,7 @@ export function trimHistory(messages: BaseMessage[], options: TrimOptions): Base
   const { list, units, plan } = prepare(messages, options);
   const counter = plan.tokenCounter
     ? customCounter(plan.tokenCounter, list)
-    : exactCounter(list, plan.model, plan.tools, plan.strategy, !plan.calibrated);
+    : exactCounter(list, plan.model, plan.tools, plan.strategy, !plan.calibrated, plan.templated);
   return run(list, units, plan, counter);
 }
 
@@ -98,7 +101,7 @@ export async function trimHistoryAsync(messages: BaseMessage[], options: TrimOpt
   const { list, units, plan } = prepare(messages, options);
   if (!plan.tokenCounter) {
     await loadTokenizer(plan.model);
-    return run(list, units, plan, exactCounter(list, plan.model, plan.tools, plan.strategy, !plan.calibrated));
+    return run(list, units, plan, exactCounter(list, plan.model, plan.tools, plan.strategy, !plan.calibrated, plan.templated));
   }
   return withAsyncCounter(plan.tokenCounter, list, (counter) => run(list, units, plan, counter));
 }
@@ -127,6 +130,8 @@ function prepare(messages: BaseMessage[], options: TrimOptions): Prepared {
       throw new TrimError(`trimHistory: messages must be an array of BaseMessage, got ${describeValue(messages)}`);
     const plan = planOf(options);
     let { list, units } = apiValid(messages);
+    const rules = templateRulesOf(plan.model);
+    if (rules) ({ list, units } = rebuilt(list, conforming(list, units, rules)));
     if (plan.strategy === "last" && plan.endOn) {
       list = endingOn(list, plan.endOn, units);
       units = units.filter(([, end]) => end <= list.length);
@@ -136,6 +141,30 @@ function prepare(messages: BaseMessage[], options: TrimOptions): Prepared {
     if (cause instanceof TrimError) throw cause;
     throw new TrimError("trimHistory: the messages or options cannot be read (reading them threw)", { cause });
   }
+}
+
+function isTemplated(model: string): boolean {
+  try {
+    return resolveModel(model).chatFormat === "template";
+  } catch {
+    return false;
+  }
+}
+
+/** The messages of the given units, and the units renumbered. */
+function rebuilt(list: BaseMessage[], units: Array<[number, number]>): { list: BaseMessage[]; units: Array<[number, number]> } {
+  const kept: BaseMessage[] = [];
+  const renumbered: Array<[number, number]> = [];
+  for (const [start, end] of units) renumbered.push([kept.length, kept.push(...list.slice(start, end))]);
+  return { list: kept, units: renumbered };
+}
+
+/**
+ * For a template that requires user / assistant alternation, the kept history starts on a user
+ * turn (or the leading system message): the user's `startOn` is replaced.
+ */
+function startOnFor(model: string, startOn: Set<string> | undefined): Set<string> | undefined {
+  return templateRulesOf(model) ? new Set(["human", "system"]) : startOn;
 }
 
 function planOf(options: TrimOptions): Plan {
@@ -155,12 +184,13 @@ function planOf(options: TrimOptions): Plan {
     tools,
     strategy,
     includeSystem: Boolean(options.includeSystem),
-    startOn: options.startOn === undefined ? undefined : typesOf(options.startOn, "startOn"),
+    startOn: startOnFor(model ?? DEFAULT_MODEL, options.startOn === undefined ? undefined : typesOf(options.startOn, "startOn")),
     endOn: options.endOn === undefined ? undefined : typesOf(options.endOn, "endOn"),
     allowPartial: Boolean(options.allowPartial),
     textSplitter,
     tokenCounter,
     calibrated: options.calibration !== undefined,
+    templated: isTemplated(model ?? DEFAULT_MODEL),
   };
 }
 
@@ -173,7 +203,28 @@ function run(list: BaseMessage[], units: Array<[number, number]>, plan: Plan, co
     );
   }
   const trimmed = plan.strategy === "last" ? trimLast(list, units, plan, counter) : trimFirst(list, units, plan, counter);
-  return counter.total ? fitWhole(trimmed, plan, counter.total, hard.total) : trimmed.kept;
+  if (!counter.total) return trimmed.kept;
+  const fitted = fitWhole(trimmed, plan, counter.total, hard.total);
+  return templateRulesOf(plan.model) && plan.strategy === "last" ? extendFront(list, fitted, trimmed.pinned, plan, counter.total) : fitted;
+}
+
+/**
+ * For a template whose count is not the sum of its messages' (Mistral writes the system prompt
+ * into the last user turn): starts the kept history one user turn earlier while the whole still
+ * fits, so that the additive estimate never leaves a turn out that the template would take.
+ */
+function extendFront(list: BaseMessage[], kept: BaseMessage[], pinned: number, plan: Plan, total: (kept: BaseMessage[]) => number) {
+  let result = kept;
+  for (;;) {
+    const from = result.length > pinned ? list.indexOf(result[pinned]!) : list.length;
+    if (from < 0) return result;
+    let start = from - 1;
+    while (start >= pinned && typeOf(list[start]) !== "human") start--;
+    if (start < pinned) return result;
+    const candidate = [...result.slice(0, pinned), ...list.slice(start)];
+    if (total(candidate) > plan.budget) return result;
+    result = candidate;
+  }
 }
 
 interface Trimmed {
