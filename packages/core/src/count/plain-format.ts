@@ -42,15 +42,6 @@ export function countPlain(list: readonly ChatMessage[], encoder: Encoder, tools
   return plainResult(perMessage, encoder, tools);
 }
 
-/** The plain rule on texts alone (each a message's content): each with its separator; they sum to `total`. */
-export function plainCount(texts: string[], encoder: Encoder, tools: ToolCount): MessageCount {
-  return plainResult(
-    texts.map((text, i) => encoder.count(i < texts.length - 1 ? `${text}${SEPARATOR}` : text)),
-    encoder,
-    tools,
-  );
-}
-
 function plainResult(perMessage: number[], encoder: Encoder, tools: ToolCount): MessageCount {
   let total = tools.tokens;
   for (const n of perMessage) total += n;

@@ -1,4 +1,5 @@
 import { countMessages, normalizeModelName } from "@tokenledger/core";
+import { APPROXIMATE_MARGIN } from "../counters/index.js";
 import type { LlmRunRecord } from "../ledger/index.js";
 import { BoundedMap, finiteNonNegativeOr, finitePositiveOr } from "../shared/index.js";
 
@@ -100,7 +101,7 @@ export class TokenCalibration implements TrimCalibration {
   constructor(options: TokenCalibrationOptions = {}) {
     this.#window = Math.max(1, Math.floor(finitePositiveOr(options.window, 50)));
     this.#minSamples = Math.max(1, Math.floor(finitePositiveOr(options.minSamples, 3)));
-    this.#priorFactor = finitePositiveOr(options.priorFactor, 1.25);
+    this.#priorFactor = finitePositiveOr(options.priorFactor, APPROXIMATE_MARGIN.factor);
     this.#sigmas = finiteNonNegativeOr(options.sigmas, 3);
     const maxModels = Math.max(1, Math.floor(finitePositiveOr(options.maxModels, 100)));
     this.#models = new BoundedMap(maxModels);

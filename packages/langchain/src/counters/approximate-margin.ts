@@ -3,7 +3,7 @@ import { getEncoder, type MessageCount, resolveModel } from "@tokenledger/core";
 /**
  * How a count is budgeted when an open-weight model's tokenizer data is not loaded, so that core
  * counts it with the fallback encoding and the plain rule (contents only, no chat template):
- * each count x `factor` (TokenCalibration's default `priorFactor` for approximate counts), plus
+ * each count x `factor` (also TokenCalibration's default `priorFactor` for approximate counts), plus
  * `perMessage` tokens for the template's framing of each message (at most 9 in the built-in
  * templates: Qwen 3's assistant turn) and `fixed` for what every prompt carries (Llama 3.1's
  * default system header and the reply priming: 35).
