@@ -1,0 +1,3 @@
+import { libraryConfig } from "../../tsup.library";
+
+export default libraryConfig(["src/index.ts", "src/sqlite.ts", "src/postgres.ts"]);
