@@ -12,11 +12,16 @@ export {
   withTokenCounter,
 } from "./counters/index.js";
 export {
+  ATTRIBUTION_LIMITS,
   type CallParams,
   type LedgerDebugEvent,
   type LlmRunRecord,
   type RecordFlag,
+  type RecordListenerOptions,
+  type RecordMetadataValue,
   type ReportedUsage,
+  type RunAttribution,
+  type RunLabels,
   TokenLedgerHandler,
   type TokenLedgerOptions,
   type TraceUsage,

@@ -6,6 +6,7 @@ import * as middleware from "./middleware.js";
 /** The public surface: every name the README's API table documents, by entry. */
 const RUNTIME = {
   ".": [
+    "ATTRIBUTION_LIMITS",
     "DEFAULT_SUMMARY_PROMPT",
     "SUMMARY_RUN_NAME",
     "SUMMARY_TAG",
@@ -37,6 +38,10 @@ const TYPES = [
   "ReportedUsage",
   "CallParams",
   "LedgerDebugEvent",
+  "RunAttribution",
+  "RunLabels",
+  "RecordMetadataValue",
+  "RecordListenerOptions",
   "TrimOptions",
   "MessageTypeOrClass",
   "TrimmedHistoryOptions",
@@ -83,6 +88,10 @@ describe("the public surface of @tokenledger/langchain", () => {
       main.ReportedUsage,
       main.CallParams,
       main.LedgerDebugEvent,
+      main.RunAttribution,
+      main.RunLabels,
+      main.RecordMetadataValue,
+      main.RecordListenerOptions,
       main.TrimOptions,
       main.MessageTypeOrClass,
       main.TrimmedHistoryOptions,
@@ -102,7 +111,7 @@ describe("the public surface of @tokenledger/langchain", () => {
       middleware.ContextWindowOptions,
       middleware.SummaryBufferMiddlewareOptions,
     ];
-    const count: Documented["length"] = 27;
+    const count: Documented["length"] = 31;
     expect(count).toBe(TYPES.length);
   });
 });

@@ -11,6 +11,7 @@ const state = (): LlmRunState => ({
   contextTokens: 3,
   estimatedInputTokens: 20,
   invocationParams: { toolsCount: 0 },
+  labels: { tags: [], metadata: {} },
   flags: new Set(),
   streamed: [],
   startedAt: 1,

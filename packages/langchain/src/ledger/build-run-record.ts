@@ -4,6 +4,7 @@ import { countOutput } from "./count-run.js";
 import { errorLine } from "./describe-run-error.js";
 import { runCostPico } from "./ledger-pricing.js";
 import type { LlmRunRecord, RecordFlag } from "./ledger-record.js";
+import type { RecordLabels } from "./read-attribution.js";
 import { readProviderUsage } from "./read-provider-usage.js";
 import type { CallParams } from "./read-run-start.js";
 import { clampTokenCount, resolveUsage } from "./resolve-usage.js";
@@ -20,6 +21,8 @@ export interface LlmRunState {
   estimatedInputTokens?: number;
   contextWindow?: number;
   invocationParams: CallParams;
+  /** Tags, metadata, user, thread and tenant, read at the start. */
+  labels: RecordLabels;
   flags: Set<RecordFlag>;
   streamed: string[];
   startedAt: number;
@@ -132,6 +135,7 @@ function baseRecord(
     durationMs: Math.max(0, performance.now() - state.startedMono),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     flags: [...state.flags],
+    ...state.labels,
   };
 }
 

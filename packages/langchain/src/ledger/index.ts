@@ -1,9 +1,14 @@
+export { ATTRIBUTION_LIMITS } from "./read-attribution.js";
 export type { ReportedUsage } from "./read-provider-usage.js";
 export {
   type CallParams,
   type LedgerDebugEvent,
   type LlmRunRecord,
   type RecordFlag,
+  type RecordListenerOptions,
+  type RecordMetadataValue,
+  type RunAttribution,
+  type RunLabels,
   TokenLedgerHandler,
   type TokenLedgerOptions,
   type TraceUsage,

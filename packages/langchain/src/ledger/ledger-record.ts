@@ -8,10 +8,26 @@ import type { UsageTotals } from "./usage-totals.js";
  * Why some number of a record is less than exact or what went wrong: content we had to guess
  * (`null-content`, `unknown-content-block`, `malformed-tool-call`, `unknown-message`,
  * `approximate-count`, `count-failed`), `unknown-model`, `aborted`, `abandoned`, `cached`,
- * `invalid-usage` (the provider's numbers failed validation; ours are used) and
+ * `invalid-usage` (the provider's numbers failed validation; ours are used),
+ * `inconsistent-total` (the provider's total is below its input plus output),
+ * `late` (the run's real end came after it was closed as abandoned: this record replaces that one),
+ * `budget-exceeded` (a token budget refused the call before it was sent) and
  * `handler-error` (part of the event could not be read; reported to `onError`).
  */
-export type RecordFlag = CountFlag | "unknown-model" | "aborted" | "abandoned" | "cached" | "invalid-usage" | "handler-error";
+export type RecordFlag =
+  | CountFlag
+  | "unknown-model"
+  | "aborted"
+  | "abandoned"
+  | "cached"
+  | "invalid-usage"
+  | "inconsistent-total"
+  | "late"
+  | "budget-exceeded"
+  | "handler-error";
+
+/** A metadata value as a record keeps it: primitives only, strings cut (see `LlmRunRecord.metadata`). */
+export type RecordMetadataValue = string | number | boolean | null;
 
 /** One finished model run. Token numbers are always non-negative integers. */
 export interface LlmRunRecord {
@@ -50,11 +66,27 @@ export interface LlmRunRecord {
   error?: string;
   /** Why some number is less than exact: unknown model, content we had to guess, an abort. */
   flags: RecordFlag[];
+  /** The run's tags as LangChain passed them to the callbacks (bounded in number and length). */
+  tags: string[];
+  /** The run's metadata as LangChain passed it, primitives only, bounded in keys and string length. */
+  metadata: Record<string, RecordMetadataValue>;
+  /** Who the run was for: `metadata.user_id`, or the handler's `attribute` option. */
+  userId?: string;
+  /** The conversation: `metadata.thread_id` (LangGraph copies `configurable.thread_id` there) or `sessionId`, or `attribute`. */
+  threadId?: string;
+  /** The tenant: `metadata.tenant_id`, or `attribute`. */
+  tenantId?: string;
+  /** The token budgets this run was reserved and settled against, by name. */
+  budgets?: string[];
 }
 
 /** Every model run under one top-level run, rolled up. */
 export interface TraceUsage extends UsageTotals {
   rootRunId: string;
+  /** The attribution of the trace's first record that had one. */
+  userId?: string;
+  threadId?: string;
+  tenantId?: string;
   /** Model runs of this trace still in flight. */
   pending: number;
   /** The records of this trace still held (older ones may have been evicted by `maxRecords`). */

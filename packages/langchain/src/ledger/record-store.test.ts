@@ -19,6 +19,8 @@ const record = (runId: string, rootRunId: string, model = "gpt-4o"): LlmRunRecor
   endedAt: 1,
   durationMs: 1,
   flags: [],
+  tags: [],
+  metadata: {},
 });
 
 describe("RecordStore", () => {

@@ -4,6 +4,7 @@ import { TotalsAccumulator, type UsageTotals } from "./usage-totals.js";
 
 interface TraceState {
   rootRunId: string;
+  attribution?: { userId?: string; threadId?: string; tenantId?: string };
   totals: TotalsAccumulator;
   runIds: string[];
   pending: number;
@@ -38,7 +39,8 @@ export class RecordStore {
   readonly #traces: BoundedMap<string, TraceState>;
   readonly #totals = new TotalsAccumulator();
   readonly #byModel = new Map<string, TotalsAccumulator>();
-  readonly #listeners = new Set<(record: LlmRunRecord) => unknown>();
+  /** Each listener, and whether the run's end waits for its promise. */
+  readonly #listeners = new Map<(record: LlmRunRecord) => unknown, boolean>();
 
   constructor(options: RecordStoreOptions) {
     this.#options = options;
@@ -55,7 +57,8 @@ export class RecordStore {
     return this.#records.has(runId);
   }
 
-  add(record: LlmRunRecord, costPico: bigint | undefined): void {
+  /** Adds a finished run; returns the promise of the listeners registered to be waited for, if any. */
+  add(record: LlmRunRecord, costPico: bigint | undefined): Promise<void> | undefined {
     this.#records.set(record.runId, record);
     this.#totals.add(record, costPico);
     this.#modelTotals(record.model).add(record, costPico);
@@ -64,7 +67,19 @@ export class RecordStore {
     trace.totals.add(record, costPico);
     trace.runIds.push(record.runId);
     if (trace.runIds.length > this.#options.maxRecords) trace.runIds.shift();
-    for (const listener of this.#listeners) this.#notify(listener, record);
+    if (!trace.attribution && (record.userId ?? record.threadId ?? record.tenantId) !== undefined) {
+      trace.attribution = {
+        ...(record.userId === undefined ? {} : { userId: record.userId }),
+        ...(record.threadId === undefined ? {} : { threadId: record.threadId }),
+        ...(record.tenantId === undefined ? {} : { tenantId: record.tenantId }),
+      };
+    }
+    let waits: Promise<void>[] | undefined;
+    for (const [listener, wait] of [...this.#listeners]) {
+      const waited = this.#notify(listener, record);
+      if (wait && waited) (waits ??= []).push(waited);
+    }
+    return waits ? Promise.all(waits).then(() => undefined) : undefined;
   }
 
   records(): LlmRunRecord[] {
@@ -93,25 +108,30 @@ export class RecordStore {
     return Object.fromEntries([...this.#byModel].map(([model, totals]) => [model, totals.snapshot()]));
   }
 
-  onRecord(listener: (record: LlmRunRecord) => unknown): () => void {
-    this.#listeners.add(listener);
+  onRecord(listener: (record: LlmRunRecord) => unknown, wait = false): () => void {
+    this.#listeners.set(listener, wait);
     return () => this.#listeners.delete(listener);
   }
 
-  #notify(listener: (record: LlmRunRecord) => unknown, record: LlmRunRecord): void {
+  /** Calls one listener; returns its promise, settled (never rejecting), when it gave one. */
+  #notify(listener: (record: LlmRunRecord) => unknown, record: LlmRunRecord): Promise<void> | undefined {
     try {
       const result = listener(record) as PromiseLike<unknown> | undefined;
       if (result && typeof result.then === "function") {
-        result.then(undefined, (error: unknown) => this.#options.onListenerError(error, record));
+        return Promise.resolve(result).then(
+          () => undefined,
+          (error: unknown) => this.#options.onListenerError(error, record),
+        );
       }
     } catch (error) {
       this.#options.onListenerError(error, record);
     }
+    return undefined;
   }
 
   #snapshot(trace: TraceState): TraceUsage {
     const records = trace.runIds.map((id) => this.#records.get(id)).filter((r): r is LlmRunRecord => r !== undefined);
-    return { rootRunId: trace.rootRunId, pending: trace.pending, records, ...trace.totals.snapshot() };
+    return { rootRunId: trace.rootRunId, ...trace.attribution, pending: trace.pending, records, ...trace.totals.snapshot() };
   }
 
   #traceOf(rootRunId: string): TraceState {

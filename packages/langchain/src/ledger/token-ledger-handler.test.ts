@@ -96,3 +96,31 @@ describe("TokenLedgerHandler on bad input", () => {
     expect(ledger.records()[0]!.source).toBe("provider");
   });
 });
+
+describe("TokenLedgerHandler attribution and waiting listeners", () => {
+  it("records tags, metadata, user and thread from a real invoke, and `invoke` waits for a `wait` listener", async () => {
+    const { FakeListChatModel } = await import("@langchain/core/utils/testing");
+    const ledger = new TokenLedgerHandler();
+    const committed: string[] = [];
+    ledger.onRecord(
+      async (record) => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        committed.push(record.runId);
+      },
+      { wait: true },
+    );
+    const model = new FakeListChatModel({ responses: ["ok"] });
+    const runId = "6f1c1a4e-0000-4000-8000-000000000001";
+    await model.invoke("hi", {
+      callbacks: [ledger],
+      runId,
+      tags: ["prod"],
+      metadata: { user_id: "u-1", tenant_id: "acme", thread_id: "t-9" },
+    });
+    expect(committed).toEqual([runId]);
+    const record = ledger.getRun(runId);
+    expect(record).toMatchObject({ userId: "u-1", threadId: "t-9", tenantId: "acme", tags: ["prod"] });
+    expect(record?.metadata.user_id).toBe("u-1");
+    expect(ledger.getTrace(runId)).toMatchObject({ userId: "u-1", threadId: "t-9", tenantId: "acme" });
+  });
+});

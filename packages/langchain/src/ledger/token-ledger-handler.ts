@@ -12,12 +12,14 @@ import { errorLine, isAbortError } from "./describe-run-error.js";
 import { registerInternals } from "./ledger-internals.js";
 import { compileLedgerPricing } from "./ledger-pricing.js";
 import type { LlmRunRecord, TraceUsage } from "./ledger-record.js";
+import { type RunAttribution, type RunLabels, readAttribution } from "./read-attribution.js";
 import { readRunStart } from "./read-run-start.js";
 import { RecordStore } from "./record-store.js";
 import { RunRegistry } from "./run-registry.js";
 import type { UsageTotals } from "./usage-totals.js";
 
-export type { LlmRunRecord, RecordFlag, TraceUsage } from "./ledger-record.js";
+export type { LlmRunRecord, RecordFlag, RecordMetadataValue, TraceUsage } from "./ledger-record.js";
+export type { RunAttribution, RunLabels } from "./read-attribution.js";
 export type { CallParams } from "./read-run-start.js";
 export type { UsageSource } from "./resolve-usage.js";
 
@@ -52,6 +54,23 @@ export interface TokenLedgerOptions {
    * The chain never sees these; the run's record carries a flag.
    */
   onError?: (event: LedgerDebugEvent) => void;
+  /**
+   * Who a run is for, from its tags and metadata. Ids it leaves out fall back to
+   * `metadata.user_id`, `metadata.thread_id` (or `sessionId`) and `metadata.tenant_id`.
+   * Callbacks see `metadata`, not `configurable`: LangGraph (and `createAgent`) copy
+   * `configurable.thread_id` into it; elsewhere pass it in `metadata` or derive it here. A function that throws is reported to `onError`; the fallbacks apply.
+   */
+  attribute?: (run: RunLabels) => RunAttribution | undefined;
+}
+
+/** How `onRecord` calls a listener. */
+export interface RecordListenerOptions {
+  /**
+   * Hold the run's end callback until the listener's promise settles, so that `invoke` returns
+   * only after it (the handler is awaited by LangChain). For a durable store's synchronous mode.
+   * Default false: the listener's promise runs on its own.
+   */
+  wait?: boolean;
 }
 
 /** A model run started, after the model and its input: the positions `CallbackManager` passes at run time. */
@@ -97,6 +116,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
   readonly #countLocally: boolean;
   readonly #pricing: Map<string, PicoPrice>;
   readonly #onError: ((event: LedgerDebugEvent) => void) | undefined;
+  readonly #attribute: ((run: RunLabels) => RunAttribution | undefined) | undefined;
   readonly #registry: RunRegistry<LlmRunState>;
   readonly #store: RecordStore;
 
@@ -108,6 +128,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     this.#countLocally = options.countLocally ?? true;
     this.#pricing = compileLedgerPricing(options.pricing);
     this.#onError = options.onError ?? defaultDebugChannel();
+    this.#attribute = typeof options.attribute === "function" ? options.attribute : undefined;
     this.#registry = new RunRegistry({
       staleAfterMs: durationMsOr(options.staleAfterMs, 600_000),
       maxPending: finitePositiveOr(options.maxPending, 10_000),
@@ -155,10 +176,11 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
 
   /**
    * Calls `listener` once per finished model run; returns an unsubscribe. A listener that throws,
-   * or returns a promise that rejects, is reported to `onError` and otherwise ignored.
+   * or returns a promise that rejects, is reported to `onError` and otherwise ignored. With
+   * `{ wait: true }` the run's end waits for the listener's promise.
    */
-  onRecord(listener: (record: LlmRunRecord) => unknown): () => void {
-    return this.#store.onRecord(listener);
+  onRecord(listener: (record: LlmRunRecord) => unknown, options: RecordListenerOptions = {}): () => void {
+    return this.#store.onRecord(listener, options.wait === true);
   }
 
   // Parameter positions are those `CallbackManager` (dist/callbacks/manager.js) passes at run time.
@@ -198,9 +220,9 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     if (state && typeof token === "string" && token.length > 0) state.streamed.push(token);
   }
 
-  override handleLLMEnd(output: LLMResult, ...end: ModelRunEnd): void {
+  override handleLLMEnd(output: LLMResult, ...end: ModelRunEnd): Promise<void> | undefined {
     const [runId, , , extraParams] = end;
-    this.#end("handleLLMEnd", runId, (state) => {
+    return this.#end("handleLLMEnd", runId, (state) => {
       let cached = false;
       try {
         cached = extraParams?.cached === true;
@@ -211,9 +233,9 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     });
   }
 
-  override handleLLMError(err: unknown, ...end: ModelRunEnd): void {
+  override handleLLMError(err: unknown, ...end: ModelRunEnd): Promise<void> | undefined {
     const [runId] = end;
-    this.#end("handleLLMError", runId, (state) => {
+    return this.#end("handleLLMError", runId, (state) => {
       if (isAbortError(err) || signalAborted(state.signal)) state.flags.add("aborted");
       return { error: errorLine(err) };
     });
@@ -253,7 +275,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
   #start(
     method: string,
     llm: Serialized,
-    [runId, parentRunId, extra, , metadata, runName]: ModelRunStart,
+    [runId, parentRunId, extra, tags, metadata, runName]: ModelRunStart,
   ): { state: LlmRunState; tools: unknown } | undefined {
     let started: { state: LlmRunState; tools: unknown } | undefined;
     this.#safely(method, runId, () => {
@@ -262,6 +284,8 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
       if (this.#registry.get(runId) || this.#store.has(runId)) return this.#report(method, runId, "duplicate start event ignored");
       const parent = typeof parentRunId === "string" && parentRunId !== "" ? parentRunId : undefined;
       const start = readRunStart(llm, extra, metadata, runName);
+      const attribution = readAttribution(tags, metadata, this.#attribute);
+      start.problems.push(...attribution.problems);
       let known = false;
       let contextWindow: number | undefined;
       try {
@@ -281,6 +305,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
         contextTokens: 0,
         ...(contextWindow === undefined ? {} : { contextWindow }),
         invocationParams: start.invocationParams,
+        labels: attribution.labels,
         flags: new Set(known ? [] : ["unknown-model"]),
         streamed: [],
         startedAt: Date.now(),
@@ -310,16 +335,21 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     }
   }
 
-  /** Takes a model run out of the registry, if it is still in flight, and ends it with the outcome `outcomeOf` reads. */
-  #end(method: string, runId: string, outcomeOf: (state: LlmRunState) => RunOutcome): void {
+  /**
+   * Takes a model run out of the registry, if it is still in flight, and ends it with the outcome
+   * `outcomeOf` reads. Returns the promise of the waiting listeners, if any.
+   */
+  #end(method: string, runId: string, outcomeOf: (state: LlmRunState) => RunOutcome): Promise<void> | undefined {
+    let waited: Promise<void> | undefined;
     this.#safely(method, runId, () => {
       const state = this.#registry.take(runId);
-      if (state) this.#finish(state, outcomeOf(state));
+      if (state) waited = this.#finish(state, outcomeOf(state));
     });
+    return waited;
   }
 
   /** Ends a run (already taken out of the registry) as a record, whatever fails on the way. */
-  #finish(state: LlmRunState, outcome: RunOutcome): void {
+  #finish(state: LlmRunState, outcome: RunOutcome): Promise<void> | undefined {
     try {
       state.detachAbort?.();
     } catch (error) {
@@ -335,7 +365,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
       this.#problem(state, "finish", `building the record failed: ${errorLine(error)}`, error);
       ({ record, costPico } = fallbackRunRecord(state, outcome));
     }
-    this.#store.add(record, costPico);
+    return this.#store.add(record, costPico);
   }
 
   /** Closes runs whose end never came (a consumer that stopped reading a stream, a crashed tool). */

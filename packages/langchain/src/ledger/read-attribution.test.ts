@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { ATTRIBUTION_LIMITS, readAttribution } from "./read-attribution.js";
+
+describe("readAttribution", () => {
+  it("takes user, thread and tenant from LangChain's metadata keys, and `attribute` over them", () => {
+    const meta = { user_id: "u1", sessionId: "s1", tenant_id: 7, ls_provider: "openai", nested: { a: 1 } };
+    const { labels, problems } = readAttribution(["prod", 3], meta, undefined);
+    expect(problems).toEqual([]);
+    expect(labels).toEqual({
+      tags: ["prod"],
+      metadata: { user_id: "u1", sessionId: "s1", tenant_id: 7, ls_provider: "openai", nested: '{"a":1}' },
+      userId: "u1",
+      threadId: "s1",
+      tenantId: "7",
+    });
+    const given = readAttribution([], { user_id: "u1", thread_id: "t1" }, () => ({ userId: "from-fn" }));
+    expect(given.labels).toMatchObject({ userId: "from-fn", threadId: "t1" });
+  });
+
+  it("bounds tags, keys and strings, and survives hostile input", () => {
+    const long = "x".repeat(10_000);
+    const tags = Array.from({ length: 100 }, () => long);
+    const meta = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, long]));
+    const { labels } = readAttribution(tags, { ...meta }, undefined);
+    expect(labels.tags).toHaveLength(ATTRIBUTION_LIMITS.maxTags);
+    expect(labels.tags[0]).toHaveLength(ATTRIBUTION_LIMITS.maxStringLength);
+    expect(Object.keys(labels.metadata)).toHaveLength(ATTRIBUTION_LIMITS.maxMetadataKeys);
+    const hostile = {
+      get user_id(): string {
+        throw new Error("boom");
+      },
+    };
+    const thrown = readAttribution(null, hostile, () => {
+      throw new Error("no");
+    });
+    expect(thrown.labels.userId).toBeUndefined();
+    expect(thrown.problems).toContain("attribute");
+  });
+});
