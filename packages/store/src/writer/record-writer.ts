@@ -104,15 +104,23 @@ export class RecordWriter {
   #drain(): Promise<void> {
     this.#draining ??= this.#drainLoop().finally(() => {
       this.#draining = undefined;
+      // Batched: what came in during the writes waits for its window (or a full batch).
+      if (this.#queue.size > 0 && !this.#retryTimer && !this.#closed) {
+        if (this.#options.durability === "sync" || this.#queue.size >= this.#options.batchSize) this.#kick();
+        else this.#timer ??= setTimeout(() => this.#kick(), this.#options.flushMs).unref();
+      }
     });
     return this.#draining;
   }
 
+  /** Writes everything queued when it starts (records that arrive meanwhile are left to `#drain`). */
   async #drainLoop(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#queue.size > 0) {
+    let left = this.#queue.size;
+    while (left > 0 && this.#queue.size > 0) {
       const batch = this.#take();
+      left -= batch.length;
       try {
         await this.#write(batch);
       } catch (error) {
