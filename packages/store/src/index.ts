@@ -13,3 +13,5 @@ export type {
   UsageRow,
 } from "./contract/index.js";
 export { MIGRATIONS } from "./sql/index.js";
+/** The record a store keeps: `TokenLedgerHandler`'s, re-exported so that readers need not install the handler. */
+export type { LlmRunRecord } from "@tokenledger/langchain";
