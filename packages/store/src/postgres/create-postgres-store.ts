@@ -97,7 +97,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           (columns[c] as unknown[])[r] = value;
         });
       });
-      await pool.query(UPSERT, columns);
+      // Named: parsed and planned once per connection.
+      await pool.query({ name: "tokenledger_upsert_1", text: UPSERT, values: columns });
     },
     async all(sql, params) {
       return (await pool.query(numbered(sql), params)).rows;

@@ -11,7 +11,8 @@ export interface Migration {
 }
 
 /**
- * The schema, in order. A store applies those missing, each once (under a write lock, so many
+ * The schema, in order. Indexes serve `runs()` (trace, user, thread) and every `usage()` range
+ * (started_at); grouping by model, tenant or day reads the range. Each index slows every write. A store applies those missing, each once (under a write lock, so many
  * processes opening one database at once apply them once). Never edit a released step: add one.
  */
 export const MIGRATIONS: readonly Migration[] = [
@@ -42,8 +43,6 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX ${RUNS_TABLE}_trace ON ${RUNS_TABLE} (root_run_id, started_at)`,
       `CREATE INDEX ${RUNS_TABLE}_user ON ${RUNS_TABLE} (user_id, started_at)`,
       `CREATE INDEX ${RUNS_TABLE}_thread ON ${RUNS_TABLE} (thread_id, started_at)`,
-      `CREATE INDEX ${RUNS_TABLE}_tenant ON ${RUNS_TABLE} (tenant_id, started_at)`,
-      `CREATE INDEX ${RUNS_TABLE}_model ON ${RUNS_TABLE} (model, started_at)`,
     ],
   },
 ];

@@ -12,6 +12,9 @@ import {
 } from "../sql/index.js";
 import { openSqlStore, type SqlDriver } from "../store/index.js";
 
+/** Rows per INSERT statement (17 parameters each, under SQLite's limit of 32,766). */
+const ROWS_PER_STATEMENT = 50;
+
 export interface SqliteStoreOptions {
   /** The database file (created when missing), or `:memory:`. */
   path: string;
@@ -45,8 +48,18 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Le
     db.close();
     throw error;
   }
-  const placeholders = RUN_COLUMNS.map(() => "?").join(", ");
-  let insert: Database.Statement<unknown[]> | undefined;
+  const row = `(${RUN_COLUMNS.map(() => "?").join(", ")})`;
+  /** Upserts of 1 to ROWS_PER_STATEMENT rows, by row count: fewer calls into the driver. */
+  const upserts = new Map<number, Database.Statement<unknown[]>>();
+  const upsertOf = (rows: number) => {
+    let statement = upserts.get(rows);
+    if (!statement) {
+      const sql = `INSERT INTO ${RUNS_TABLE} (${RUN_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(row).join(", ")} ${UPSERT_CONFLICT}`;
+      statement = db.prepare(sql) as Database.Statement<unknown[]>;
+      upserts.set(rows, statement);
+    }
+    return statement;
+  };
   const driver: SqlDriver = {
     // Synchronous from BEGIN to COMMIT: a wait for the lock blocks the thread, so nothing of this
     // process may hold the lock across an await.
@@ -61,13 +74,12 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Le
       });
     },
     async upsert(records) {
-      insert ??= db.prepare(
-        `INSERT INTO ${RUNS_TABLE} (${RUN_COLUMNS.join(", ")}) VALUES (${placeholders}) ${UPSERT_CONFLICT}`,
-      ) as Database.Statement<unknown[]>;
       const now = Date.now();
-      const statement = insert;
       inTransaction(db, () => {
-        for (const record of records) statement.run(...toRunRow(record, now));
+        for (let i = 0; i < records.length; i += ROWS_PER_STATEMENT) {
+          const chunk = records.slice(i, i + ROWS_PER_STATEMENT);
+          upsertOf(chunk.length).run(chunk.flatMap((record) => toRunRow(record, now)));
+        }
       });
     },
     async all(sql, params) {

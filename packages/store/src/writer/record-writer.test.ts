@@ -94,6 +94,14 @@ describe("RecordWriter", () => {
     expect(batches).toEqual([[late, sampleRecord({ runId: "b" })]]);
   });
 
+  it("flush() during a write writes everything queued, not only the write in progress", async () => {
+    const s = sink();
+    const w = new RecordWriter(s.write, writerOptions({ batchSize: 2, flushMs: 60_000, onError: () => {} }), stats());
+    for (let i = 0; i < 7; i++) w.push(sampleRecord({ runId: `r${i}` }));
+    await w.flush();
+    expect(s.committed()).toEqual(["r0", "r1", "r2", "r3", "r4", "r5", "r6"]);
+  });
+
   it("close() writes what is queued; a closed writer drops and reports new records", async () => {
     const s = sink();
     const events: StoreErrorEvent[] = [];

