@@ -48,7 +48,13 @@ function record(i) {
     durationMs: 900,
     flags: [],
     tags: ["chat-api", "support"],
-    metadata: { user_id: user, thread_id: `${user}-t${i % 7}`, tenant_id: `tenant-${i % 20}`, ls_provider: "openai", ls_model_name: "gpt-4o-mini" },
+    metadata: {
+      user_id: user,
+      thread_id: `${user}-t${i % 7}`,
+      tenant_id: `tenant-${i % 20}`,
+      ls_provider: "openai",
+      ls_model_name: "gpt-4o-mini",
+    },
     userId: user,
     threadId: `${user}-t${i % 7}`,
     tenantId: `tenant-${i % 20}`,
@@ -83,7 +89,8 @@ async function batched(store) {
   await detach();
   const ms = performance.now() - start;
   const { written, dropped } = store.stats();
-  if (written - before !== records.length || dropped !== 0) failures.push(`batched: ${written - before} of ${records.length} written, ${dropped} dropped`);
+  if (written - before !== records.length || dropped !== 0)
+    failures.push(`batched: ${written - before} of ${records.length} written, ${dropped} dropped`);
   return records.length / (ms / 1_000);
 }
 

@@ -17,7 +17,11 @@ const { values } = parseArgs({
 const USERS = [
   { user_id: "ana", tenant_id: "acme", questions: ["Where is my order 1042?", "Can I change the delivery address?"] },
   { user_id: "ben", tenant_id: "acme", questions: ["How do I reset my password?"] },
-  { user_id: "chen", tenant_id: "globex", questions: ["What does the premium plan include?", "Is there a yearly price?", "Cancel my trial."] },
+  {
+    user_id: "chen",
+    tenant_id: "globex",
+    questions: ["What does the premium plan include?", "Is there a yearly price?", "Cancel my trial."],
+  },
 ];
 
 // What the server counted for each call, to show that the stored numbers are the provider's.
@@ -29,7 +33,9 @@ const server = await startOpenAIServer({
   },
   // One call fails, as real ones sometimes do: the ledger stores failures too.
   fail: (request) =>
-    JSON.stringify(request.messages).includes("Cancel my trial") ? { status: 503, message: "The server is overloaded", type: "server_error" } : undefined,
+    JSON.stringify(request.messages).includes("Cancel my trial")
+      ? { status: 503, message: "The server is overloaded", type: "server_error" }
+      : undefined,
 });
 const store = await createSqliteStore({ path: values.db });
 const ledger = new TokenLedgerHandler({ onError: () => {} });
@@ -70,7 +76,9 @@ if (values.json) {
     console.log(
       `${String(r.user).padEnd(6)}${r.model.padEnd(14)}${String(r.calls).padStart(5)}${String(r.errors).padStart(8)}${String(r.totalTokens).padStart(8)}  $${r.costUsd.toFixed(6)}`,
     );
-  console.log(`\ntotal: ${totals.calls} calls, ${totals.totalTokens} tokens (the server counted ${serverTokens}), $${totals.costUsd.toFixed(6)}`);
+  console.log(
+    `\ntotal: ${totals.calls} calls, ${totals.totalTokens} tokens (the server counted ${serverTokens}), $${totals.costUsd.toFixed(6)}`,
+  );
   console.log("\nchen's conversation, newest first:");
   for (const r of conversation) console.log(`  ${r.status.padEnd(6)}${String(r.totalTokens).padStart(5)} tokens  ${r.error ?? ""}`);
   console.log(`\nnext: npx tokenledger report --store ${values.db} --by user,model --since 24h`);

@@ -85,23 +85,40 @@ describe("tokenledger report and runs (the binary, on a SQLite store)", () => {
 
   it("runs --trace lists the trace's runs newest first; --json gives the whole records", async () => {
     const { stdout } = await run(process.execPath, [cli, "runs", "--store", path, "--trace", "trace-1", "--json"]);
-    const expected = records.filter((r) => r.rootRunId === "trace-1").sort((a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : -1));
+    const expected = records
+      .filter((r) => r.rootRunId === "trace-1")
+      .sort((a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : -1));
     expect(JSON.parse(stdout).runs).toEqual(expected);
     const text = (await run(process.execPath, [cli, "runs", "--store", path, "--trace", "trace-1", "--limit", "3"])).stdout;
     expect(text.split("\n")[0]).toMatch(/^started \(UTC\) +model +status +input +output +cost +ms +user +run +flags$/);
     expect(text.split("\n").filter((l) => /run-\d+/.test(l) && !l.startsWith("error"))).toHaveLength(3);
-    expect((await run(process.execPath, [cli, "runs", "--store", path, "--user", "nobody"])).stdout).toBe("no runs stored for user nobody\n");
+    expect((await run(process.execPath, [cli, "runs", "--store", path, "--user", "nobody"])).stdout).toBe(
+      "no runs stored for user nobody\n",
+    );
   });
 
   it("reads the store from TOKENLEDGER_STORE, and refuses bad input with one line and exit 1 or 2", async () => {
     const env = { ...process.env, TOKENLEDGER_STORE: path };
     expect(JSON.parse((await run(process.execPath, [cli, "report", "--json"], { env })).stdout).totals.calls).toBe(31);
-    const failure = (args: string[]) => run(process.execPath, [cli, ...args], { env: { ...process.env, TOKENLEDGER_STORE: "" } }).catch((e) => e);
-    await expect(failure(["report"])).resolves.toMatchObject({ code: 2, stderr: expect.stringMatching(/--store FILE \| postgres:\/\/\.\.\. is needed/) });
-    await expect(failure(["report", "--store", join(dir, "none.db")])).resolves.toMatchObject({ code: 1, stderr: expect.stringMatching(/no store at/) });
-    await expect(failure(["report", "--store", path, "--since", "yesterday"])).resolves.toMatchObject({ code: 2, stderr: expect.stringMatching(/--since takes 30m, 24h/) });
+    const failure = (args: string[]) =>
+      run(process.execPath, [cli, ...args], { env: { ...process.env, TOKENLEDGER_STORE: "" } }).catch((e) => e);
+    await expect(failure(["report"])).resolves.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--store FILE \| postgres:\/\/\.\.\. is needed/),
+    });
+    await expect(failure(["report", "--store", join(dir, "none.db")])).resolves.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no store at/),
+    });
+    await expect(failure(["report", "--store", path, "--since", "yesterday"])).resolves.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--since takes 30m, 24h/),
+    });
     await expect(failure(["report", "--store", path, "--by", "colour"])).resolves.toMatchObject({ code: 2 });
-    await expect(failure(["runs", "--store", path])).resolves.toMatchObject({ code: 2, stderr: expect.stringMatching(/exactly one of --trace, --user, --thread/) });
+    await expect(failure(["runs", "--store", path])).resolves.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/exactly one of --trace, --user, --thread/),
+    });
     await expect(failure(["report", "--store", "postgres://u:secret@127.0.0.1:9/x"])).resolves.toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^tokenledger: cannot open the store postgres:\/\/u:\*\*\*@127\.0\.0\.1:9\/x: .*ECONNREFUSED/),

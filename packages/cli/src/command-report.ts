@@ -12,7 +12,13 @@ export const report: Command = {
   name: "report",
   usage: "report --store FILE|postgres://... [--by user,model] [--since 24h] [--until T] [--json]",
   summary: `usage stored by a ledger: tokens, cost, calls and errors per group (--by ${DIMENSIONS.join(",")}), totals, and tokens per day as a chart`,
-  options: { store: { type: "string" }, by: { type: "string" }, since: { type: "string" }, until: { type: "string" }, json: { type: "boolean" } },
+  options: {
+    store: { type: "string" },
+    by: { type: "string" },
+    since: { type: "string" },
+    until: { type: "string" },
+    json: { type: "boolean" },
+  },
   async run(values, args) {
     if (args.length > 0) throw new CliError(`report takes no arguments, not "${args.join(" ")}"`, 2);
     const by = parseBy(values.by as string | undefined);
@@ -48,9 +54,13 @@ export const report: Command = {
 
 function parseBy(text: string | undefined): UsageDimension[] {
   if (text === undefined) return ["model"];
-  const by = text.split(",").map((d) => d.trim()).filter((d) => d !== "");
+  const by = text
+    .split(",")
+    .map((d) => d.trim())
+    .filter((d) => d !== "");
   for (const d of by)
-    if (!DIMENSIONS.includes(d as UsageDimension)) throw new CliError(`--by takes ${DIMENSIONS.join(", ")} (comma-separated), not "${d}"`, 2);
+    if (!DIMENSIONS.includes(d as UsageDimension))
+      throw new CliError(`--by takes ${DIMENSIONS.join(", ")} (comma-separated), not "${d}"`, 2);
   if (by.length === 0) throw new CliError(`--by takes ${DIMENSIONS.join(", ")} (comma-separated)`, 2);
   return by as UsageDimension[];
 }
@@ -68,11 +78,22 @@ function printTable(rows: UsageRow[], by: UsageDimension[], total: UsageRow): vo
     n(r.totalTokens),
     r.unpricedCalls === r.calls ? "-*" : usd(r.costUsd) + (r.unpricedCalls > 0 ? "*" : ""),
   ];
-  const body = rows.map((r) => cells(r, by.map((d) => r[d] ?? "-")));
-  const foot = cells(total, by.map((_, i) => (i === 0 ? "total" : "")));
+  const body = rows.map((r) =>
+    cells(
+      r,
+      by.map((d) => r[d] ?? "-"),
+    ),
+  );
+  const foot = cells(
+    total,
+    by.map((_, i) => (i === 0 ? "total" : "")),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...[...body, foot].map((row) => (row[i] ?? "").length)));
   const line = (row: string[]) =>
-    row.map((c, i) => (i < by.length ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ").trimEnd();
+    row
+      .map((c, i) => (i < by.length ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   out(line(head));
   for (const row of body) out(line(row));
   out(line(widths.map((w) => "-".repeat(w))));
@@ -89,7 +110,8 @@ function printChart(days: UsageRow[]): void {
   const first = Date.parse(`${days[0]?.day}T00:00:00Z`);
   const last = Date.parse(`${days.at(-1)?.day}T00:00:00Z`);
   const all: string[] = [];
-  for (let t = Math.max(first, last - (MAX_CHART_DAYS - 1) * 86_400_000); t <= last; t += 86_400_000) all.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Math.max(first, last - (MAX_CHART_DAYS - 1) * 86_400_000); t <= last; t += 86_400_000)
+    all.push(new Date(t).toISOString().slice(0, 10));
   const max = Math.max(...days.map((d) => d.totalTokens), 1);
   out("\ntokens per day (UTC)");
   for (const day of all) {

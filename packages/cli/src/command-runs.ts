@@ -53,7 +53,11 @@ function printRuns(records: LlmRunRecord[]): void {
   ]);
   const numeric = new Set([3, 4, 5, 6]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
-  const line = (row: string[]) => row.map((c, i) => (numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   out(line(head));
   for (const row of rows) out(line(row));
   const errors = records.filter((r) => r.status === "error");

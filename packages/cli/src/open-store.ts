@@ -25,7 +25,8 @@ export async function openStore(target: string | undefined): Promise<LedgerStore
   } catch (error) {
     if (error instanceof CliError) throw error;
     const missing = /Cannot find (package|module) '(libsql|pg)'/.exec(String((error as Error)?.message))?.[2];
-    if (missing) throw new CliError(`reading ${missing === "pg" ? "PostgreSQL" : "a SQLite file"} needs the ${missing} package: npm i ${missing}`);
+    if (missing)
+      throw new CliError(`reading ${missing === "pg" ? "PostgreSQL" : "a SQLite file"} needs the ${missing} package: npm i ${missing}`);
     throw new CliError(`cannot open the store ${redact(where)}: ${(error as Error)?.message ?? error}`);
   }
 }
@@ -54,4 +55,11 @@ export function parseTime(text: string, option: string, now = Date.now()): numbe
 
 /** `$0.0123`, `$12.35`: dollars, small amounts with their significant digits. */
 export const usd = (value: number): string =>
-  value === 0 ? "$0" : value >= 1 ? `$${value.toFixed(2)}` : `$${value.toFixed(10).replace(/0+$/, "").replace(/(\.\d*?[1-9]\d{3})\d*$/, "$1")}`;
+  value === 0
+    ? "$0"
+    : value >= 1
+      ? `$${value.toFixed(2)}`
+      : `$${value
+          .toFixed(10)
+          .replace(/0+$/, "")
+          .replace(/(\.\d*?[1-9]\d{3})\d*$/, "$1")}`;

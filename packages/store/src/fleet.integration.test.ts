@@ -26,12 +26,18 @@ interface Fleet {
   /** Each worker's runIds whose invoke returned, as it reported them. */
   returned: Set<string>[];
   /** Workers that finished: their stats and error counts. */
-  done: Map<number, { stats: { written: number; queued: number; failedWrites: number; dropped: number }; storeErrors: Record<string, number> }>;
+  done: Map<
+    number,
+    { stats: { written: number; queued: number; failedWrites: number; dropped: number }; storeErrors: Record<string, number> }
+  >;
   failures: string[];
 }
 
 /** What the server counted for each run (the run id is in the prompt). */
-function usageLog(): { usageByRun: Map<string, Usage>; usage: (request: { messages: { content?: unknown }[] }, reply: unknown, counted: Usage) => Usage } {
+function usageLog(): {
+  usageByRun: Map<string, Usage>;
+  usage: (request: { messages: { content?: unknown }[] }, reply: unknown, counted: Usage) => Usage;
+} {
   const usageByRun = new Map<string, Usage>();
   return {
     usageByRun,
@@ -72,7 +78,8 @@ async function runFleet(
             during(fleet, workers, total);
           } else if (m.type === "invoked") {
             fleet.failures.push(...(m.failures ?? []));
-            if (++invoked === workers.filter((c) => c.exitCode === null && c.signalCode === null).length) void ready().then(() => finishAll());
+            if (++invoked === workers.filter((c) => c.exitCode === null && c.signalCode === null).length)
+              void ready().then(() => finishAll());
           } else if (m.type === "done") fleet.done.set(w, { stats: m.stats as never, storeErrors: m.storeErrors as never });
         });
         child.on("exit", (code, signal) => {
@@ -180,8 +187,11 @@ describe("the fleet on one PostgreSQL", () => {
     const rows = await rowsOf(connectionString);
     const result = checkRows(rows, fleet, log.usageByRun, 0);
     expect(fleet.returned[0]?.size).toBeLessThan(CONCURRENCY);
-    for (const w of [1, 2, 3]) expect(fleet.done.get(w)?.stats).toMatchObject({ queued: 0, dropped: 0, failedWrites: 0, written: CONCURRENCY });
-    console.info(`postgres sync + SIGKILL: ${result.returned} returned invokes, ${result.rows} rows, ${result.input} input / ${result.output} output tokens = the server's`);
+    for (const w of [1, 2, 3])
+      expect(fleet.done.get(w)?.stats).toMatchObject({ queued: 0, dropped: 0, failedWrites: 0, written: CONCURRENCY });
+    console.info(
+      `postgres sync + SIGKILL: ${result.returned} returned invokes, ${result.rows} rows, ${result.input} input / ${result.output} output tokens = the server's`,
+    );
   }, 90_000);
 
   it("batched: PostgreSQL stopped and restarted mid-run; the queued records land afterwards, none twice", async () => {

@@ -1,3 +1,5 @@
+/** The record a store keeps: `TokenLedgerHandler`'s, re-exported so that readers need not install the handler. */
+export type { LlmRunRecord } from "@tokenledger/langchain";
 export type {
   AttachOptions,
   Durability,
@@ -13,5 +15,3 @@ export type {
   UsageRow,
 } from "./contract/index.js";
 export { MIGRATIONS } from "./sql/index.js";
-/** The record a store keeps: `TokenLedgerHandler`'s, re-exported so that readers need not install the handler. */
-export type { LlmRunRecord } from "@tokenledger/langchain";

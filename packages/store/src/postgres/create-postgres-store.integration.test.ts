@@ -50,7 +50,9 @@ describe("createPostgresStore", () => {
   });
 
   it("fails to open an unreachable database with one clear error", async () => {
-    await expect(createPostgresStore({ connectionString: "postgres://x:y@127.0.0.1:9/none" })).rejects.toThrow(/cannot open the PostgreSQL store: .*ECONNREFUSED/);
+    await expect(createPostgresStore({ connectionString: "postgres://x:y@127.0.0.1:9/none" })).rejects.toThrow(
+      /cannot open the PostgreSQL store: .*ECONNREFUSED/,
+    );
     await expect(createPostgresStore({} as never)).rejects.toThrow(/needs a connectionString or a pool/);
   });
 });

@@ -69,6 +69,8 @@ export function pendingMigrations(applied: readonly unknown[], migrations: reado
   const newest = migrations.at(-1)?.version ?? 0;
   const unknown = [...versions].filter((v) => v > newest);
   if (unknown.length > 0)
-    throw new Error(`the database has schema version ${Math.max(...unknown)}, newer than this @tokenledger/store knows (${newest}): upgrade it`);
+    throw new Error(
+      `the database has schema version ${Math.max(...unknown)}, newer than this @tokenledger/store knows (${newest}): upgrade it`,
+    );
   return migrations.filter((m) => !versions.has(m.version));
 }

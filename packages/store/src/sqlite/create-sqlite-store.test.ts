@@ -26,8 +26,12 @@ describe("createSqliteStore", () => {
     const db = new Database(path);
     expect(db.prepare("PRAGMA journal_mode").get()).toMatchObject({ journal_mode: "wal" });
     expect(db.prepare("SELECT version, name FROM tokenledger_migrations").all()).toEqual([{ version: 1, name: "runs" }]);
-    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokenledger_runs' AND sql IS NOT NULL").all();
-    expect(indexes.map((i) => (i as { name: string }).name).sort()).toEqual(["started", "thread", "trace", "user"].map((n) => `tokenledger_runs_${n}`));
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokenledger_runs' AND sql IS NOT NULL")
+      .all();
+    expect(indexes.map((i) => (i as { name: string }).name).sort()).toEqual(
+      ["started", "thread", "trace", "user"].map((n) => `tokenledger_runs_${n}`),
+    );
     db.close();
   });
 

@@ -15,9 +15,14 @@ export function expectedUsage(records: LlmRunRecord[], query: UsageQuery): Usage
   const since = query.since === undefined ? -Infinity : Number(query.since);
   const until = query.until === undefined ? Infinity : Number(query.until);
   const keyOf = (r: LlmRunRecord, d: UsageDimension) =>
-    ({ model: r.model, user: r.userId ?? null, tenant: r.tenantId ?? null, thread: r.threadId ?? null, day: utcDay(r.startedAt), trace: r.rootRunId })[
-      d
-    ];
+    ({
+      model: r.model,
+      user: r.userId ?? null,
+      tenant: r.tenantId ?? null,
+      thread: r.threadId ?? null,
+      day: utcDay(r.startedAt),
+      trace: r.rootRunId,
+    })[d];
   const groups = new Map<string, UsageRow>();
   for (const r of records) {
     if (r.startedAt < since || r.startedAt >= until) continue;
@@ -25,7 +30,16 @@ export function expectedUsage(records: LlmRunRecord[], query: UsageQuery): Usage
     if (query.where?.model !== undefined && r.model !== query.where.model) continue;
     const keys = Object.fromEntries((query.by ?? []).map((d) => [d, keyOf(r, d)]));
     const id = JSON.stringify(keys);
-    const row = groups.get(id) ?? { ...keys, calls: 0, errors: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0, unpricedCalls: 0 };
+    const row = groups.get(id) ?? {
+      ...keys,
+      calls: 0,
+      errors: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      totalTokens: 0,
+      costUsd: 0,
+      unpricedCalls: 0,
+    };
     row.calls++;
     if (r.status === "error") row.errors++;
     row.inputTokens += r.inputTokens;
@@ -69,7 +83,10 @@ export function describeLedgerStore(name: string, open: OpenStore): void {
       const alice = records.filter((r) => r.userId === "alice");
       expect(await store.runs({ userId: "alice", limit: 10_000 })).toEqual([...alice].sort((a, b) => b.startedAt - a.startedAt));
       expect((await store.runs({ threadId: "thread-1" })).map((r) => r.runId)).toEqual(
-        records.filter((r) => r.threadId === "thread-1").map((r) => r.runId).reverse(),
+        records
+          .filter((r) => r.threadId === "thread-1")
+          .map((r) => r.runId)
+          .reverse(),
       );
       expect(await store.runs({ traceId: "no-such-trace" })).toEqual([]);
     });
@@ -87,7 +104,8 @@ export function describeLedgerStore(name: string, open: OpenStore): void {
         { by: ["model"], where: { userId: "alice" } },
         { by: ["day"], where: { model: "nobody-knows" } },
       ];
-      for (const query of queries) expect(byKeys(await store.usage(query)), JSON.stringify(query)).toEqual(byKeys(expectedUsage(records, query)));
+      for (const query of queries)
+        expect(byKeys(await store.usage(query)), JSON.stringify(query)).toEqual(byKeys(expectedUsage(records, query)));
       const [all] = await store.usage();
       expect(all?.costUsd).toBe(Number(records.reduce((s, r) => s + BigInt(Math.round((r.costUsd ?? 0) * 1e12)), 0n)) / 1e12);
       expect(all?.unpricedCalls).toBe(20);
@@ -115,7 +133,9 @@ export function describeLedgerStore(name: string, open: OpenStore): void {
       await store.write([late]);
       await store.write([abandoned]);
       await store.write([abandoned, late, abandoned]);
-      expect(await store.usage()).toEqual([{ calls: 1, errors: 0, inputTokens: 50, outputTokens: 30, totalTokens: 80, costUsd: 0.001, unpricedCalls: 0 }]);
+      expect(await store.usage()).toEqual([
+        { calls: 1, errors: 0, inputTokens: 50, outputTokens: 30, totalTokens: 80, costUsd: 0.001, unpricedCalls: 0 },
+      ]);
       expect(await store.runs({ traceId: "r1" })).toEqual([late]);
     });
 

@@ -71,7 +71,11 @@ describe("RecordWriter", () => {
     expect(w.queued).toBe(3);
     await w.close();
     expect(st.dropped).toBe(5);
-    expect(events.at(-1)).toMatchObject({ kind: "dropped", runIds: ["r0", "r1", "r2"], message: expect.stringMatching(/before it closed/) });
+    expect(events.at(-1)).toMatchObject({
+      kind: "dropped",
+      runIds: ["r0", "r1", "r2"],
+      message: expect.stringMatching(/before it closed/),
+    });
   });
 
   it("keeps one record per run: a newer one replaces the queued one in place; a late one is never replaced by an older copy", async () => {

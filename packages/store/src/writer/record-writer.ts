@@ -162,10 +162,13 @@ export class RecordWriter {
     this.#release([...this.#waiters.keys()]);
     if (this.#closed) return;
     const delay = Math.min(MAX_RETRY_MS, this.#options.retryMs * 2 ** this.#failures++);
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined;
-      void this.#drain();
-    }, delay * (0.75 + Math.random() / 2));
+    this.#retryTimer = setTimeout(
+      () => {
+        this.#retryTimer = undefined;
+        void this.#drain();
+      },
+      delay * (0.75 + Math.random() / 2),
+    );
     // A process with nothing else to do still exits: the store's exit hook tries once more.
     this.#retryTimer.unref();
   }
