@@ -20,6 +20,14 @@ export interface PostgresStoreOptions {
   pool?: pg.Pool;
   /** Connections of the store's own pool. Default 4. */
   poolSize?: number;
+  /**
+   * PostgreSQL's `synchronous_commit` for the store's own pool. Default true: a commit waits for
+   * the server's WAL flush, so a committed record survives a crash of the database server too.
+   * `false`: a commit returns before that flush (much sooner on a slow disk); a committed record
+   * survives your process dying, but a server crash may lose the last fraction of a second
+   * (PostgreSQL's `wal_writer_delay`, three times over). For your own `pool`, set it there.
+   */
+  synchronousCommit?: boolean;
 }
 
 /** The PostgreSQL array type of each column, for the `unnest` upsert. */
@@ -66,7 +74,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const own = !options.pool;
   const pool =
     options.pool ??
-    new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4, connectionTimeoutMillis: 10_000 });
+    new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 4,
+      connectionTimeoutMillis: 10_000,
+      ...(options.synchronousCommit === false ? { options: "-c synchronous_commit=off" } : {}),
+    });
   if (own) pool.on("error", () => {});
   const driver: SqlDriver = {
     async migrate() {
