@@ -43,14 +43,14 @@ export const UPSERT_CONFLICT = `ON CONFLICT (run_id) DO UPDATE SET ${RUN_COLUMNS
 export function toRunRow(record: LlmRunRecord, writtenAt: number): unknown[] {
   const cost = record.costUsd;
   return [
-    record.runId,
-    record.rootRunId,
-    record.parentRunId ?? null,
-    record.model,
+    text(record.runId),
+    text(record.rootRunId),
+    record.parentRunId === undefined ? null : text(record.parentRunId),
+    text(record.model),
     record.status,
-    record.userId ?? null,
-    record.threadId ?? null,
-    record.tenantId ?? null,
+    record.userId === undefined ? null : text(record.userId),
+    record.threadId === undefined ? null : text(record.threadId),
+    record.tenantId === undefined ? null : text(record.tenantId),
     record.inputTokens,
     record.outputTokens,
     record.totalTokens,
@@ -62,6 +62,12 @@ export function toRunRow(record: LlmRunRecord, writtenAt: number): unknown[] {
     JSON.stringify(record),
   ];
 }
+
+/**
+ * A key column's text: PostgreSQL's text cannot hold U+0000, so it becomes U+FFFD in the column
+ * (the same in both databases, and in query parameters); the record's JSON keeps the original.
+ */
+export const text = (value: string): string => (value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value);
 
 /** `YYYY-MM-DD` of an epoch-ms time, UTC. */
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);

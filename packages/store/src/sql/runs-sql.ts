@@ -1,5 +1,6 @@
 import type { LlmRunRecord } from "@tokenledger/langchain";
 import type { RunsQuery } from "../contract/index.js";
+import { text } from "./run-row.js";
 import { RUNS_TABLE } from "./schema.js";
 import type { SqlStatement } from "./usage-sql.js";
 
@@ -25,7 +26,7 @@ export function runsStatement(query: RunsQuery): SqlStatement {
   const column = { traceId: "root_run_id", userId: "user_id", threadId: "thread_id" }[key];
   return {
     sql: `SELECT record FROM ${RUNS_TABLE} WHERE ${column} = ? ORDER BY started_at DESC, run_id DESC LIMIT ?`,
-    params: [value, limit],
+    params: [text(value), limit],
   };
 }
 

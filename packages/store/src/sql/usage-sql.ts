@@ -1,4 +1,5 @@
 import type { RunFilter, UsageDimension, UsageQuery, UsageRow } from "../contract/index.js";
+import { text } from "./run-row.js";
 import { RUNS_TABLE } from "./schema.js";
 import { toEpochMs } from "./time-bound.js";
 
@@ -54,7 +55,7 @@ export function whereClause(query: Pick<UsageQuery, "since" | "until" | "where">
     if (values.length === 0 || values.some((v) => typeof v !== "string"))
       throw new TypeError(`where.${key} must be a string or a non-empty array of strings`);
     parts.push(`${column} IN (${values.map(() => "?").join(", ")})`);
-    params.push(...values);
+    params.push(...values.map(text));
   }
   return { sql: parts.length > 0 ? `WHERE ${parts.join(" AND ")}` : "", params };
 }

@@ -139,6 +139,15 @@ export function describeLedgerStore(name: string, open: OpenStore): void {
       expect(await store.runs({ traceId: "r1" })).toEqual([late]);
     });
 
+    it("stores text PostgreSQL's text type refuses (U+0000) and gives the record back exactly", async () => {
+      const odd = sampleRecord({ runId: "nul\u0000run", userId: "u\u0000x", model: "m\u0000", metadata: { note: "a\u0000b" } });
+      await store.write([odd]);
+      expect(await store.runs({ userId: "u\uFFFDx" })).toEqual([odd]);
+      expect(await store.runs({ traceId: "nul\u0000run" })).toEqual([odd]);
+      expect((await store.usage({ where: { userId: "u\u0000x" } }))[0]?.calls).toBe(1);
+      expect((await store.usage({ by: ["user", "model"] }))[0]).toMatchObject({ user: "u\uFFFDx", model: "m\uFFFD", calls: 1 });
+    });
+
     it("rejects bad queries with one clear error", async () => {
       await expect(store.usage({ by: ["colour" as UsageDimension] })).rejects.toThrow(/by takes model, user, tenant, thread, day, trace/);
       await expect(store.usage({ since: "yesterday" })).rejects.toThrow(/since must be/);
