@@ -10,7 +10,8 @@
 // slice starts after a full collection and once the background threads are idle (`quiesce`),
 // so that no library is charged for sweeping another's garbage. A cached re-count of the same
 // held-out text is reported too, labelled as such. Then cold start, worst cases, re-counting,
-// trimming, and the open-weight tokenizers (open-weight.mjs, in a process of its own). A full run
+// trimming, the open-weight tokenizers (open-weight.mjs) and the ledger store (store.mjs), each in a
+// process of its own. A full run
 // writes everything it printed to bench/RESULTS.md, the one place figures live.
 import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -265,6 +266,11 @@ const openWeight = spawnSync(process.execPath, ["open-weight.mjs"], { cwd: here,
 report(openWeight.stdout.trim());
 if (openWeight.status !== 0)
   fail(`open-weight.mjs exited ${openWeight.status ?? openWeight.signal}: its counts differ from @huggingface/tokenizers`);
+
+// The ledger store (a local PostgreSQL and the SQLite file) in a process of its own.
+const store = spawnSync(process.execPath, ["store.mjs"], { cwd: here, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+report(store.stdout.trim());
+if (store.status !== 0) fail(`store.mjs exited ${store.status ?? store.signal}: a store figure missed its target`);
 
 writeResults(started, sections, failures);
 console.log(`\nwrote ${fileURLToPath(RESULTS)}`);

@@ -73,7 +73,7 @@ function sizeOf(path: string): number {
 beforeAll(() => {
   const out = join(work, "tarballs");
   mkdirSync(out);
-  for (const dir of ["core", "langchain", "cli", "otel"]) {
+  for (const dir of ["core", "langchain", "cli", "otel", "store"]) {
     const pkg = JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as { name: string };
     const printed = run(join(root, "packages", dir), pnpm[0]!, [...pnpm.slice(1), "pack", "--pack-destination", out]);
     tarballs[pkg.name] = printed.trim().split("\n").at(-1)!.trim();

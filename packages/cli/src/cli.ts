@@ -8,8 +8,10 @@ import { count } from "./command-count.js";
 import { inspect } from "./command-inspect.js";
 import { models } from "./command-models.js";
 import { playground } from "./command-playground.js";
+import { report } from "./command-report.js";
+import { runs } from "./command-runs.js";
 
-const COMMANDS: Command[] = [count, chat, inspect, models, playground];
+const COMMANDS: Command[] = [count, chat, inspect, models, playground, report, runs];
 
 const usage = () =>
   [

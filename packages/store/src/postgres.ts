@@ -1,1 +1,1 @@
-export {};
+export { createPostgresStore, type PostgresStoreOptions } from "./postgres/index.js";

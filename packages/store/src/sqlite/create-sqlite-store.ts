@@ -1,0 +1,105 @@
+import Database from "libsql";
+import type { LedgerStore } from "../contract/index.js";
+import {
+  CREATE_MIGRATIONS_TABLE,
+  INSERT_VERSION,
+  pendingMigrations,
+  RUN_COLUMNS,
+  RUNS_TABLE,
+  SELECT_VERSIONS,
+  toRunRow,
+  UPSERT_CONFLICT,
+} from "../sql/index.js";
+import { openSqlStore, type SqlDriver } from "../store/index.js";
+
+/** Rows per INSERT statement (17 parameters each, under SQLite's limit of 32,766). */
+const ROWS_PER_STATEMENT = 50;
+
+export interface SqliteStoreOptions {
+  /** The database file (created when missing), or `:memory:`. */
+  path: string;
+  /** How long a write waits for another process's write lock before it fails (and is retried). Default 5,000 ms. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded store: a SQLite file in WAL mode through `libsql` (install it beside this
+ * package: `npm i libsql`; its binaries ship as npm packages, no compiler). Many processes may
+ * share one file: a writer waits up to `busyTimeoutMs` for another's lock. Commits are
+ * `synchronous = NORMAL`: durable when the process dies; a power loss may lose the last ones.
+ *
+ * @example
+ * ```ts
+ * import { createSqliteStore } from "@tokenledger/store/sqlite";
+ * const store = await createSqliteStore({ path: "ledger.db" });
+ * store.attach(ledger, { durability: "batched" });
+ * ```
+ */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<LedgerStore> {
+  if (typeof options?.path !== "string" || options.path === "") throw new TypeError("createSqliteStore needs a path");
+  const busy = options.busyTimeoutMs ?? 5_000;
+  if (!Number.isInteger(busy) || busy < 0) throw new TypeError(`busyTimeoutMs must be a non-negative integer, not ${String(busy)}`);
+  const db = new Database(options.path);
+  try {
+    db.exec(`PRAGMA busy_timeout = ${busy}`);
+    if (options.path !== ":memory:") db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const row = `(${RUN_COLUMNS.map(() => "?").join(", ")})`;
+  /** Upserts of 1 to ROWS_PER_STATEMENT rows, by row count: fewer calls into the driver. */
+  const upserts = new Map<number, Database.Statement<unknown[]>>();
+  const upsertOf = (rows: number) => {
+    let statement = upserts.get(rows);
+    if (!statement) {
+      const sql = `INSERT INTO ${RUNS_TABLE} (${RUN_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(row).join(", ")} ${UPSERT_CONFLICT}`;
+      statement = db.prepare(sql) as Database.Statement<unknown[]>;
+      upserts.set(rows, statement);
+    }
+    return statement;
+  };
+  const driver: SqlDriver = {
+    // Synchronous from BEGIN to COMMIT: a wait for the lock blocks the thread, so nothing of this
+    // process may hold the lock across an await.
+    async migrate() {
+      inTransaction(db, () => {
+        db.exec(CREATE_MIGRATIONS_TABLE);
+        const applied = db.prepare(SELECT_VERSIONS).all() as { version: unknown }[];
+        for (const migration of pendingMigrations(applied.map((row) => row.version))) {
+          for (const statement of migration.statements) db.exec(statement);
+          db.prepare(INSERT_VERSION).run(migration.version, migration.name, Date.now());
+        }
+      });
+    },
+    async upsert(records) {
+      const now = Date.now();
+      inTransaction(db, () => {
+        for (let i = 0; i < records.length; i += ROWS_PER_STATEMENT) {
+          const chunk = records.slice(i, i + ROWS_PER_STATEMENT);
+          upsertOf(chunk.length).run(chunk.flatMap((record) => toRunRow(record, now)));
+        }
+      });
+    },
+    async all(sql, params) {
+      return (db.prepare(sql) as Database.Statement<unknown[]>).all(...params) as Record<string, unknown>[];
+    },
+    async close() {
+      db.close();
+    },
+  };
+  return openSqlStore(driver);
+}
+
+/** Runs `fn` between `BEGIN IMMEDIATE` (the write lock, waited for up to the busy timeout) and `COMMIT`. */
+function inTransaction(db: Database.Database, fn: () => void): void {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    fn();
+    db.exec("COMMIT");
+  } catch (error) {
+    if (db.inTransaction) db.exec("ROLLBACK");
+    throw error;
+  }
+}
