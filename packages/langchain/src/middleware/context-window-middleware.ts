@@ -1,11 +1,12 @@
-import { AIMessage } from "@langchain/core/messages";
-import { DEFAULT_MODEL, resolveModel } from "@tokenledger/core";
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
+import { DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/core";
 import { createMiddleware } from "langchain";
 import { z } from "zod/v3";
 import { chatModelName } from "../counters/index.js";
 import { validateReportedUsage } from "../ledger/index.js";
+import { countOf } from "../recovery/index.js";
 import { toToolDefinitions } from "../shared/index.js";
-import { promptBudget, type TrimOptions, trimHistoryAsync } from "../trim/index.js";
+import { callWithRetry, promptBudget, type TrimOptions } from "../trim/index.js";
 
 export interface ContextWindowOptions
   extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens" | "calibration"> {
@@ -16,7 +17,13 @@ export interface ContextWindowOptions
    * `reserveOutputTokens` (default: the model's max output tokens, capped at half the window).
    */
   maxTokens?: number;
-  /** Tokens (input + output, as the provider reports them) one thread may spend; then the agent ends or raises. */
+  /**
+   * Tokens (input + output, as the provider reports them) one thread may spend. Each call reserves
+   * its estimated cost before it runs (the trimmed prompt by our count times the calibration's
+   * safety factor, plus the model's max output tokens) and settles with the reported usage after
+   * it: a call whose reservation does not fit is not made, and the agent ends or raises. A thread
+   * spends at most its budget plus one call's estimation error.
+   */
   threadTokenBudget?: number;
   /** What happens when the budget is spent: "end" (default) adds a final AI message and ends; "error" throws. */
   exitBehavior?: "end" | "error";
@@ -35,8 +42,14 @@ export class TokenBudgetExceededError extends Error {
   constructor(
     readonly spent: number,
     readonly budget: number,
+    /** The next call's estimated cost, reserved before it would run (0 when the budget was already spent). */
+    readonly reserved = 0,
   ) {
-    super(`Token budget exceeded: this thread used ${spent} tokens of its ${budget}`);
+    super(
+      reserved > 0
+        ? `Token budget exceeded: this thread used ${spent} tokens of its ${budget}, and the next call may use up to ${reserved}`
+        : `Token budget exceeded: this thread used ${spent} tokens of its ${budget}`,
+    );
   }
 }
 
@@ -62,6 +75,12 @@ const stateSchema = z.object({
  * ```
  */
 export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
+  validateOptions(options);
+  const stop = (spent: number, budget: number, reserved = 0) => {
+    const error = new TokenBudgetExceededError(spent, budget, reserved);
+    if (options.exitBehavior === "error") throw error;
+    return error;
+  };
   return createMiddleware({
     name: "ContextWindowMiddleware",
     stateSchema,
@@ -71,9 +90,7 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
         const budget = options.threadTokenBudget;
         const spent = state.threadInputTokens + state.threadOutputTokens;
         if (budget === undefined || spent < budget) return undefined;
-        const error = new TokenBudgetExceededError(spent, budget);
-        if (options.exitBehavior === "error") throw error;
-        return { jumpTo: "end" as const, messages: [new AIMessage(error.message)] };
+        return { jumpTo: "end" as const, messages: [new AIMessage(stop(spent, budget).message)] };
       },
     },
     wrapModelCall: async (request, handler) => {
@@ -81,14 +98,25 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
       const tools = toToolDefinitions(request.tools);
       // A system message is sent unless its content is the empty string.
       const system = request.systemMessage && request.systemMessage.content !== "" ? [request.systemMessage] : [];
-      const kept = await trimHistoryAsync([...system, ...request.messages], {
+      const trim = {
         ...options,
         model,
         tools,
         maxTokens: options.maxTokens ?? budgetFromProfile(request.model, model, options.reserveOutputTokens),
         includeSystem: system.length > 0,
+      };
+      // Trims, calls, and on a context-length refusal learns the provider's size and retries once.
+      return callWithRetry([...system, ...request.messages], trim, async (kept) => {
+        const budget = options.threadTokenBudget;
+        if (budget !== undefined) {
+          const state = request.state as { threadInputTokens?: number; threadOutputTokens?: number };
+          const spent = (state.threadInputTokens ?? 0) + (state.threadOutputTokens ?? 0);
+          const reserved = estimateCost(kept, model, tools, request.model, options);
+          // Reserved before the call: a call that could cross the budget is not made.
+          if (spent + reserved > budget) return new AIMessage(stop(spent, budget, reserved).message);
+        }
+        return handler({ ...request, messages: kept.slice(system.length) });
       });
-      return handler({ ...request, messages: kept.slice(system.length) });
     },
     afterModel: (state) => {
       const last = state.messages.at(-1) as AIMessage | undefined;
@@ -123,4 +151,52 @@ function budgetFromProfile(model: unknown, name: string, reserve: number | undef
   if (typeof window !== "number" || !Number.isFinite(window) || window <= 0) return undefined;
   const maxOutput = resolveModel(name).maxOutputTokens ?? profile?.maxOutputTokens;
   return promptBudget(window, typeof maxOutput === "number" ? maxOutput : undefined, reserve);
+}
+
+/** Bad numbers are one clear error when the middleware is made, not an agent that ends before any call. */
+function validateOptions(options: ContextWindowOptions): void {
+  const check = (name: keyof ContextWindowOptions, positive: boolean) => {
+    const value = options[name];
+    if (value === undefined) return;
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+      throw new RangeError(`contextWindowMiddleware: ${name} must be a finite number ${positive ? "> 0" : ">= 0"}, got ${String(value)}`);
+    }
+  };
+  check("threadTokenBudget", true);
+  check("maxTokens", false);
+  check("reserveOutputTokens", false);
+  if (options.exitBehavior !== undefined && options.exitBehavior !== "end" && options.exitBehavior !== "error") {
+    throw new RangeError(`contextWindowMiddleware: exitBehavior must be "end" or "error", got ${String(options.exitBehavior)}`);
+  }
+}
+
+/**
+ * What a call may cost at most, by our estimate: the prompt by our count times the calibration's
+ * safety factor (1 without one), plus the most output the model may write (its `maxTokens`, else
+ * the model's listed max output, else its profile's).
+ */
+function estimateCost(
+  kept: BaseMessage[],
+  model: string,
+  tools: ToolDefinition[],
+  chatModel: unknown,
+  options: ContextWindowOptions,
+): number {
+  let factor = 1;
+  try {
+    const f = options.calibration?.safetyFactor(model);
+    if (typeof f === "number" && Number.isFinite(f) && f > 1) factor = f;
+  } catch {
+    factor = 1;
+  }
+  const input = Math.ceil(countOf(kept, model, tools) * factor);
+  return input + maxOutputOf(chatModel, model);
+}
+
+function maxOutputOf(chatModel: unknown, model: string): number {
+  const m = chatModel as { maxTokens?: unknown; maxCompletionTokens?: unknown; profile?: { maxOutputTokens?: unknown } } | undefined;
+  for (const value of [m?.maxCompletionTokens, m?.maxTokens, resolveModel(model).maxOutputTokens, m?.profile?.maxOutputTokens]) {
+    if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;
+  }
+  return 0;
 }
