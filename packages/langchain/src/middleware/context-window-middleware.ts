@@ -4,8 +4,8 @@ import { createMiddleware } from "langchain";
 import { z } from "zod/v3";
 import { chatModelName } from "../counters/index.js";
 import { validateReportedUsage } from "../ledger/index.js";
-import { countOf } from "../recovery/index.js";
-import { toToolDefinitions } from "../shared/index.js";
+import { ContextWindowExceededError, countOf } from "../recovery/index.js";
+import { BoundedMap, toToolDefinitions } from "../shared/index.js";
 import { callWithRetry, promptBudget, type TrimOptions } from "../trim/index.js";
 
 export interface ContextWindowOptions
@@ -53,6 +53,10 @@ export class TokenBudgetExceededError extends Error {
   }
 }
 
+/** Stand-in messages whose error is not yet thrown, at most (each is thrown right after its call). */
+const STAND_IN_LIMIT = 1000;
+let standIns = 0;
+
 const stateSchema = z.object({
   threadInputTokens: z.number().default(0),
   threadOutputTokens: z.number().default(0),
@@ -81,6 +85,12 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
     if (options.exitBehavior === "error") throw error;
     return error;
   };
+  /**
+   * Errors raised in wrapModelCall reach the caller wrapped by the agent (a MiddlewareError), so
+   * they are answered with a stand-in message and thrown from afterModel as they are. Keyed by the
+   * stand-in's id; bounded.
+   */
+  const raised = new BoundedMap<string, Error>(STAND_IN_LIMIT);
   return createMiddleware({
     name: "ContextWindowMiddleware",
     stateSchema,
@@ -106,7 +116,7 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
         includeSystem: system.length > 0,
       };
       // Trims, calls, and on a context-length refusal learns the provider's size and retries once.
-      return callWithRetry([...system, ...request.messages], trim, async (kept) => {
+      const call = callWithRetry([...system, ...request.messages], trim, async (kept) => {
         const budget = options.threadTokenBudget;
         if (budget !== undefined) {
           const state = request.state as { threadInputTokens?: number; threadOutputTokens?: number };
@@ -117,9 +127,22 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
         }
         return handler({ ...request, messages: kept.slice(system.length) });
       });
+      try {
+        return await call;
+      } catch (error) {
+        if (!(error instanceof ContextWindowExceededError || error instanceof TokenBudgetExceededError)) throw error;
+        const id = `tokenledger-raised-${++standIns}`;
+        raised.set(id, error);
+        return new AIMessage({ id, content: error.message });
+      }
     },
     afterModel: (state) => {
       const last = state.messages.at(-1) as AIMessage | undefined;
+      const error = typeof last?.id === "string" ? raised.get(last.id) : undefined;
+      if (error && last?.id) {
+        raised.delete(last.id);
+        throw error;
+      }
       const usage = last?.usage_metadata;
       if (!usage) return undefined;
       // Validated as the ledger validates it: a string, negative or fractional number adds nothing.

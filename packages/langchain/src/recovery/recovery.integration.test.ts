@@ -27,7 +27,9 @@ function reply(request: ChatRequest): Reply {
   const text = typeof last.content === "string" ? last.content : (last.content ?? []).map((p) => p.text ?? "").join("");
   return /[\u4e00-\u9fff]/.test(text)
     ? { content: `关于"${text.slice(0, 12)}"：建议提前在网上订票，避开周末高峰，早上九点前到达，并留出足够时间慢慢参观和休息。` }
-    : { content: `About "${text.slice(0, 30)}": book ahead online, avoid weekend peaks, arrive before nine, and leave time for slow walks.` };
+    : {
+        content: `About "${text.slice(0, 30)}": book ahead online, avoid weekend peaks, arrive before nine, and leave time for slow walks.`,
+      };
 }
 
 const claudeAt = (baseURL: string) =>
@@ -115,6 +117,27 @@ describe("recovering from a context-length refusal, real ChatAnthropic against a
   });
 });
 
+describe("where the retry cannot fit", () => {
+  it("contextWindowMiddleware raises ContextWindowExceededError itself (not wrapped by the agent), with the sizes", async () => {
+    const server = await startOpenAIServer({ contextWindow: 300 });
+    try {
+      const agent = createAgent({
+        model: new ChatOpenAI({ model: "gpt-4o-mini", apiKey: "test", maxRetries: 0, maxTokens: 100, configuration: { baseURL: server.baseURL } }),
+        systemPrompt: `You are a railway assistant. ${"Always check the timetable, the platform and the delays first. ".repeat(20)}`,
+        // A budget the window cannot hold: the system prompt alone is over what the window leaves.
+        middleware: [contextWindowMiddleware({ maxTokens: 2000 })],
+      });
+      const error = await agent.invoke({ messages: [new HumanMessage("When is the next train?")] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ContextWindowExceededError);
+      expect(error).toMatchObject({ maxTokens: 300, model: "gpt-4o-mini", outputTokens: 100 });
+      expect((error as ContextWindowExceededError).requestedTokens).toBeGreaterThan(300);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("recovering from each server's refusal, real ChatOpenAI against the local server", () => {
   const cases: Array<{ refusal: Refusal; recovers: boolean }> = [
     { refusal: "openai", recovers: true },
@@ -128,10 +151,18 @@ describe("recovering from each server's refusal, real ChatOpenAI against the loc
     it(`reads ${refusal}'s refusal and retries with a budget that fits${recovers ? "" : " (no sizes stated: a blind retry, then a clear error)"}`, async () => {
       const server = await startOpenAIServer({ contextWindow: 600, refusal });
       try {
-        const model = new ChatOpenAI({ model: "gpt-4o-mini", apiKey: "test", maxRetries: 0, maxTokens: 100, configuration: { baseURL: server.baseURL } });
+        const model = new ChatOpenAI({
+          model: "gpt-4o-mini",
+          apiKey: "test",
+          maxRetries: 0,
+          maxTokens: 100,
+          configuration: { baseURL: server.baseURL },
+        });
         // A budget larger than the window allows (the user counted the window without the reply).
         const chat = createHistoryTrimmer({ model: "gpt-4o-mini", maxTokens: 1200 }, model);
-        const history = Array.from({ length: 60 }, (_, i) => (i % 2 ? new AIMessage(`answer ${i} with a few more words`) : new HumanMessage(`question ${i} about trains`)));
+        const history = Array.from({ length: 60 }, (_, i) =>
+          i % 2 ? new AIMessage(`answer ${i} with a few more words`) : new HumanMessage(`question ${i} about trains`),
+        );
         const run = chat.invoke([...history, new HumanMessage("And the last train?")]);
         if (recovers) {
           await expect(run).resolves.toBeInstanceOf(AIMessage);
