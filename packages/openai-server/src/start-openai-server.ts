@@ -191,48 +191,72 @@ async function stream(res: ServerResponse, id: string, request: ChatRequest, rep
 
 /** A context-length refusal as each server sends it (status, body shape, wording), with the sizes. */
 function refuse(res: ServerResponse, refusal: Refusal, prompt: number, maxOutput: number, window: number): void {
+  const { status, body } = refusalBody(refusal, prompt, maxOutput, window);
+  sendJson(res, status, body);
+}
+
+function refusalBody(refusal: Refusal, prompt: number, maxOutput: number, window: number): { status: number; body: unknown } {
   switch (refusal) {
     case "vllm":
-      return sendJson(res, 400, {
-        error: {
-          message: `This model's maximum context length is ${window} tokens. However, your request has ${prompt} input tokens plus ${maxOutput} 'max_tokens'. Please reduce one or the other. (parameter=input_tokens, max_tokens, value=(${prompt}, ${maxOutput}))`,
-          type: "BadRequestError",
-          param: "input_tokens, max_tokens",
-          code: 400,
-        },
-      });
-    case "tgi":
-      return sendJson(res, 422, {
-        error: `Input validation error: \`inputs\` tokens + \`max_new_tokens\` must be <= ${window}. Given: ${prompt} \`inputs\` tokens and ${maxOutput} \`max_new_tokens\``,
-        error_type: "validation",
-      });
-    case "llama.cpp":
-      return sendJson(res, 400, {
-        error: {
-          code: 400,
-          message: `request (${prompt} tokens) exceeds the available context size (${window - maxOutput} tokens), try increasing it`,
-          type: "exceed_context_size_error",
-          n_prompt_tokens: prompt,
-          n_ctx: window - maxOutput,
-        },
-      });
-    case "ollama":
-      return sendJson(res, 400, { error: "the input length exceeds the context length" });
-    case "google":
-      return sendJson(res, 400, {
-        error: {
-          code: 400,
-          message: `The input token count (${prompt}) exceeds the maximum number of tokens allowed (${window - maxOutput}).`,
-          status: "INVALID_ARGUMENT",
-        },
-      });
-    default:
-      return sendError(res, {
+      return {
         status: 400,
-        type: "invalid_request_error",
-        code: "context_length_exceeded",
-        message: `This model's maximum context length is ${window} tokens. However, you requested ${prompt + maxOutput} tokens (${prompt} in the messages, ${maxOutput} in the completion). Please reduce the length of the messages or completion.`,
-      });
+        body: {
+          error: {
+            message: `This model's maximum context length is ${window} tokens. However, your request has ${prompt} input tokens plus ${maxOutput} 'max_tokens'. Please reduce one or the other. (parameter=input_tokens, max_tokens, value=(${prompt}, ${maxOutput}))`,
+            type: "BadRequestError",
+            param: "input_tokens, max_tokens",
+            code: 400,
+          },
+        },
+      };
+    case "tgi":
+      return {
+        status: 422,
+        body: {
+          error: `Input validation error: \`inputs\` tokens + \`max_new_tokens\` must be <= ${window}. Given: ${prompt} \`inputs\` tokens and ${maxOutput} \`max_new_tokens\``,
+          error_type: "validation",
+        },
+      };
+    case "llama.cpp":
+      // llama.cpp checks the prompt against its context; here that is what the window leaves after max_tokens.
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 400,
+            message: `request (${prompt} tokens) exceeds the available context size (${window - maxOutput} tokens), try increasing it`,
+            type: "exceed_context_size_error",
+            n_prompt_tokens: prompt,
+            n_ctx: window - maxOutput,
+          },
+        },
+      };
+    case "ollama":
+      return { status: 400, body: { error: "the input length exceeds the context length" } };
+    case "google":
+      // Gemini states the input limit.
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 400,
+            message: `The input token count (${prompt}) exceeds the maximum number of tokens allowed (${window - maxOutput}).`,
+            status: "INVALID_ARGUMENT",
+          },
+        },
+      };
+    default:
+      return {
+        status: 400,
+        body: {
+          error: {
+            message: `This model's maximum context length is ${window} tokens. However, you requested ${prompt + maxOutput} tokens (${prompt} in the messages, ${maxOutput} in the completion). Please reduce the length of the messages or completion.`,
+            type: "invalid_request_error",
+            param: null,
+            code: "context_length_exceeded",
+          },
+        },
+      };
   }
 }
 

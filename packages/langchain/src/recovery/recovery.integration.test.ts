@@ -122,7 +122,13 @@ describe("where the retry cannot fit", () => {
     const server = await startOpenAIServer({ contextWindow: 300 });
     try {
       const agent = createAgent({
-        model: new ChatOpenAI({ model: "gpt-4o-mini", apiKey: "test", maxRetries: 0, maxTokens: 100, configuration: { baseURL: server.baseURL } }),
+        model: new ChatOpenAI({
+          model: "gpt-4o-mini",
+          apiKey: "test",
+          maxRetries: 0,
+          maxTokens: 100,
+          configuration: { baseURL: server.baseURL },
+        }),
         systemPrompt: `You are a railway assistant. ${"Always check the timetable, the platform and the delays first. ".repeat(20)}`,
         // A budget the window cannot hold: the system prompt alone is over what the window leaves.
         middleware: [contextWindowMiddleware({ maxTokens: 2000 })],
