@@ -6,7 +6,7 @@ import { chatModelName } from "../counters/index.js";
 import { validateReportedUsage } from "../ledger/index.js";
 import { ContextWindowExceededError, countOf } from "../recovery/index.js";
 import { BoundedMap, toToolDefinitions } from "../shared/index.js";
-import { callWithRetry, promptBudget, type TrimOptions } from "../trim/index.js";
+import { callWithRetry, promptBudget, type RefusalMemory, type TrimOptions } from "../trim/index.js";
 
 export interface ContextWindowOptions
   extends Pick<TrimOptions, "strategy" | "startOn" | "endOn" | "tokenCounter" | "reserveOutputTokens" | "calibration"> {
@@ -91,6 +91,8 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
    * stand-in's id; bounded.
    */
   const raised = new BoundedMap<string, Error>(STAND_IN_LIMIT);
+  /** A cap on later budgets from refusals the calibration could not learn (see callWithRetry). */
+  const memory: RefusalMemory = {};
   return createMiddleware({
     name: "ContextWindowMiddleware",
     stateSchema,
@@ -116,17 +118,22 @@ export function contextWindowMiddleware(options: ContextWindowOptions = {}) {
         includeSystem: system.length > 0,
       };
       // Trims, calls, and on a context-length refusal learns the provider's size and retries once.
-      const call = callWithRetry([...system, ...request.messages], trim, async (kept) => {
-        const budget = options.threadTokenBudget;
-        if (budget !== undefined) {
-          const state = request.state as { threadInputTokens?: number; threadOutputTokens?: number };
-          const spent = (state.threadInputTokens ?? 0) + (state.threadOutputTokens ?? 0);
-          const reserved = estimateCost(kept, model, tools, request.model, options);
-          // Reserved before the call: a call that could cross the budget is not made.
-          if (spent + reserved > budget) return new AIMessage(stop(spent, budget, reserved).message);
-        }
-        return handler({ ...request, messages: kept.slice(system.length) });
-      });
+      const call = callWithRetry(
+        [...system, ...request.messages],
+        trim,
+        async (kept) => {
+          const budget = options.threadTokenBudget;
+          if (budget !== undefined) {
+            const state = request.state as { threadInputTokens?: number; threadOutputTokens?: number };
+            const spent = (state.threadInputTokens ?? 0) + (state.threadOutputTokens ?? 0);
+            const reserved = estimateCost(kept, model, tools, request.model, options);
+            // Reserved before the call: a call that could cross the budget is not made.
+            if (spent + reserved > budget) return new AIMessage(stop(spent, budget, reserved).message);
+          }
+          return handler({ ...request, messages: kept.slice(system.length) });
+        },
+        memory,
+      );
       try {
         return await call;
       } catch (error) {

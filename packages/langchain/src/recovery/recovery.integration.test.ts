@@ -173,6 +173,9 @@ describe("recovering from each server's refusal, real ChatOpenAI against the loc
         if (recovers) {
           await expect(run).resolves.toBeInstanceOf(AIMessage);
           expect(server.requests).toHaveLength(2);
+          // Without a calibration, the trimmer keeps the budget that fit: the next call is not refused.
+          await chat.invoke([...history, new HumanMessage("And the first train?")]);
+          expect(server.requests).toHaveLength(3);
         } else {
           const error = await run.catch((e: unknown) => e);
           expect(error).toBeInstanceOf(ContextWindowExceededError);

@@ -6,6 +6,15 @@ import { resolveCounterOption } from "./resolve-counter-option.js";
 import { type TrimOptions, trimHistoryAsync } from "./trim-history.js";
 
 /**
+ * What a trimmer (or middleware) remembers between calls of refusals its calibration could not
+ * learn (no calibration given, or a provider that states no sizes): a cap, in our counts, that a
+ * retry showed to fit. It only ever shrinks.
+ */
+export interface RefusalMemory {
+  cap?: number;
+}
+
+/**
  * Trims `messages` and calls `call` with what is kept. When the provider refuses the prompt for
  * its length: reads its size, records it in the calibration, trims again to a budget scaled by
  * (its count / ours) and calls once more. A refused retry, or a retry that cannot fit, is a
@@ -20,8 +29,10 @@ export async function callWithRetry<T>(
   messages: BaseMessage[],
   options: TrimOptions,
   call: (kept: BaseMessage[]) => Promise<T>,
+  memory: RefusalMemory = {},
 ): Promise<T> {
-  const kept = await trimHistoryAsync(messages, options);
+  const capped = memory.cap === undefined ? options : { ...options, maxTokens: Math.min(budgetOfOptions(options), memory.cap) };
+  const kept = await trimHistoryAsync(messages, capped);
   try {
     return await call(kept);
   } catch (error) {
@@ -44,7 +55,7 @@ export async function callWithRetry<T>(
       model,
       sent: kept,
       tools: resolved.tools,
-      budget: budgetOf(options.maxTokens, model, options.reserveOutputTokens),
+      budget: budgetOf(capped.maxTokens, model, options.reserveOutputTokens),
       calibration: options.calibration,
       ...(counted === undefined ? {} : { counted }),
     });
@@ -55,10 +66,16 @@ export async function callWithRetry<T>(
       throw new ContextWindowExceededError(refusal, model, { cause });
     }
     try {
-      return await call(retryKept);
+      const answer = await call(retryKept);
+      if (!plan.observed) memory.cap = Math.min(memory.cap ?? Number.POSITIVE_INFINITY, plan.budget);
+      return answer;
     } catch (again) {
       const second = parseContextWindowError(again);
       throw second ? new ContextWindowExceededError(second, model, { retried: true, cause: again }) : again;
     }
   }
+}
+
+function budgetOfOptions(options: TrimOptions): number {
+  return budgetOf(options.maxTokens, resolveCounterOption(options).model ?? DEFAULT_MODEL, options.reserveOutputTokens);
 }

@@ -1,6 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { type Runnable, type RunnableConfig, RunnableLambda } from "@langchain/core/runnables";
-import { callWithRetry } from "./call-with-retry.js";
+import { callWithRetry, type RefusalMemory } from "./call-with-retry.js";
 import { type TrimOptions, trimHistoryAsync } from "./trim-history.js";
 
 type TrimmerInput = BaseMessage[] | { toChatMessages(): BaseMessage[] };
@@ -16,6 +16,8 @@ type ChatRunnable<O> = { invoke(input: BaseMessage[], config?: RunnableConfig): 
  * context-length refusal: it reads the provider's size from the error, records it in
  * `calibration` (when given), trims again to a budget scaled by (provider's count / ours) and
  * calls once more. The refused call and the retry are two runs of the trimmer's run, so one trace.
+ * What the calibration cannot learn (no `calibration` given, or a provider that states no sizes)
+ * the trimmer keeps as a cap on later budgets: the retry's budget, which fit.
  * A refused retry is a `ContextWindowExceededError` with the sizes.
  *
  * @example
@@ -34,7 +36,8 @@ export function createHistoryTrimmer<O>(options: TrimOptions, chatModel?: ChatRu
       runName: "trim_history",
     });
   }
+  const memory: RefusalMemory = {};
   return RunnableLambda.from((input: TrimmerInput, config?: RunnableConfig) =>
-    callWithRetry(messagesOf(input), options, (kept) => chatModel.invoke(kept, config)),
+    callWithRetry(messagesOf(input), options, (kept) => chatModel.invoke(kept, config), memory),
   ).withConfig({ runName: "trim_history" }) as Runnable<TrimmerInput, O>;
 }
