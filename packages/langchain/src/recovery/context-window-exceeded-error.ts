@@ -1,4 +1,4 @@
-import type { ContextWindowRefusal } from "./parse-context-window-error.js";
+import { type ContextWindowRefusal, parseContextWindowError } from "./parse-context-window-error.js";
 
 /**
  * A prompt the provider refused for its length, with the sizes it stated: thrown where tokenledger
@@ -49,4 +49,18 @@ export class ContextWindowExceededError extends Error {
     this.providerMessage = refusal.providerMessage;
     this.retried = retried;
   }
+}
+
+/**
+ * What a retry's error becomes: a refusal again is a `ContextWindowExceededError` with `retried`
+ * set; any other error is returned as it is.
+ *
+ * @example
+ * ```ts
+ * try { return await call(smaller); } catch (again) { throw refusedAgain(again, "gpt-4o"); }
+ * ```
+ */
+export function refusedAgain(error: unknown, model: string): unknown {
+  const refusal = parseContextWindowError(error);
+  return refusal ? new ContextWindowExceededError(refusal, model, { retried: true, cause: error }) : error;
 }

@@ -85,7 +85,7 @@ export function planRetry(input: RetryInput): RetryPlan {
 }
 
 /** The provider's limit on the prompt alone: the window less the stated output, else the window. */
-function inputLimit(refusal: ContextWindowRefusal): number | undefined {
+export function inputLimit(refusal: ContextWindowRefusal): number | undefined {
   if (refusal.maxTokens === undefined) return undefined;
   if (refusal.outputTokens !== undefined) return Math.max(0, refusal.maxTokens - refusal.outputTokens);
   if (refusal.requestedTokens !== undefined && refusal.inputTokens !== undefined) {

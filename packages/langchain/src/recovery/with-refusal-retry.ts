@@ -1,6 +1,6 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { type Runnable, RunnableLambda } from "@langchain/core/runnables";
-import { ContextWindowExceededError } from "./context-window-exceeded-error.js";
+import { ContextWindowExceededError, refusedAgain } from "./context-window-exceeded-error.js";
 import { type ContextWindowRefusal, parseContextWindowError } from "./parse-context-window-error.js";
 
 /**
@@ -38,8 +38,7 @@ export function withRefusalRetry<I, O>(runnable: Runnable<I, O>, onRefusal: Refu
       try {
         return await runnable.invoke(input, config);
       } catch (again) {
-        const second = parseContextWindowError(again);
-        throw second ? new ContextWindowExceededError(second, model, { retried: true, cause: again }) : again;
+        throw refusedAgain(again, model);
       }
     }
   }).withConfig({ runName: "refusal_retry" }) as unknown as Runnable<I, O>;

@@ -1,6 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { DEFAULT_MODEL } from "@tokenledger/core";
-import { ContextWindowExceededError, parseContextWindowError, planRetry } from "../recovery/index.js";
+import { ContextWindowExceededError, parseContextWindowError, planRetry, refusedAgain } from "../recovery/index.js";
 import { budgetOf } from "./prompt-budget.js";
 import { resolveCounterOption } from "./resolve-counter-option.js";
 import { type TrimOptions, trimHistoryAsync } from "./trim-history.js";
@@ -70,8 +70,7 @@ export async function callWithRetry<T>(
       if (!plan.observed) memory.cap = Math.min(memory.cap ?? Number.POSITIVE_INFINITY, plan.budget);
       return answer;
     } catch (again) {
-      const second = parseContextWindowError(again);
-      throw second ? new ContextWindowExceededError(second, model, { retried: true, cause: again }) : again;
+      throw refusedAgain(again, model);
     }
   }
 }

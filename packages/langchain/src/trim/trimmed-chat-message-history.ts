@@ -1,7 +1,7 @@
 import { BaseChatMessageHistory } from "@langchain/core/chat_history";
 import { type BaseMessage, SystemMessage } from "@langchain/core/messages";
 import { DEFAULT_MODEL } from "@tokenledger/core";
-import { countOf, parseContextWindowError, RETRY_HEADROOM } from "../recovery/index.js";
+import { countOf, inputLimit, parseContextWindowError, RETRY_HEADROOM } from "../recovery/index.js";
 import { budgetOf, describeValue } from "./prompt-budget.js";
 import { resolveCounterOption } from "./resolve-counter-option.js";
 import { apiValid } from "./tool-call-units.js";
@@ -140,10 +140,7 @@ export class TrimmedChatMessageHistory extends BaseChatMessageHistory {
     const state = learned.get(this.inner) ?? { extraReserve: 0 };
     const full = this.#fullBudget();
     const last = state.lastRead;
-    const limit =
-      refusal.maxTokens === undefined
-        ? undefined
-        : Math.max(0, refusal.maxTokens - (refusal.outputTokens ?? (refusal.requestedTokens ?? 0) - (refusal.inputTokens ?? 0)));
+    const limit = inputLimit(refusal);
     let extra: number;
     if (last && refusal.inputTokens !== undefined && limit !== undefined) {
       // The history part may be `limit - unaccounted`, where unaccounted = provider's prompt - our count of the history part.
