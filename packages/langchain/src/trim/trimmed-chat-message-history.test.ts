@@ -2,6 +2,7 @@ import { InMemoryChatMessageHistory } from "@langchain/core/chat_history";
 import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { TokenCalibration } from "../calibration/index.js";
 import { trimHistory } from "./trim-history.js";
 import { TrimmedChatMessageHistory } from "./trimmed-chat-message-history.js";
 
@@ -144,5 +145,20 @@ describe("TrimmedChatMessageHistory pruneStore deletes only what the budget drop
     expect(next.slice(-2)).toEqual([call, answer]);
     // What the budget dropped is gone from the store.
     expect((await inner.getMessages()).length).toBe(next.length);
+  });
+});
+
+describe("TrimmedChatMessageHistory#recordRefusal and the calibration", () => {
+  it("records the provider's size of the whole prompt when it is given, and nothing without it", async () => {
+    const inner = new InMemoryChatMessageHistory();
+    await inner.addMessages(turns(10));
+    const calibration = new TokenCalibration();
+    const history = new TrimmedChatMessageHistory(inner, { model: "claude-sonnet-4-5", maxTokens: 300, calibration });
+    const sent = await history.getMessages();
+    const refusal = new Error("prompt is too long: 400 tokens > 300 maximum");
+    expect(history.recordRefusal(refusal)).toBe(true);
+    expect(calibration.stats("claude-sonnet-4-5")).toBeUndefined();
+    expect(history.recordRefusal(refusal, sent)).toBe(true);
+    expect(calibration.stats("claude-sonnet-4-5")!.samples).toBe(1);
   });
 });

@@ -127,16 +127,29 @@ export class TrimmedChatMessageHistory extends BaseChatMessageHistory {
    * Learns from a provider's context-length refusal of a prompt built on this history: the part
    * of the prompt the options did not account for (system prompt, new input, tools) is reserved
    * from then on, for every wrapper of this store, with `RETRY_HEADROOM` of the limit to spare.
-   * Returns false when `error` is not such a refusal.
+   * Given the whole prompt that was sent (`sent`), the provider's size of it is also recorded in
+   * `calibration` as an observation; without it, it is not (the history alone does not know what
+   * the prompt added, and that is not a tokenizer's error). Returns false when `error` is not such
+   * a refusal.
    *
    * @example
    * ```ts
    * try { await chain.invoke(input, config); } catch (e) { if (history.recordRefusal(e)) await chain.invoke(input, config); else throw e; }
    * ```
    */
-  recordRefusal(error: unknown): boolean {
+  recordRefusal(error: unknown, sent?: BaseMessage[]): boolean {
     const refusal = parseContextWindowError(error);
     if (!refusal) return false;
+    if (Array.isArray(sent) && refusal.inputTokens !== undefined) {
+      const observe = (
+        this.options.calibration as { observe?: (model: string, estimated: number, reported: number) => unknown } | undefined
+      )?.observe;
+      try {
+        observe?.call(this.options.calibration, this.#model(), this.#count(sent), refusal.inputTokens);
+      } catch {
+        // A calibration that throws learns nothing; the reserve below still does.
+      }
+    }
     const state = learned.get(this.inner) ?? { extraReserve: 0 };
     const full = this.#fullBudget();
     const last = state.lastRead;
