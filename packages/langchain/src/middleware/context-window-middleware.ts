@@ -2,9 +2,9 @@ import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { DEFAULT_MODEL, resolveModel, type ToolDefinition } from "@tokenledger/core";
 import { createMiddleware } from "langchain";
 import { z } from "zod/v3";
-import { chatModelName } from "../counters/index.js";
+import { APPROXIMATE_MARGIN, chatModelName } from "../counters/index.js";
 import { validateReportedUsage } from "../ledger/index.js";
-import { ContextWindowExceededError, countOf } from "../recovery/index.js";
+import { ContextWindowExceededError, promptCount } from "../recovery/index.js";
 import { BoundedMap, toToolDefinitions } from "../shared/index.js";
 import { callWithRetry, promptBudget, type RefusalMemory, type TrimOptions } from "../trim/index.js";
 
@@ -202,8 +202,9 @@ function validateOptions(options: ContextWindowOptions): void {
 
 /**
  * What a call may cost at most, by our estimate: the prompt by our count times the calibration's
- * safety factor (1 without one), plus the most output the model may write (its `maxTokens`, else
- * the model's listed max output, else its profile's).
+ * safety factor (without one: 1 for an exact count, `APPROXIMATE_MARGIN.factor` for an estimate),
+ * plus the most output the model may write (its `maxTokens`, else the model's listed max output,
+ * else its profile's).
  */
 function estimateCost(
   kept: BaseMessage[],
@@ -212,15 +213,15 @@ function estimateCost(
   chatModel: unknown,
   options: ContextWindowOptions,
 ): number {
-  let factor = 1;
+  const count = promptCount(kept, model, tools);
+  let factor = count.approximate ? APPROXIMATE_MARGIN.factor : 1;
   try {
     const f = options.calibration?.safetyFactor(model);
-    if (typeof f === "number" && Number.isFinite(f) && f > 1) factor = f;
+    if (typeof f === "number" && Number.isFinite(f) && f > 0) factor = Math.max(1, f);
   } catch {
-    factor = 1;
+    // A calibration that throws leaves the default margin.
   }
-  const input = Math.ceil(countOf(kept, model, tools) * factor);
-  return input + maxOutputOf(chatModel, model);
+  return Math.ceil(count.total * factor) + maxOutputOf(chatModel, model);
 }
 
 function maxOutputOf(chatModel: unknown, model: string): number {

@@ -96,12 +96,25 @@ export function inputLimit(refusal: ContextWindowRefusal): number | undefined {
 
 /** Our count of a prompt by the model's rules; 0 when it cannot be counted. */
 export function countOf(messages: BaseMessage[], model: string, tools: ToolDefinition[] | undefined): number {
+  return promptCount(messages, model, tools).total;
+}
+
+/**
+ * Our count of a prompt by the model's rules, and whether it is an estimate (a tokenizer we do not
+ * have); `{ total: 0, approximate: true }` when it cannot be counted.
+ */
+export function promptCount(
+  messages: BaseMessage[],
+  model: string,
+  tools: ToolDefinition[] | undefined,
+): { total: number; approximate: boolean } {
   try {
-    return countMessages(
+    const count = countMessages(
       messages.map((m) => toChatMessage(m)),
       { model, ...(tools?.length ? { tools } : {}) },
-    ).total;
+    );
+    return { total: count.total, approximate: count.approximate === true };
   } catch {
-    return 0;
+    return { total: 0, approximate: true };
   }
 }
