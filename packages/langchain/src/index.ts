@@ -30,6 +30,14 @@ export {
 } from "./ledger/index.js";
 export * from "./memory/index.js";
 export {
+  ContextWindowExceededError,
+  type ContextWindowRefusal,
+  parseContextWindowError,
+  type RefusalFormat,
+  type RefusalListener,
+  withRefusalRetry,
+} from "./recovery/index.js";
+export {
   createHistoryTrimmer,
   type MessageTypeOrClass,
   TrimError,

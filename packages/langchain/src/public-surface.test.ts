@@ -7,6 +7,7 @@ import * as middleware from "./middleware.js";
 const RUNTIME = {
   ".": [
     "ATTRIBUTION_LIMITS",
+    "ContextWindowExceededError",
     "DEFAULT_SUMMARY_PROMPT",
     "SUMMARY_RUN_NAME",
     "SUMMARY_TAG",
@@ -21,9 +22,11 @@ const RUNTIME = {
     "createHistoryTrimmer",
     "createSummaryBuffer",
     "createTokenCounter",
+    "parseContextWindowError",
     "toChatMessage",
     "trimHistory",
     "trimHistoryAsync",
+    "withRefusalRetry",
     "withTokenCounter",
   ],
   "./middleware": ["TokenBudgetExceededError", "contextWindowMiddleware", "summaryBufferMiddleware"],
@@ -60,6 +63,9 @@ const TYPES = [
   "TrimCalibration",
   "ContextWindowOptions",
   "SummaryBufferMiddlewareOptions",
+  "ContextWindowRefusal",
+  "RefusalFormat",
+  "RefusalListener",
 ];
 
 /** The README's API section: from `## API` to the next heading of its level. */
@@ -110,8 +116,11 @@ describe("the public surface of @tokenledger/langchain", () => {
       main.TrimCalibration,
       middleware.ContextWindowOptions,
       middleware.SummaryBufferMiddlewareOptions,
+      main.ContextWindowRefusal,
+      main.RefusalFormat,
+      main.RefusalListener,
     ];
-    const count: Documented["length"] = 31;
+    const count: Documented["length"] = 34;
     expect(count).toBe(TYPES.length);
   });
 });

@@ -22,6 +22,7 @@ export {
   type ChatRequest,
   type OpenAIServer,
   type OpenAIServerOptions,
+  type Refusal,
   type Reply,
   type ServerError,
   startOpenAIServer,

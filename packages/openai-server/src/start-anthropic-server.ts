@@ -31,8 +31,14 @@ export interface AnthropicServerOptions {
   reply?: (request: ChatRequest) => Reply;
   /** Answer with an error instead. */
   fail?: (request: MessagesRequest) => ServerError | undefined;
-  /** Input plus `max_tokens` over this many tokens is rejected with a 400, as Anthropic rejects it. */
+  /** Input plus `max_tokens` over this many tokens is rejected with a 400, as Anthropic rejects it (see `refusal`). */
   contextWindow?: number;
+  /**
+   * The refusal's wording: "context-limit" (default; the API's current "input length and
+   * `max_tokens` exceed context limit: A + B > M") or "prompt-too-long" ("prompt is too long: A
+   * tokens > L maximum", where L is what the window leaves for the prompt after `max_tokens`).
+   */
+  refusal?: "context-limit" | "prompt-too-long";
   /**
    * How input and output tokens are counted. "llama3" (default): a tokenizer tokenledger does not
    * use for `claude-*` names, so the client's counts are estimates to calibrate: Llama 3 (3.0)'s chat
@@ -104,7 +110,10 @@ async function handle(
     return sendError(res, {
       status: 400,
       type: "invalid_request_error",
-      message: `input length and \`max_tokens\` exceed context limit: ${input} + ${request.max_tokens} > ${options.contextWindow}, decrease input length or \`max_tokens\` and try again`,
+      message:
+        options.refusal === "prompt-too-long"
+          ? `prompt is too long: ${input} tokens > ${options.contextWindow - request.max_tokens} maximum`
+          : `input length and \`max_tokens\` exceed context limit: ${input} + ${request.max_tokens} > ${options.contextWindow}, decrease input length or \`max_tokens\` and try again`,
     });
   }
   const reply = (options.reply ?? echoReply)(chat);

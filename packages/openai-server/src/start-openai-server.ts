@@ -41,8 +41,18 @@ export interface OpenAIServerOptions {
   usage?: (request: ChatRequest, reply: Reply, counted: Usage) => Usage;
   /** Answer with an error instead. */
   fail?: (request: ChatRequest) => ServerError | undefined;
-  /** Prompts (plus max_tokens) over this many tokens are rejected as OpenAI rejects them. */
+  /** Prompts (plus max_tokens) over this many tokens are rejected as OpenAI rejects them (see `refusal`). */
   contextWindow?: number;
+  /**
+   * Whose context-length refusal to answer with, each in that server's status, body shape and
+   * wording, with the sizes: "openai" (default; 400 `context_length_exceeded`, "you requested N
+   * tokens (A in the messages, B in the completion)"), "vllm" (400, "your request has A input
+   * tokens plus B 'max_tokens'"), "tgi" (422, "`inputs` tokens + `max_new_tokens` must be <= M"),
+   * "llama.cpp" (400 `exceed_context_size_error` with `n_prompt_tokens` and `n_ctx`), "ollama" (400,
+   * no sizes), "google" (400 INVALID_ARGUMENT, "The input token count (A) exceeds the maximum
+   * number of tokens allowed (M - B)": Gemini states the input limit).
+   */
+  refusal?: Refusal;
   /** Pause between streamed chunks, so that a test can abort a stream midway. */
   chunkDelayMs?: number;
   /**
@@ -54,6 +64,8 @@ export interface OpenAIServerOptions {
    */
   counting?: "openai" | "llama3";
 }
+
+export type Refusal = "openai" | "vllm" | "tgi" | "llama.cpp" | "ollama" | "google";
 
 export interface OpenAIServer {
   /** `http://127.0.0.1:PORT/v1`, for `ChatOpenAI`'s `configuration.baseURL`. */
@@ -112,12 +124,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: OpenAI
   }
   const maxOutput = request.max_completion_tokens ?? request.max_tokens ?? 0;
   if (options.contextWindow !== undefined && prompt + maxOutput > options.contextWindow) {
-    return sendError(res, {
-      status: 400,
-      type: "invalid_request_error",
-      code: "context_length_exceeded",
-      message: `This model's maximum context length is ${options.contextWindow} tokens. However, you requested ${prompt + maxOutput} tokens (${prompt} in the messages, ${maxOutput} in the completion). Please reduce the length of the messages or completion.`,
-    });
+    return refuse(res, options.refusal ?? "openai", prompt, maxOutput, options.contextWindow);
   }
   const reply = (options.reply ?? echoReply)(request);
   const completion = text(reply.content ?? "") + (reply.toolCalls ?? []).reduce((sum, c) => sum + text(c.name) + text(c.arguments), 0);
@@ -180,6 +187,77 @@ async function stream(res: ServerResponse, id: string, request: ChatRequest, rep
   await write(delta({}, reply.toolCalls?.length ? "tool_calls" : "stop"));
   if (includeUsage) await write({ ...base, choices: [], usage });
   if (!res.destroyed) res.end("data: [DONE]\n\n");
+}
+
+/** A context-length refusal as each server sends it (status, body shape, wording), with the sizes. */
+function refuse(res: ServerResponse, refusal: Refusal, prompt: number, maxOutput: number, window: number): void {
+  const { status, body } = refusalBody(refusal, prompt, maxOutput, window);
+  sendJson(res, status, body);
+}
+
+function refusalBody(refusal: Refusal, prompt: number, maxOutput: number, window: number): { status: number; body: unknown } {
+  switch (refusal) {
+    case "vllm":
+      return {
+        status: 400,
+        body: {
+          error: {
+            message: `This model's maximum context length is ${window} tokens. However, your request has ${prompt} input tokens plus ${maxOutput} 'max_tokens'. Please reduce one or the other. (parameter=input_tokens, max_tokens, value=(${prompt}, ${maxOutput}))`,
+            type: "BadRequestError",
+            param: "input_tokens, max_tokens",
+            code: 400,
+          },
+        },
+      };
+    case "tgi":
+      return {
+        status: 422,
+        body: {
+          error: `Input validation error: \`inputs\` tokens + \`max_new_tokens\` must be <= ${window}. Given: ${prompt} \`inputs\` tokens and ${maxOutput} \`max_new_tokens\``,
+          error_type: "validation",
+        },
+      };
+    case "llama.cpp":
+      // llama.cpp checks the prompt against its context; here that is what the window leaves after max_tokens.
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 400,
+            message: `request (${prompt} tokens) exceeds the available context size (${window - maxOutput} tokens), try increasing it`,
+            type: "exceed_context_size_error",
+            n_prompt_tokens: prompt,
+            n_ctx: window - maxOutput,
+          },
+        },
+      };
+    case "ollama":
+      return { status: 400, body: { error: "the input length exceeds the context length" } };
+    case "google":
+      // Gemini states the input limit.
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 400,
+            message: `The input token count (${prompt}) exceeds the maximum number of tokens allowed (${window - maxOutput}).`,
+            status: "INVALID_ARGUMENT",
+          },
+        },
+      };
+    default:
+      return {
+        status: 400,
+        body: {
+          error: {
+            message: `This model's maximum context length is ${window} tokens. However, you requested ${prompt + maxOutput} tokens (${prompt} in the messages, ${maxOutput} in the completion). Please reduce the length of the messages or completion.`,
+            type: "invalid_request_error",
+            param: null,
+            code: "context_length_exceeded",
+          },
+        },
+      };
+  }
 }
 
 function sendError(res: ServerResponse, error: ServerError): void {

@@ -76,26 +76,32 @@ describe("contextWindowMiddleware in a real createAgent", () => {
     }
   });
 
-  it("rejects a reserveOutputTokens that is not a finite number >= 0 instead of keeping everything", async () => {
+  it("rejects numbers that are not finite and >= 0 when it is made (NaN, negatives, Infinity), instead of an agent that ends before any call", () => {
     for (const reserveOutputTokens of [Number.NaN, -1e9]) {
-      const agent = createAgent({ model: model(), tools: [lookup], middleware: [contextWindowMiddleware({ reserveOutputTokens })] });
-      await expect(agent.invoke({ messages: [new HumanMessage("hi")] })).rejects.toThrow(
-        /reserveOutputTokens must be a finite number >= 0/,
-      );
+      expect(() => contextWindowMiddleware({ reserveOutputTokens })).toThrow(/reserveOutputTokens must be a finite number >= 0/);
     }
+    for (const threadTokenBudget of [Number.NaN, -1, 0, Number.POSITIVE_INFINITY]) {
+      expect(() => contextWindowMiddleware({ threadTokenBudget })).toThrow(/threadTokenBudget must be a finite number > 0, got/);
+    }
+    for (const maxTokens of [Number.NaN, -5]) expect(() => contextWindowMiddleware({ maxTokens })).toThrow(/maxTokens must be/);
+    expect(() => contextWindowMiddleware({ exitBehavior: "stop" as never })).toThrow(/exitBehavior/);
   });
 
-  it("adds reported usage to the thread and ends the thread when its token budget is spent", async () => {
+  it("adds reported usage to the thread and ends the thread when the next call's reservation does not fit", async () => {
     const agent = createAgent({
       model: model(),
       tools: [lookup],
-      middleware: [contextWindowMiddleware({ maxTokens: 600, threadTokenBudget: 50 })],
+      middleware: [contextWindowMiddleware({ maxTokens: 600, threadTokenBudget: 150 })],
     });
+    const before = server.requests.length;
     const first = await agent.invoke({ messages: [new HumanMessage("What does budget mean?")] });
     const spent = first.threadInputTokens + first.threadOutputTokens;
-    expect(spent).toBeGreaterThanOrEqual(50);
+    // The first call (its prompt reserved with its 60 of output) ran; the second's reservation did not fit.
+    expect(server.requests.length - before).toBe(1);
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThanOrEqual(150);
     expect(first.messages.filter((m: BaseMessage) => m.getType() === "ai")).toHaveLength(2);
-    expect(String(first.messages.at(-1)!.content)).toMatch(/Token budget exceeded/);
+    expect(String(first.messages.at(-1)!.content)).toMatch(/Token budget exceeded.*next call may use up to/);
 
     const strict = createAgent({
       model: model(),
@@ -103,5 +109,35 @@ describe("contextWindowMiddleware in a real createAgent", () => {
       middleware: [contextWindowMiddleware({ maxTokens: 600, threadTokenBudget: 10, exitBehavior: "error" })],
     });
     await expect(strict.invoke({ messages: [new HumanMessage("What does budget mean?")] })).rejects.toThrow(TokenBudgetExceededError);
+  });
+
+  it("never lets a thread spend more than its budget (issue #31: threadTokenBudget 2000 stopped only after 2,305)", async () => {
+    const BUDGET = 2000;
+    const agent = createAgent({
+      model: model(),
+      tools: [lookup],
+      middleware: [contextWindowMiddleware({ maxTokens: CONTEXT_WINDOW - 60, threadTokenBudget: BUDGET })],
+    });
+    let state: { messages: BaseMessage[]; threadInputTokens: number; threadOutputTokens: number } = {
+      messages: [],
+      threadInputTokens: 0,
+      threadOutputTokens: 0,
+    };
+    const before = server.requests.length;
+    let turns = 0;
+    for (; turns < 40; turns++) {
+      state = await agent.invoke({
+        ...state,
+        messages: [...state.messages, new HumanMessage(`Turn ${turns}: what does 上下文 number ${turns} mean?`)],
+      });
+      if (/Token budget exceeded/.test(String(state.messages.at(-1)!.content))) break;
+    }
+    const spent = state.threadInputTokens + state.threadOutputTokens;
+    // Exactly what the server reported for the calls made, and never over the budget (gpt-4o-mini counts exactly; the reserve covers the output).
+    const reported = server.requests.slice(before).length;
+    expect(reported).toBeGreaterThan(2);
+    expect(turns).toBeLessThan(40);
+    expect(spent).toBeLessThanOrEqual(BUDGET);
+    expect(spent).toBeGreaterThan(BUDGET - (CONTEXT_WINDOW + 60));
   });
 });

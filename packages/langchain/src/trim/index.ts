@@ -1,3 +1,4 @@
+export { callWithRetry, type RefusalMemory } from "./call-with-retry.js";
 export { createHistoryTrimmer } from "./create-history-trimmer.js";
 export { promptBudget } from "./prompt-budget.js";
 export { type TemplateRules, templateRulesOf } from "./template-rules.js";
