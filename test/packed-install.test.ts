@@ -101,7 +101,10 @@ describe("the packed tarballs, installed with npm", () => {
     console.log(
       `npm install of the packed CLI: ${names.length} packages, ${megabytes.toFixed(1)} MB in node_modules (${names.join(", ")})`,
     );
-    expect(megabytes).toBeLessThan(35);
+    // The store drivers are the CLI's optional dependencies, so that `report --store` works with
+    // nothing else installed: libsql's prebuilt binaries are most of it (npm installs both its
+    // glibc and musl builds, as it cannot tell them apart).
+    expect(megabytes).toBeLessThan(60);
     const out = run(app, process.execPath, [join(app, "node_modules", "tokenledger", "dist", "cli.js"), "inspect", "人工智能", "--json"]);
     // OpenAI's tiktoken splits 人工智能 into 人工 (47243) and 智能 (60319) in o200k_base.
     expect(JSON.parse(out)).toMatchObject({ encoding: "o200k_base", count: 2, tokens: [{ id: 47243 }, { id: 60319 }] });
