@@ -72,6 +72,11 @@ describe("walkFolder", () => {
     expect(await walkFolder(join(root, "gen"), { ownRulesOnly: true })).toEqual([join(root, "gen", "a.ts")]);
   });
 
+  it("walks a linked worktree, whose .git is a file", async () => {
+    const root = tree("worktree", { ".git": "gitdir: /elsewhere\n", ".gitignore": "*.log\n", "a.txt": "a", "b.log": "b" });
+    expect(relative(root, await walkFolder(root))).toEqual([".gitignore", "a.txt"]);
+  });
+
   it("never reads an ignore file that is a FIFO, nor one over 100 MiB", async () => {
     const root = tree("special", { "a.txt": "a", "sub/b.txt": "b" });
     const fd = openSync(join(root, "sub", ".gitignore"), "w");

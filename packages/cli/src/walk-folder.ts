@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
@@ -82,7 +82,13 @@ function repositoryOf(dir: string): string | undefined {
 export const MAX_IGNORE_FILE_BYTES = 100 * 2 ** 20;
 
 function rulesFrom(file: string, base: string): Rules | undefined {
-  const stat = statSync(file, { throwIfNoEntry: false });
+  let stat: Stats | undefined;
+  try {
+    stat = statSync(file, { throwIfNoEntry: false });
+  } catch {
+    // ENOTDIR: `.git` is a file in a linked worktree, so `.git/info/exclude` is not there.
+    return undefined;
+  }
   if (!stat?.isFile()) return undefined;
   if (stat.size > MAX_IGNORE_FILE_BYTES) {
     warn(`note: ${file} is over 100 MiB; its rules are not applied, as git does`);
