@@ -1,3 +1,5 @@
+import { escapeControls } from "./escape-controls.js";
+
 /**
  * An error the user caused: printed as one line on stderr, no stack trace; exit 1, or 2 for usage errors.
  *
@@ -15,8 +17,10 @@ export class CliError extends Error {
   }
 }
 
-/** A read that failed, as one line: `cannot read PATH: ENOENT`. */
+/** A read that failed, as one line: `cannot read PATH: ENOENT` (the path's control characters escaped). */
 export function cannotRead(path: string, error: unknown): CliError {
   if (error instanceof CliError) return error;
-  return new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? error}`);
+  return new CliError(
+    `cannot read ${escapeControls(path)}: ${(error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? error}`,
+  );
 }

@@ -1,10 +1,13 @@
+import { escapeControls } from "./escape-controls.js";
+
 /** Human and JSON output on stdout; warnings, notes and progress on stderr. */
 export const out = (line = ""): void => {
   process.stdout.write(`${line}\n`);
 };
 
+/** A warning or note on stderr, its control characters escaped (it may quote a file or model name). */
 export const warn = (line: string): void => {
-  process.stderr.write(`tokenledger: ${line}\n`);
+  process.stderr.write(`tokenledger: ${escapeControls(line)}\n`);
 };
 
 export const json = (value: unknown): void => out(JSON.stringify(value, null, 2));

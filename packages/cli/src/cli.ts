@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { CliError } from "./cli-error.js";
-import { out } from "./cli-output.js";
+import { out, warn } from "./cli-output.js";
 import type { Command } from "./command.js";
 import { chat } from "./command-chat.js";
 import { count } from "./command-count.js";
@@ -72,6 +72,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`tokenledger: ${oneLine(message)}\n`);
+  warn(oneLine(message));
   process.exitCode = error instanceof CliError ? error.exitCode : 1;
 });

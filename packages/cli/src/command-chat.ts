@@ -2,9 +2,10 @@ import { countMessages, resolveModel } from "@tokenledger/core";
 import { CliError } from "./cli-error.js";
 import { json, out } from "./cli-output.js";
 import type { Command } from "./command.js";
+import { escapeControls } from "./escape-controls.js";
 import { parseJson } from "./parse-json.js";
 import { loadPicked, pickModel } from "./pick-model.js";
-import { readText } from "./read-text.js";
+import { CHAT_MAX_BYTES, readInput } from "./read-input.js";
 
 export const chat: Command = {
   name: "chat",
@@ -15,7 +16,7 @@ export const chat: Command = {
     const [file, extra] = args;
     if (!file) throw new CliError("chat needs a FILE.json (or - for stdin)", 2);
     if (extra !== undefined) throw new CliError(`chat takes one file, not also "${extra}"`, 2);
-    const body = parseJson(readText(file), file === "-" ? "stdin" : file) as
+    const body = parseJson(await readInput(file, { limit: CHAT_MAX_BYTES, command: "chat" }), file === "-" ? "stdin" : file) as
       | { messages?: unknown; tools?: unknown; model?: unknown }
       | unknown[]
       | null;
@@ -25,6 +26,7 @@ export const chat: Command = {
     const bodyModel = !Array.isArray(body) && typeof body?.model === "string" ? body.model : undefined;
     const { model } = pickModel({ model: values.model ?? bodyModel, strict: values.strict });
     const name = model!;
+    const shownName = escapeControls(name);
     // Without the data (--allow-approximate), countMessages itself counts with the fallback, flagged approximate.
     await loadPicked(resolveModel(name).encoding, name, values["allow-approximate"]);
     const result = countMessages(messages as never, { model: name, tools: tools as never });
@@ -33,15 +35,15 @@ export const chat: Command = {
     if (values.json) return json(summary);
     result.perMessage.forEach((tokens, i) => {
       const m = messages[i] as { role?: unknown } | null;
-      out(`${String(i + 1).padStart(4)}  ${String(m?.role ?? "?").padEnd(10)} ${String(tokens).padStart(8)}`);
+      out(`${String(i + 1).padStart(4)}  ${escapeControls(String(m?.role ?? "?")).padEnd(10)} ${String(tokens).padStart(8)}`);
     });
     out(`      tools      ${String(result.tools).padStart(8)}`);
     out(`      priming    ${String(result.replyPriming).padStart(8)}`);
     out(`      total      ${String(result.total).padStart(8)}${result.approximate ? "  (approximate)" : ""}`);
     out(
       window === undefined
-        ? `${name}: context window unknown`
-        : `${summary.fits ? "fits" : "does NOT fit"} in ${name}'s ${window.toLocaleString("en")}-token window`,
+        ? `${shownName}: context window unknown`
+        : `${summary.fits ? "fits" : "does NOT fit"} in ${shownName}'s ${window.toLocaleString("en")}-token window`,
     );
   },
 };

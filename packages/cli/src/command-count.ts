@@ -5,6 +5,7 @@ import { CliError, cannotRead } from "./cli-error.js";
 import { json, out, plural, warn } from "./cli-output.js";
 import type { Command } from "./command.js";
 import { countStream, MAX_HELD } from "./count-stream.js";
+import { escapeControls } from "./escape-controls.js";
 import { type Input, listInputs } from "./list-inputs.js";
 import { loadPicked, MODEL_OPTIONS, modelIsApproximate, pickModel } from "./pick-model.js";
 
@@ -32,7 +33,7 @@ export const count: Command = {
     }
     const rows = [];
     for (const input of inputs) {
-      const name = input.path === "-" ? "stdin" : input.path;
+      const name = escapeControls(input.path === "-" ? "stdin" : input.path);
       const stream = input.path === "-" ? process.stdin : createReadStream(input.path, { highWaterMark: CHUNK_BYTES });
       const progress = progressFor(input);
       const counted = await countStream(stream, encoder, {
@@ -66,16 +67,20 @@ export const count: Command = {
       inputCostUsd: (model === undefined ? undefined : inputCostUsd(model, tokens)) ?? null,
     };
     if (values.json) return json(summary);
-    const width = Math.max(5, ...rows.map((r) => r.file.length));
+    // Names as a terminal may show them: a newline or an escape sequence in a name is printed escaped.
+    const shown = rows.map((r) => escapeControls(r.file));
+    const width = Math.max(5, ...shown.map((name) => name.length));
     const fmt = (n: number, approximate = false) => `${approximate ? "~" : ""}${n.toLocaleString("en")}`.padStart(10);
     out(`${"file".padEnd(width)}  ${"tokens".padStart(10)}  ${"chars".padStart(10)}  ${"bytes".padStart(10)}  tok/char`);
-    for (const r of rows)
+    for (const [i, r] of rows.entries())
       out(
-        `${r.file.padEnd(width)}  ${fmt(r.tokens, r.approximate)}  ${fmt(r.characters)}  ${fmt(r.bytes)}  ${r.tokensPerCharacter.toFixed(3)}`,
+        `${shown[i]!.padEnd(width)}  ${fmt(r.tokens, r.approximate)}  ${fmt(r.characters)}  ${fmt(r.bytes)}  ${r.tokensPerCharacter.toFixed(3)}`,
       );
     if (rows.length > 1)
       out(`${"total".padEnd(width)}  ${fmt(tokens, summary.approximate)}  ${fmt(summary.total.characters)}  ${fmt(summary.total.bytes)}`);
-    const use = window ? `; ${((tokens / window) * 100).toFixed(1)}% of ${model}'s ${window.toLocaleString("en")}-token window` : "";
+    const use = window
+      ? `; ${((tokens / window) * 100).toFixed(1)}% of ${escapeControls(model!)}'s ${window.toLocaleString("en")}-token window`
+      : "";
     const cost = summary.inputCostUsd === null ? "" : `; $${summary.inputCostUsd.toFixed(6)} as input`;
     out(`${summary.approximate ? "~" : ""}${plural(tokens, "token")} (${encoding})${use}${cost}`);
   },
@@ -84,7 +89,7 @@ export const count: Command = {
 /** A progress line on stderr when it is a terminal: a bar for files over 4 MB, megabytes read for streams. */
 function progressFor(input: Input): { update: (bytes: number) => void; end: () => void } | undefined {
   if (!process.stderr.isTTY) return undefined;
-  const name = input.path === "-" ? "stdin" : input.path;
+  const name = escapeControls(input.path === "-" ? "stdin" : input.path);
   const size = input.kind === "file" ? (statSync(input.path, { throwIfNoEntry: false })?.size ?? 0) : undefined;
   if (size !== undefined && size < PROGRESS_MIN_BYTES) return undefined;
   let next = PROGRESS_MIN_BYTES;

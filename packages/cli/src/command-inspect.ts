@@ -2,8 +2,9 @@ import { type EncodingName, getEncoder } from "@tokenledger/core";
 import { CliError } from "./cli-error.js";
 import { colour, json, out, plural } from "./cli-output.js";
 import type { Command } from "./command.js";
+import { escapeControls } from "./escape-controls.js";
 import { loadPicked, MODEL_OPTIONS, pickModel } from "./pick-model.js";
-import { readText } from "./read-text.js";
+import { INSPECT_MAX_BYTES, readInput, tooLarge } from "./read-input.js";
 import { showBytes } from "./show-bytes.js";
 
 export const inspect: Command = {
@@ -13,7 +14,7 @@ export const inspect: Command = {
   options: { ...MODEL_OPTIONS, file: { type: "string" }, compare: { type: "boolean" } },
   async run(values, args) {
     if (values.file !== undefined && args.length) throw new CliError("inspect takes TEXT or --file F, not both", 2);
-    const text = values.file !== undefined ? readText(values.file) : args.length === 1 && args[0] === "-" ? readText("-") : args.join(" ");
+    const text = await inspected(values.file, args);
     if (!text) throw new CliError("inspect needs TEXT, - (stdin) or --file F", 2);
     const picked: EncodingName[] = values.compare ? ["o200k_base", "cl100k_base"] : [pickModel(values).encoding];
     const encodings: EncodingName[] = [];
@@ -39,8 +40,18 @@ export const inspect: Command = {
   },
 };
 
+/** The text to inspect: `--file F`, stdin for `-`, or the arguments; at most INSPECT_MAX_BYTES of any. */
+async function inspected(file: string | undefined, args: string[]): Promise<string> {
+  const read = { limit: INSPECT_MAX_BYTES, command: "inspect" };
+  if (file !== undefined) return readInput(file, read);
+  if (args.length === 1 && args[0] === "-") return readInput("-", read);
+  const text = args.join(" ");
+  if (Buffer.byteLength(text) > INSPECT_MAX_BYTES) throw tooLarge("TEXT", "inspect", INSPECT_MAX_BYTES);
+  return text;
+}
+
 function mark(text: string, id: number, index: number): string {
-  const shown = text.replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
+  const shown = escapeControls(text);
   if (!colour()) return `[${shown}|${id}]`;
   const background = [44, 42, 45, 43][index % 4];
   return `\x1b[${background};30m${shown}\x1b[0m\x1b[2m${id}\x1b[0m`;

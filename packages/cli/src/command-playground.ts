@@ -1,4 +1,4 @@
-import { CliError } from "./cli-error.js";
+import { CliError, cannotRead } from "./cli-error.js";
 import { out } from "./cli-output.js";
 import type { Command } from "./command.js";
 import { servePlayground } from "./serve-playground.js";
@@ -13,6 +13,8 @@ export const playground: Command = {
     const port = Number(values.port ?? "4321");
     if (!/^\d+$/.test(values.port ?? "4321") || port > 65535) throw new CliError(`--port must be 0 to 65535, not "${values.port}"`, 2);
     const url = await servePlayground(port).catch((error: NodeJS.ErrnoException) => {
+      // The page's files are read before listening: a missing one is a read error, not a port's.
+      if (error.syscall !== "listen") throw cannotRead(error.path ?? "the playground's files", error);
       throw new CliError(`cannot listen on 127.0.0.1:${port}: ${error.code ?? error.message}`);
     });
     out(`tokenledger playground: ${url} (Ctrl-C to stop; counting happens in your browser, nothing is sent anywhere)`);

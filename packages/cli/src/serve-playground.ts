@@ -21,9 +21,10 @@ const SECURITY_HEADERS = {
 };
 
 /**
- * Serves the built playground page on 127.0.0.1 only; resolves with its URL. Only GET and HEAD
- * (405 otherwise), only with `Host: 127.0.0.1:PORT` (421 otherwise: a page from another site
- * whose name was rebound to 127.0.0.1 cannot read it), with a Content-Security-Policy and nosniff.
+ * Serves the built playground page on 127.0.0.1 only; resolves with its URL. Its files are read
+ * once, before it listens, and served from memory. Only GET and HEAD (405 otherwise), only with
+ * `Host: 127.0.0.1:PORT` or `Host: localhost:PORT` (421 otherwise: a page from another site whose
+ * name was rebound to 127.0.0.1 cannot read it), with a Content-Security-Policy and nosniff.
  *
  * @example
  * ```ts
@@ -32,28 +33,33 @@ const SECURITY_HEADERS = {
  */
 export async function servePlayground(port: number): Promise<string> {
   const root = fileURLToPath(new URL("./playground/", import.meta.url));
-  let host = "";
-  const server = createServer((req, res) => {
-    respond(req, res, root, host).catch(() => {
-      if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
-      res.end();
-    });
-  });
+  // Read once: a request never touches the disk, so a thousand at once share these buffers.
+  const files = new Map(await Promise.all([...FILES].map(async (name) => [name, await readFile(root + name)] as const)));
+  let hosts: string[] = [];
+  const server = createServer((req, res) => respond(req, res, files, hosts));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", resolve);
   });
-  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return `http://${host}/`;
+  const { port: bound } = server.address() as AddressInfo;
+  hosts = [`127.0.0.1:${bound}`, `localhost:${bound}`];
+  return `http://${hosts[0]}/`;
 }
 
-async function respond(req: IncomingMessage, res: ServerResponse, root: string, host: string): Promise<void> {
+function respond(req: IncomingMessage, res: ServerResponse, files: Map<string, Buffer>, hosts: string[]): void {
   const text = (status: number, body: string, extra: Record<string, string> = {}) =>
     res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8", ...extra }).end(body);
-  if (req.headers.host !== host) return void text(421, `this server answers only to Host: ${host}\n`);
+  if (!hosts.includes(req.headers.host?.toLowerCase() ?? ""))
+    return void text(421, `this server answers only to Host: ${hosts.join(" or Host: ")}\n`);
   if (req.method !== "GET" && req.method !== "HEAD") return void text(405, "only GET and HEAD\n", { allow: "GET, HEAD" });
   const name = (req.url ?? "/").split("?")[0]!.replace(/^\/$/, "/index.html").slice(1);
-  if (!FILES.has(name)) return void text(404, "not found\n");
-  const body = await readFile(root + name);
-  res.writeHead(200, { ...SECURITY_HEADERS, "content-type": TYPES[extname(name)] ?? "application/octet-stream" }).end(body);
+  const body = files.get(name);
+  if (body === undefined) return void text(404, "not found\n");
+  res
+    .writeHead(200, {
+      ...SECURITY_HEADERS,
+      "content-type": TYPES[extname(name)] ?? "application/octet-stream",
+      "content-length": body.length,
+    })
+    .end(body);
 }
