@@ -62,8 +62,26 @@ export interface KindFit {
   coefficients: Float64Array;
   /** Covariance of the coefficients (row-major `D x D`). */
   covariance: Float64Array;
-  /** Standard deviation of the relative residual (reported / predicted - 1). */
+  /** Standard deviation of the relative residual (reported / predicted - 1), over every observation. */
   spread: number;
+  /**
+   * The same per kind of text (and `unsplit`), each observation counted by its share of that kind:
+   * a kind whose languages the fit serves unevenly (Arabic and Devanagari share `otherScript`) gets
+   * the wider margin, not every prompt.
+   */
+  kindSpread: Float64Array;
+}
+
+/** Terms whose tokens are text of one kind (the kinds and `unsplit`): the residual spread is kept for each. */
+const KIND_TERMS = TEXT_KINDS.length + 1;
+
+/** A prompt's share of each kind term among its text tokens; all zero when it has none. */
+function sharesOf(x: ArrayLike<number>): Float64Array {
+  const shares = new Float64Array(KIND_TERMS);
+  let text = 0;
+  for (let k = 0; k < KIND_TERMS; k++) text += x[k]!;
+  if (text > 0) for (let k = 0; k < KIND_TERMS; k++) shares[k] = x[k]! / text;
+  return shares;
 }
 
 /**
@@ -101,15 +119,30 @@ export function fitKinds(rows: ArrayLike<Float64Array>, reported: ArrayLike<numb
       h[a] = h[a]! + precision * PRIOR_MEAN[a]!;
     }
     const coefficients = nnls(gram, h, D);
+    const prior2 = PRIOR_SPREAD_WEIGHT * prior.spread * prior.spread;
+    const kindSquares = new Float64Array(KIND_TERMS).fill(prior2);
+    const kindWeights = new Float64Array(KIND_TERMS).fill(PRIOR_SPREAD_WEIGHT);
     let squares = 0;
-    for (let i = 0; i < n; i++) squares += (reported[i]! / Math.max(1e-9, dot(rows[i]!, coefficients)) - 1) ** 2;
-    spread = Math.sqrt((squares + PRIOR_SPREAD_WEIGHT * prior.spread * prior.spread) / (n + PRIOR_SPREAD_WEIGHT));
-    fit = { coefficients, covariance: inverse(gram, D), spread };
+    for (let i = 0; i < n; i++) {
+      const r2 = (reported[i]! / Math.max(1e-9, dot(rows[i]!, coefficients)) - 1) ** 2;
+      squares += r2;
+      const shares = sharesOf(rows[i]!);
+      for (let k = 0; k < KIND_TERMS; k++) {
+        kindSquares[k] = kindSquares[k]! + shares[k]! * r2;
+        kindWeights[k] = kindWeights[k]! + shares[k]!;
+      }
+    }
+    spread = Math.sqrt((squares + prior2) / (n + PRIOR_SPREAD_WEIGHT));
+    const kindSpread = kindSquares.map((sq, k) => Math.sqrt(sq / kindWeights[k]!));
+    fit = { coefficients, covariance: inverse(gram, D), spread, kindSpread };
   }
   return fit!;
 }
 
-/** The fit's prediction for a prompt and its standard deviation in tokens (coefficients' uncertainty and the residual spread). */
+/**
+ * The fit's prediction for a prompt and its standard deviation in tokens: the coefficients'
+ * uncertainty and the residual spread of the prompt's kinds of text (mixed by their shares).
+ */
 export function predict(fit: KindFit, x: Float64Array): { tokens: number; sd: number } {
   const tokens = dot(x, fit.coefficients);
   let variance = 0;
@@ -117,10 +150,17 @@ export function predict(fit: KindFit, x: Float64Array): { tokens: number; sd: nu
     if (x[a] === 0) continue;
     for (let b = 0; b < D; b++) variance += x[a]! * fit.covariance[a * D + b]! * x[b]!;
   }
-  variance = Math.max(0, variance) + (fit.spread * tokens) ** 2;
+  const shares = sharesOf(x);
+  let residual = 0;
+  let covered = 0;
+  for (let k = 0; k < KIND_TERMS; k++) {
+    residual += shares[k]! * fit.kindSpread[k]! ** 2;
+    covered += shares[k]!;
+  }
+  if (covered === 0) residual = fit.spread ** 2;
+  variance = Math.max(0, variance) + residual * tokens ** 2;
   return { tokens, sd: Math.sqrt(variance) };
 }
-
 
 function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let sum = 0;

@@ -10,7 +10,14 @@ export interface SentPrompt {
 /** Prompts of runs started and not yet recorded, at most this many (the oldest forgotten first). */
 const MAX_IN_FLIGHT = 1_000;
 
-type ChatModelStart = (llm: unknown, messages: BaseMessage[][], runId: string, parentRunId?: string, extraParams?: unknown, ...rest: unknown[]) => unknown;
+type ChatModelStart = (
+  llm: unknown,
+  messages: BaseMessage[][],
+  runId: string,
+  parentRunId?: string,
+  extraParams?: unknown,
+  ...rest: unknown[]
+) => unknown;
 
 /**
  * Watches the prompts a ledger (a LangChain callback handler) sees start, by run id, so that the

@@ -36,7 +36,7 @@ const CHINESE_ANSWERS = [
 const CODE_QUESTIONS = [
   "function total(items) { return items.reduce((s, x) => s + x.price * x.qty, 0); }",
   "const byCity = (trips) => Object.groupBy(trips, (t) => t.city.toLowerCase());",
-  "if (!user?.id || user.roles.includes('guest')) throw new Error(`no access: ${user?.id}`);",
+  "if (!user?.id || user.roles.includes('guest')) throw new Error('no access: ' + user?.id);",
   "for (let i = 0; i < rows.length; i += 2) { out.push([rows[i], rows[i + 1] ?? null]); }",
   "export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));",
 ];

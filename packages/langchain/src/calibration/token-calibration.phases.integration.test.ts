@@ -31,7 +31,13 @@ describe("TokenCalibration by kind of text: a claude-* model counted with Llama 
     const ledger = new TokenLedgerHandler();
     const calibration = new TokenCalibration();
     calibration.attach(ledger);
-    const model = new ChatAnthropic({ model: MODEL, apiKey: "test", anthropicApiUrl: server.baseURL, maxRetries: 0, maxTokens: MAX_OUTPUT });
+    const model = new ChatAnthropic({
+      model: MODEL,
+      apiKey: "test",
+      anthropicApiUrl: server.baseURL,
+      maxRetries: 0,
+      maxTokens: MAX_OUTPUT,
+    });
     const trimmer = createHistoryTrimmer({ model: MODEL, maxTokens: INPUT_BUDGET, includeSystem: true, startOn: "human", calibration });
     const store = new InMemoryChatMessageHistory();
     const fills: Record<Phase, number[]> = { english: [], chinese: [], code: [] };
@@ -54,7 +60,10 @@ describe("TokenCalibration by kind of text: a claude-* model counted with Llama 
     }
     const stats = calibration.stats(MODEL)!;
     const summary = Object.fromEntries(
-      Object.entries(fills).map(([phase, f]) => [phase, { min: Math.min(...f), mean: f.reduce((a, b) => a + b, 0) / f.length, turns: f.length }]),
+      Object.entries(fills).map(([phase, f]) => [
+        phase,
+        { min: Math.min(...f), mean: f.reduce((a, b) => a + b, 0) / f.length, turns: f.length },
+      ]),
     );
     console.info(`fill of the input budget per settled phase: ${JSON.stringify(summary)}`);
     console.info(`calibration: ${JSON.stringify({ ...stats, byKind: stats.byKind, coefficients: stats.coefficients })}`);

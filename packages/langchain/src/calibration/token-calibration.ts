@@ -3,7 +3,17 @@ import { countMessages, normalizeModelName, resolveModel } from "@tokenledger/co
 import { APPROXIMATE_MARGIN } from "../counters/index.js";
 import type { LlmRunRecord } from "../ledger/index.js";
 import { BoundedMap } from "../shared/index.js";
-import { APPROXIMATE_PRIOR, EXACT_PRIOR, fitKinds, type KindFit, type PromptShape, predict, TERMS, type Term, termsOf } from "./kind-fit.js";
+import {
+  APPROXIMATE_PRIOR,
+  EXACT_PRIOR,
+  fitKinds,
+  type KindFit,
+  type PromptShape,
+  predict,
+  TERMS,
+  type Term,
+  termsOf,
+} from "./kind-fit.js";
 import { type SentPrompt, watchPrompts } from "./ledger-prompts.js";
 import { dominantKind, shapeOfPrompt, shapeOfTotal } from "./prompt-shape.js";
 import type { TextKind } from "./text-kinds.js";
@@ -90,7 +100,7 @@ export interface CalibratedEstimate {
 }
 
 /** What the estimate of a message list is given besides the messages. */
-export interface EstimateOptions {
+export interface CalibratedEstimateOptions {
   /** Tool definitions sent with the call (OpenAI, LangChain or Anthropic shape). */
   tools?: unknown[];
 }
@@ -276,7 +286,7 @@ export class TokenCalibration implements TrimCalibration {
    * calibration.estimate("claude-sonnet-4-5", 1000); // { tokens: 1130, upper: 1190, ... }
    * ```
    */
-  estimate(model: string, prompt: number | readonly BaseMessage[], options: EstimateOptions = {}): CalibratedEstimate {
+  estimate(model: string, prompt: number | readonly BaseMessage[], options: CalibratedEstimateOptions = {}): CalibratedEstimate {
     const state = this.#models.get(keyOf(model));
     const approximate = this.#isApproximate(model);
     const error = state && state.total.calibrated > 0 ? state.total.calibratedErrorSum / state.total.calibrated : Number.NaN;
