@@ -58,6 +58,10 @@ const TYPES = [
   "CalibrationStats",
   "CalibratedEstimate",
   "TrimCalibration",
+  "CalibratedEstimateOptions",
+  "CalibrationKind",
+  "KindError",
+  "ObservedPrompt",
   "ContextWindowOptions",
   "SummaryBufferMiddlewareOptions",
 ];
@@ -108,10 +112,14 @@ describe("the public surface of @tokenledger/langchain", () => {
       main.CalibrationStats,
       main.CalibratedEstimate,
       main.TrimCalibration,
+      main.CalibratedEstimateOptions,
+      main.CalibrationKind,
+      main.KindError,
+      main.ObservedPrompt,
       middleware.ContextWindowOptions,
       middleware.SummaryBufferMiddlewareOptions,
     ];
-    const count: Documented["length"] = 31;
+    const count: Documented["length"] = 35;
     expect(count).toBe(TYPES.length);
   });
 });

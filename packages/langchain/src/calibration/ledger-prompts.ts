@@ -2,7 +2,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { BoundedMap } from "../shared/index.js";
 
 /** What a model run was sent: its messages and tool definitions, as the start event gave them. */
-export interface SentPrompt {
+export interface ObservedPrompt {
   messages: readonly BaseMessage[];
   tools?: unknown;
 }
@@ -25,8 +25,8 @@ type ChatModelStart = (
  * `handleChatModelStart` still runs, first and unchanged; what this adds never throws. Returns the
  * prompts in flight and the undo (which restores the ledger's method).
  */
-export function watchPrompts(ledger: object): { prompts: BoundedMap<string, SentPrompt>; stop: () => void } {
-  const prompts = new BoundedMap<string, SentPrompt>(MAX_IN_FLIGHT);
+export function watchPrompts(ledger: object): { prompts: BoundedMap<string, ObservedPrompt>; stop: () => void } {
+  const prompts = new BoundedMap<string, ObservedPrompt>(MAX_IN_FLIGHT);
   const target = ledger as { handleChatModelStart?: ChatModelStart };
   const original = target.handleChatModelStart;
   if (typeof original !== "function") return { prompts, stop: () => {} };

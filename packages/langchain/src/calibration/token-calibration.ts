@@ -14,7 +14,7 @@ import {
   type Term,
   termsOf,
 } from "./kind-fit.js";
-import { type SentPrompt, watchPrompts } from "./ledger-prompts.js";
+import { type ObservedPrompt, watchPrompts } from "./ledger-prompts.js";
 import { dominantKind, shapeOfPrompt, shapeOfTotal } from "./prompt-shape.js";
 import type { TextKind } from "./text-kinds.js";
 
@@ -165,7 +165,7 @@ export class TokenCalibration implements TrimCalibration {
   /** Least recently observed first. */
   readonly #models: BoundedMap<string, ModelState>;
   /** Prompts of runs in flight of every attached ledger, by run id. */
-  readonly #watched = new Set<BoundedMap<string, SentPrompt>>();
+  readonly #watched = new Set<BoundedMap<string, ObservedPrompt>>();
 
   constructor(options: TokenCalibrationOptions = {}) {
     if (typeof options !== "object" || options === null) throw new RangeError("TokenCalibration: options must be an object");
@@ -188,7 +188,7 @@ export class TokenCalibration implements TrimCalibration {
    * calibration.observe("claude-sonnet-4-5", 1000, 1130, { messages });
    * ```
    */
-  observe(model: string, estimatedTokens: number, reportedTokens: number, prompt?: SentPrompt): boolean {
+  observe(model: string, estimatedTokens: number, reportedTokens: number, prompt?: ObservedPrompt): boolean {
     if (!(estimatedTokens > 0 && reportedTokens > 0 && Number.isFinite(estimatedTokens) && Number.isFinite(reportedTokens))) return false;
     const shape = prompt ? shapeOfPrompt(model, prompt.messages, prompt.tools, estimatedTokens) : shapeOfTotal(estimatedTokens);
     const key = keyOf(model);
@@ -246,7 +246,7 @@ export class TokenCalibration implements TrimCalibration {
 
   /** Observes one ledger record when it has both numbers (see `attach`); returns whether it was used. */
   observeRecord(record: LlmRunRecord): boolean {
-    let prompt: SentPrompt | undefined;
+    let prompt: ObservedPrompt | undefined;
     for (const prompts of this.#watched) {
       prompt ??= prompts.get(record.runId);
       prompts.delete(record.runId);
