@@ -31,11 +31,12 @@ export function termsOf(shape: PromptShape): Float64Array {
   TEXT_KINDS.forEach((kind, i) => {
     x[i] = shape.kinds[kind];
   });
-  x[5] = shape.unsplit;
-  x[6] = shape.framing;
-  x[7] = shape.messages;
-  x[8] = shape.tools;
-  x[9] = 1;
+  const k = TEXT_KINDS.length;
+  x[k] = shape.unsplit;
+  x[k + 1] = shape.framing;
+  x[k + 2] = shape.messages;
+  x[k + 3] = shape.tools;
+  x[k + 4] = 1;
   return x;
 }
 
@@ -52,7 +53,7 @@ export interface FitPrior {
 }
 export const APPROXIMATE_PRIOR: FitPrior = { ratioSd: 0.25, spread: 0.05 };
 export const EXACT_PRIOR: FitPrior = { ratioSd: 0.005, spread: 0.002 };
-const PRIOR_MEAN = Float64Array.from([1, 1, 1, 1, 1, 1, 1, 0, 0, 0]);
+const PRIOR_MEAN = Float64Array.from(TERMS, (_, i) => (i < TEXT_KINDS.length + 2 ? 1 : 0));
 /** Prior standard deviations of the per-message, per-tool and per-prompt terms, in tokens. */
 const PRIOR_TOKENS_SD = [8, 30, 30];
 const PRIOR_SPREAD_WEIGHT = 2;
@@ -119,9 +120,8 @@ export function fitKinds(rows: ArrayLike<Float64Array>, reported: ArrayLike<numb
       h[a] = h[a]! + precision * PRIOR_MEAN[a]!;
     }
     const coefficients = nnls(gram, h, D);
-    const prior2 = PRIOR_SPREAD_WEIGHT * prior.spread * prior.spread;
-    const kindSquares = new Float64Array(KIND_TERMS).fill(prior2);
-    const kindWeights = new Float64Array(KIND_TERMS).fill(PRIOR_SPREAD_WEIGHT);
+    const kindSquares = new Float64Array(KIND_TERMS);
+    const kindWeights = new Float64Array(KIND_TERMS);
     let squares = 0;
     for (let i = 0; i < n; i++) {
       const r2 = (reported[i]! / Math.max(1e-9, dot(rows[i]!, coefficients)) - 1) ** 2;
@@ -132,8 +132,10 @@ export function fitKinds(rows: ArrayLike<Float64Array>, reported: ArrayLike<numb
         kindWeights[k] = kindWeights[k]! + shares[k]!;
       }
     }
-    spread = Math.sqrt((squares + prior2) / (n + PRIOR_SPREAD_WEIGHT));
-    const kindSpread = kindSquares.map((sq, k) => Math.sqrt(sq / kindWeights[k]!));
+    spread = Math.sqrt((squares + PRIOR_SPREAD_WEIGHT * prior.spread ** 2) / (n + PRIOR_SPREAD_WEIGHT));
+    // Each kind's spread is shrunk toward the overall one: a kind seen a few times borrows it.
+    const pooled = PRIOR_SPREAD_WEIGHT * spread ** 2;
+    const kindSpread = kindSquares.map((sq, k) => Math.sqrt((sq + pooled) / (kindWeights[k]! + PRIOR_SPREAD_WEIGHT)));
     fit = { coefficients, covariance: inverse(gram, D), spread, kindSpread };
   }
   return fit!;

@@ -10,10 +10,11 @@ describe("kindTokens", () => {
   it("puts each run of text under its kind", () => {
     expect(kindTokens("Hello there, friend", MODEL)).toMatchObject({ cjk: 0, digits: 0, otherScript: 0 });
     expect(kindTokens("请推荐三家当地的餐厅", MODEL).cjk).toBe(countTokens("请推荐三家当地的餐厅", { model: MODEL }));
-    expect(kindTokens("Привет, как дела", MODEL).otherScript).toBeGreaterThan(0);
+    expect(kindTokens("Привет, как дела", MODEL).cyrillic).toBeGreaterThan(0);
+    expect(kindTokens("こんにちは", MODEL).kana).toBe(countTokens("こんにちは", { model: MODEL }));
     expect(kindTokens("{}[]();=>", MODEL).symbols).toBe(countTokens("{}[]();=>", { model: MODEL }));
     expect(kindTokens("1234 5678", MODEL).digits).toBe(countTokens("1234 5678", { model: MODEL }));
-    const mixed = kindTokens("const x = [1, 2]; // 你好 мир", MODEL);
+    const mixed = kindTokens("const x = [1, 2]; // 你好 カナ 한국 мир مرحبا नमस्ते Γειά", MODEL);
     for (const kind of TEXT_KINDS) expect(mixed[kind]).toBeGreaterThan(0);
   });
 

@@ -3,19 +3,31 @@ import { countTokens } from "@tokenledger/core";
 import { BoundedMap } from "../shared/index.js";
 
 /**
- * The kinds of text a prompt's tokens are split into: Chinese, Japanese and Korean (`cjk`), other
- * non-Latin scripts (`otherScript`: Cyrillic, Greek, Arabic, Devanagari, Thai...), Latin letters
+ * The kinds of text a prompt's tokens are split into, by script: Chinese characters (`cjk`: Han,
+ * Bopomofo, CJK punctuation and full-width forms), Japanese kana (`kana`), Korean (`hangul`),
+ * `cyrillic`, `arabic` (Arabic, Syriac, Thaana), `indic` (Devanagari and the other Brahmic scripts
+ * of South Asia), other scripts (`otherScript`: Greek, Hebrew, Thai, Armenian...), Latin letters
  * (`latin`: prose and identifiers), punctuation and symbols (`symbols`: code, JSON, markup) and
  * `digits`. Whitespace goes with the text after it, combining marks with the text before.
  */
-export const TEXT_KINDS = ["cjk", "otherScript", "latin", "symbols", "digits"] as const;
+export const TEXT_KINDS = ["cjk", "kana", "hangul", "cyrillic", "arabic", "indic", "otherScript", "latin", "symbols", "digits"] as const;
 export type TextKind = (typeof TEXT_KINDS)[number];
 
 /** Our count of a text, split by kind: the parts add up to the text's whole count. */
 export type KindTokens = Record<TextKind, number>;
 
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}\u3000-\u303f\uff00-\uffef]/u;
-const LATIN = /\p{Script=Latin}/u;
+const SCRIPTS: Array<[RegExp, TextKind]> = [
+  [/\p{Script=Latin}/u, "latin"],
+  [/[\p{Script=Han}\p{Script=Bopomofo}\u3000-\u303f\uff00-\uffef]/u, "cjk"],
+  [/[\p{Script=Hiragana}\p{Script=Katakana}]/u, "kana"],
+  [/\p{Script=Hangul}/u, "hangul"],
+  [/\p{Script=Cyrillic}/u, "cyrillic"],
+  [/[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}]/u, "arabic"],
+  [
+    /[\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}]/u,
+    "indic",
+  ],
+];
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{N}/u;
 const SPACE = /\s/u;
@@ -23,9 +35,14 @@ const MARK = /\p{M}/u;
 
 /** One character's kind; undefined for whitespace and combining marks, which join a neighbour. */
 function kindOf(char: string): TextKind | undefined {
+  const code = char.charCodeAt(0);
+  if (code < 0x80) {
+    if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) return "latin";
+    if (code >= 0x30 && code <= 0x39) return "digits";
+    return code <= 0x20 || code === 0x7f ? undefined : "symbols";
+  }
   if (SPACE.test(char) || MARK.test(char)) return undefined;
-  if (CJK.test(char)) return "cjk";
-  if (LATIN.test(char)) return "latin";
+  for (const [script, kind] of SCRIPTS) if (script.test(char)) return kind;
   if (DIGIT.test(char)) return "digits";
   if (LETTER.test(char)) return "otherScript";
   return "symbols";
@@ -33,11 +50,11 @@ function kindOf(char: string): TextKind | undefined {
 
 /** Texts longer than this are split but not cached. */
 const CACHED_TEXT = 20_000;
-/** Split texts kept per encoding-bearing model, the newest first out of the cache last. */
+/** Split texts, by model and text; the oldest is forgotten first. */
 const splits = new BoundedMap<string, KindTokens>(2_000);
 
 export function emptyKinds(): KindTokens {
-  return { cjk: 0, otherScript: 0, latin: 0, symbols: 0, digits: 0 };
+  return Object.fromEntries(TEXT_KINDS.map((kind) => [kind, 0])) as KindTokens;
 }
 
 /**
@@ -47,7 +64,7 @@ export function emptyKinds(): KindTokens {
  *
  * @example
  * ```ts
- * kindTokens("Hello 世界 42", "claude-sonnet-4-5"); // { latin: 1, cjk: 2, digits: 1, symbols: 0, otherScript: 0 }
+ * kindTokens("Hello 世界 42", "claude-sonnet-4-5"); // { latin: 1, cjk: 2, digits: 1, kana: 0, ... }
  * ```
  */
 export function kindTokens(text: string, model: string): KindTokens {
