@@ -1,5 +1,5 @@
-import type { ChatMessage } from "@tokenledger/core";
-import { countTokens } from "@tokenledger/core";
+import type { ChatMessage, Encoder } from "@tokenledger/core";
+import { countTokens, getEncoder, resolveModel } from "@tokenledger/core";
 import { BoundedMap } from "../shared/index.js";
 
 /**
@@ -49,18 +49,19 @@ function kindOf(char: string): TextKind | undefined {
 }
 
 /** Texts longer than this are split but not cached. */
-const CACHED_TEXT = 20_000;
+const CACHED_TEXT = 4_000;
 /** Split texts, by model and text; the oldest is forgotten first. */
-const splits = new BoundedMap<string, KindTokens>(2_000);
+const splits = new BoundedMap<string, KindTokens>(1_000);
 
 export function emptyKinds(): KindTokens {
   return Object.fromEntries(TEXT_KINDS.map((kind) => [kind, 0])) as KindTokens;
 }
 
 /**
- * Our count of `text` for `model`, split by kind: each run of one kind is counted on its own, and
- * the runs' counts are scaled so that they add up to the count of the whole text (a token that
- * spans two runs is shared between them). Never throws.
+ * Our count of `text` for `model`, split by kind: the text is encoded once, and each token counts
+ * for the kind of the first character that starts in it (a token of whitespace, or the rest of a
+ * character cut across tokens, for the kind before it). The parts add up to the text's count.
+ * Never throws: when the model's encoder cannot be had, the count is shared by characters.
  *
  * @example
  * ```ts
@@ -72,39 +73,73 @@ export function kindTokens(text: string, model: string): KindTokens {
   const key = text.length <= CACHED_TEXT ? `${model}\u0000${text}` : undefined;
   const cached = key === undefined ? undefined : splits.get(key);
   if (cached) return cached;
-  const runs = emptyKinds();
-  let run = "";
-  let runKind: TextKind | undefined;
-  let pending = "";
-  const flush = () => {
-    if (runKind !== undefined && run !== "") runs[runKind] += countTokens(run, { model });
-    run = "";
-  };
-  for (const char of text) {
-    const kind = kindOf(char);
-    if (kind === undefined) {
-      if (SPACE.test(char)) pending += char;
-      else run += char;
-      continue;
-    }
-    if (kind !== runKind) {
-      flush();
-      runKind = kind;
-    }
-    run += pending + char;
-    pending = "";
+  let result: KindTokens;
+  try {
+    result = byTokens(text, getEncoder(resolveModel(model).encoding));
+  } catch {
+    result = byCharacters(text, countTokens(text, { model }));
   }
-  run += pending;
-  if (runKind === undefined) runKind = "symbols";
-  flush();
-  const whole = countTokens(text, { model });
-  let parts = 0;
-  for (const kind of TEXT_KINDS) parts += runs[kind];
-  const result = emptyKinds();
-  if (parts > 0) for (const kind of TEXT_KINDS) result[kind] = (whole * runs[kind]) / parts;
-  else result.symbols = whole;
   if (key !== undefined) splits.set(key, result);
   return result;
+}
+
+/** Each token of `text` for the kind of the first character that starts in it. */
+function byTokens(text: string, encoder: Encoder): KindTokens {
+  const result = emptyKinds();
+  const chars = Array.from(text);
+  let char = 0;
+  /** UTF-8 offset where `chars[char]` starts. */
+  let charStart = 0;
+  let position = 0;
+  let last: TextKind = "symbols";
+  for (const id of encoder.encode(text)) {
+    const end = position + byteLength(encoder, id);
+    let kind: TextKind | undefined;
+    while (char < chars.length && charStart < end) {
+      if (kind === undefined && charStart >= position) kind = kindOf(chars[char]!);
+      charStart += utf8Length(chars[char]!.codePointAt(0)!);
+      char++;
+    }
+    kind ??= last;
+    result[kind]++;
+    last = kind;
+    position = end;
+  }
+  return result;
+}
+
+/** `whole` shared among the kinds by their characters. */
+function byCharacters(text: string, whole: number): KindTokens {
+  const chars = emptyKinds();
+  let counted = 0;
+  for (const char of text) {
+    const kind = kindOf(char);
+    if (kind === undefined) continue;
+    chars[kind]++;
+    counted++;
+  }
+  const result = emptyKinds();
+  if (counted === 0) result.symbols = whole;
+  else for (const kind of TEXT_KINDS) result[kind] = (whole * chars[kind]) / counted;
+  return result;
+}
+
+/** Each encoder's token lengths in bytes, by id: at most one entry per token of its vocabulary. */
+const lengths = new Map<string, Map<number, number>>();
+
+function byteLength(encoder: Encoder, id: number): number {
+  let known = lengths.get(encoder.name);
+  if (!known) lengths.set(encoder.name, (known = new Map()));
+  let length = known.get(id);
+  if (length === undefined) {
+    length = encoder.tokenBytes(id)?.length ?? 0;
+    known.set(id, length);
+  }
+  return length;
+}
+
+function utf8Length(codePoint: number): number {
+  return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
 }
 
 /** The text a message is sent as, by kind of text: its content's text, then its tool calls' names and arguments. */
