@@ -15,6 +15,7 @@
 // writes everything it printed to bench/RESULTS.md, the one place figures live.
 import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { benchCalibration } from "./calibration.mjs";
 import { loadCorpora, WORST_CASES } from "./corpora.mjs";
 import { cpuMs, quiesce } from "./cpu-time.mjs";
 import { LIBRARIES } from "./libraries.mjs";
@@ -260,6 +261,8 @@ for (const c of trimChecks) {
     fail(`SLOW trim: only ${(c.theirsMs / c.firstMs).toFixed(0)}x trimMessages on 1,000 messages`);
   if (c.n === 100_000 && c.firstMs >= 200) fail(`SLOW trim: 100,000 messages in ${c.firstMs.toFixed(0)} ms`);
 }
+
+await benchCalibration(report, fail);
 
 // The open-weight tokenizers in a process of their own (their tokenizer files are tens of MB).
 const openWeight = spawnSync(process.execPath, ["open-weight.mjs"], { cwd: here, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });

@@ -61,6 +61,10 @@ const TYPES = [
   "CalibrationStats",
   "CalibratedEstimate",
   "TrimCalibration",
+  "CalibratedEstimateOptions",
+  "CalibrationKind",
+  "KindError",
+  "ObservedPrompt",
   "ContextWindowOptions",
   "SummaryBufferMiddlewareOptions",
   "ContextWindowRefusal",
@@ -114,13 +118,17 @@ describe("the public surface of @tokenledger/langchain", () => {
       main.CalibrationStats,
       main.CalibratedEstimate,
       main.TrimCalibration,
+      main.CalibratedEstimateOptions,
+      main.CalibrationKind,
+      main.KindError,
+      main.ObservedPrompt,
       middleware.ContextWindowOptions,
       middleware.SummaryBufferMiddlewareOptions,
       main.ContextWindowRefusal,
       main.RefusalFormat,
       main.RefusalListener,
     ];
-    const count: Documented["length"] = 34;
+    const count: Documented["length"] = 38;
     expect(count).toBe(TYPES.length);
   });
 });

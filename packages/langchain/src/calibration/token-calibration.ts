@@ -1,7 +1,22 @@
-import { countMessages, normalizeModelName } from "@tokenledger/core";
+import type { BaseMessage } from "@langchain/core/messages";
+import { countMessages, normalizeModelName, resolveModel } from "@tokenledger/core";
 import { APPROXIMATE_MARGIN } from "../counters/index.js";
 import type { LlmRunRecord } from "../ledger/index.js";
-import { BoundedMap, finiteNonNegativeOr, finitePositiveOr } from "../shared/index.js";
+import { BoundedMap } from "../shared/index.js";
+import {
+  APPROXIMATE_PRIOR,
+  EXACT_PRIOR,
+  fitKinds,
+  type KindFit,
+  type PromptShape,
+  predict,
+  TERMS,
+  type Term,
+  termsOf,
+} from "./kind-fit.js";
+import { type ObservedPrompt, watchPrompts } from "./ledger-prompts.js";
+import { dominantKind, shapeOfPrompt, shapeOfTotal } from "./prompt-shape.js";
+import type { TextKind } from "./text-kinds.js";
 
 /** What trimming needs from a calibration: the factor our counts are multiplied by to be safe. */
 export interface TrimCalibration {
@@ -9,74 +24,127 @@ export interface TrimCalibration {
 }
 
 export interface TokenCalibrationOptions {
-  /** Observations kept per model (a ring: the newest replace the oldest). Default 50. */
+  /** Observations kept per model (a ring: the newest replace the oldest); the fit is over these. Default 50. */
   window?: number;
   /** Models kept; beyond it the least recently observed is forgotten. Default 100. */
   maxModels?: number;
-  /** Observations needed before the observed ratio replaces `priorFactor`. Default 3. */
+  /** Observations needed before the fit alone sets the safety factor (before, it is at least `priorFactor`). Default 3. */
   minSamples?: number;
-  /** The safety factor for a model whose counts are estimates, before `minSamples` calls were seen. Default 1.25. */
+  /**
+   * The safety factor for a model whose counts are estimates, before `minSamples` calls were seen.
+   * At least 1 (a smaller one is a RangeError: it is never safe). Default 1.25. A model we count
+   * exactly (gpt-4o) starts at 1 and never goes below it.
+   */
   priorFactor?: number;
-  /** Standard deviations of the observed ratio added as a margin. Default 3. */
+  /** Standard deviations of the fit's prediction (its coefficients' uncertainty and its residuals) added as the margin. Default 3. */
   sigmas?: number;
 }
 
-/** One model's calibration: the provider's input tokens over our estimate, observed call by call. */
+/** A kind of text a prompt is mostly made of, or `unsplit` for prompts observed as bare numbers. */
+export type CalibrationKind = TextKind | "unsplit";
+
+/** The errors of prompts mostly of one kind of text. */
+export interface KindError {
+  /** Observations whose largest kind of text this is. */
+  observations: number;
+  /** Mean |our count - reported| / reported. */
+  rawError: number;
+  /** Mean |calibrated estimate - reported| / reported, the estimate made before the call (NaN until `minSamples`). */
+  calibratedError: number;
+}
+
+/** One model's calibration: the provider's input tokens against our counts, fitted by kind of text. */
 export interface CalibrationStats {
   model: string;
   /** Observations held (at most `window`). */
   samples: number;
-  /** Observations since the calibration was made, forgotten ones included. */
+  /** Observations accepted since the calibration was made, forgotten ones included. */
   seen: number;
-  /** Mean of reported / estimated over the held observations. */
+  /** Observations refused as outliers (a reported size 8x off our count or the fit, or over the model's window). */
+  rejected: number;
+  /** The fit's reported / our count for the latest prompt's mix of text. */
   ratio: number;
-  /** Standard deviation of that ratio. */
+  /** Standard deviation of the fit's relative residual. */
   spread: number;
+  /** Smallest and largest reported / our count held. */
   minRatio: number;
   maxRatio: number;
-  /** What trimming multiplies our counts by: at least the largest ratio seen, and mean + `sigmas` x spread. */
+  /** What trimming multiplies our counts by, for the latest prompt's mix: the fit plus `sigmas` standard deviations. */
   safetyFactor: number;
   /** Mean |estimate - reported| / reported of our raw counts, over every observation seen. */
   rawError: number;
   /**
-   * The same for the calibrated estimate (our count x the ratio known before the call), over the
-   * observations made once `minSamples` were held; NaN until then. This is the documented error.
+   * The same for the calibrated estimate (the fit known before the call), over the observations
+   * made once `minSamples` were held; NaN until then. This is the documented error.
    */
   calibratedError: number;
+  /** The fit: provider tokens per token of ours of each kind, and per message, per tool and per prompt. */
+  coefficients: Record<Term, number>;
+  /** The errors by the kind of text a prompt was mostly made of. */
+  byKind: Partial<Record<CalibrationKind, KindError>>;
 }
 
 /** An estimate of a prompt's provider-side size from our count and the model's calibration. */
 export interface CalibratedEstimate {
-  /** Our count x the observed mean ratio (our count itself when nothing was observed). */
+  /** The fit's estimate of the provider's count (our count itself when nothing was observed). */
   tokens: number;
-  /** Our count x the safety factor: what to budget for. */
+  /** What to budget for: `tokens` plus `margin` (for a model we count exactly, never below our count). */
   upper: number;
-  /** Always true: a calibrated count is an estimate. */
-  approximate: true;
+  /** `upper - tokens`: the fit's uncertainty for this prompt (`sigmas` standard deviations). */
+  margin: number;
+  /** False only for a model we count exactly whose calibration leaves our count as it is. */
+  approximate: boolean;
   /** The calibrated estimate's mean relative error so far (NaN when unknown). */
   error: number;
   samples: number;
 }
 
+/** What the estimate of a message list is given besides the messages. */
+export interface CalibratedEstimateOptions {
+  /** Tool definitions sent with the call (OpenAI, LangChain or Anthropic shape). */
+  tools?: unknown[];
+}
+
+/** A reported size this many times our count (or the fit's estimate), or less than its share, is refused. */
+const OUTLIER_RATIO = 8;
+/** Tokens a provider may add to any prompt, and per message, before a size counts as an outlier. */
+const OUTLIER_SLACK = { fixed: 64, perMessage: 16 };
+
+interface Tally {
+  observations: number;
+  rawErrorSum: number;
+  calibratedErrorSum: number;
+  calibrated: number;
+}
+
 interface ModelState {
+  rows: Float64Array[];
+  reported: Float64Array;
   ratios: Float64Array;
   next: number;
   held: number;
   seen: number;
-  rawErrorSum: number;
-  calibratedErrorSum: number;
-  calibratedSeen: number;
-  cached?: { ratio: number; spread: number; min: number; max: number };
+  rejected: number;
+  total: Tally;
+  byKind: Map<CalibrationKind, Tally>;
+  /** The latest accepted prompt: `safetyFactor` is for its mix of text. */
+  latest: PromptShape;
+  fit?: KindFit;
 }
 
 /**
  * A per-model calibration of our token counts against what the provider reports, for models
- * whose tokenizer is not public (Claude, Gemini, ...) or not the one we count with. Feed it
- * the ledger's records (`attach`) or observations of your own (`observe`); give it to
- * `trimHistory`, `createHistoryTrimmer`, `TrimmedChatMessageHistory` or
- * `contextWindowMiddleware` as `calibration`, and the budget shrinks by the observed ratio
- * plus a margin from its spread, so a trimmed prompt stays inside the real window. Memory is
- * bounded: `window` numbers per model, `maxModels` models.
+ * whose tokenizer is not public (Claude, Gemini, ...) or not the one we count with. It fits the
+ * provider's input tokens on our count split by kind of text (CJK, other non-Latin scripts,
+ * Latin, symbols and code, digits) plus terms per message, per tool and per prompt: a
+ * non-negative least-squares fit over the last `window` observations, with a prior that holds
+ * a kind of text no observation has shown yet. Its margin comes from the fit's own uncertainty
+ * and residuals. Reported sizes that cannot be right (8x off our count or the fit, or over the
+ * model's window) are refused. Feed it a ledger (`attach`) or observations of your own
+ * (`observe`); give it to `trimHistory`, `createHistoryTrimmer`, `TrimmedChatMessageHistory` or
+ * `contextWindowMiddleware` as `calibration`, and the budget shrinks by the safety factor of the
+ * latest prompt's mix. `estimate(model, messages)` gives the calibrated size of any prompt.
+ * Memory is bounded: `window` observations per model, `maxModels` models.
  *
  * @example
  * ```ts
@@ -85,7 +153,8 @@ interface ModelState {
  * calibration.attach(ledger);
  * const trimmer = createHistoryTrimmer({ model: "claude-sonnet-4-5", maxTokens: 150_000, calibration });
  * // ... after a few calls:
- * calibration.stats("claude-sonnet-4-5"); // { ratio: 1.13, spread: 0.02, safetyFactor: 1.19, calibratedError: 0.012, ... }
+ * calibration.estimate("claude-sonnet-4-5", messages); // { tokens: 1130, upper: 1162, margin: 32, approximate: true, ... }
+ * calibration.stats("claude-sonnet-4-5"); // { ratio: 1.13, safetyFactor: 1.16, calibratedError: 0.012, byKind: { cjk: ... }, ... }
  * ```
  */
 export class TokenCalibration implements TrimCalibration {
@@ -95,53 +164,69 @@ export class TokenCalibration implements TrimCalibration {
   readonly #sigmas: number;
   /** Least recently observed first. */
   readonly #models: BoundedMap<string, ModelState>;
-  /** Whether a model's counts are flagged approximate, per model key. */
-  readonly #approximate: BoundedMap<string, boolean>;
+  /** Prompts of runs in flight of every attached ledger, by run id. */
+  readonly #watched = new Set<BoundedMap<string, ObservedPrompt>>();
 
   constructor(options: TokenCalibrationOptions = {}) {
-    this.#window = Math.max(1, Math.floor(finitePositiveOr(options.window, 50)));
-    this.#minSamples = Math.max(1, Math.floor(finitePositiveOr(options.minSamples, 3)));
-    this.#priorFactor = finitePositiveOr(options.priorFactor, APPROXIMATE_MARGIN.factor);
-    this.#sigmas = finiteNonNegativeOr(options.sigmas, 3);
-    const maxModels = Math.max(1, Math.floor(finitePositiveOr(options.maxModels, 100)));
+    if (typeof options !== "object" || options === null) throw new RangeError("TokenCalibration: options must be an object");
+    this.#window = integerOption(options.window, "window", 50);
+    this.#minSamples = integerOption(options.minSamples, "minSamples", 3);
+    const maxModels = integerOption(options.maxModels, "maxModels", 100);
+    this.#priorFactor = numberOption(options.priorFactor, "priorFactor", APPROXIMATE_MARGIN.factor, 1);
+    this.#sigmas = numberOption(options.sigmas, "sigmas", 3, 0);
     this.#models = new BoundedMap(maxModels);
-    this.#approximate = new BoundedMap(maxModels);
   }
 
   /**
-   * Adds one call: our estimate of its prompt and the provider's reported input tokens.
-   * Returns false (and changes nothing) for numbers that cannot be a prompt size.
+   * Adds one call: our count of its prompt and the provider's reported input tokens, and the
+   * prompt itself when known (its kinds of text are then fitted; without it, the count is
+   * `unsplit`). Returns false (and changes nothing but the `rejected` count) for numbers that
+   * cannot be a prompt size or that the outlier rule refuses.
+   *
+   * @example
+   * ```ts
+   * calibration.observe("claude-sonnet-4-5", 1000, 1130, { messages });
+   * ```
    */
-  observe(model: string, estimatedTokens: number, reportedTokens: number): boolean {
+  observe(model: string, estimatedTokens: number, reportedTokens: number, prompt?: ObservedPrompt): boolean {
     if (!(estimatedTokens > 0 && reportedTokens > 0 && Number.isFinite(estimatedTokens) && Number.isFinite(reportedTokens))) return false;
+    const shape = prompt ? shapeOfPrompt(model, prompt.messages, prompt.tools, estimatedTokens) : shapeOfTotal(estimatedTokens);
     const key = keyOf(model);
-    const state = this.#models.get(key) ?? {
-      ratios: new Float64Array(this.#window),
-      next: 0,
-      held: 0,
-      seen: 0,
-      rawErrorSum: 0,
-      calibratedErrorSum: 0,
-      calibratedSeen: 0,
-    };
+    const state = this.#models.get(key) ?? this.#newState(shape);
     this.#models.setNewest(key, state);
-
-    if (state.held >= this.#minSamples) {
-      state.calibratedErrorSum += Math.abs(estimatedTokens * summary(state).ratio - reportedTokens) / reportedTokens;
-      state.calibratedSeen++;
+    const x = termsOf(shape);
+    const fitted = state.held > 0 ? predict(this.#fit(state, model), x).tokens : undefined;
+    if (!this.#plausible(model, reportedTokens, shape, fitted)) {
+      state.rejected++;
+      return false;
     }
-    state.rawErrorSum += Math.abs(estimatedTokens - reportedTokens) / reportedTokens;
+    const kind = dominantKind(shape);
+    const tallies = [state.total, state.byKind.get(kind) ?? newTally()];
+    state.byKind.set(kind, tallies[1]!);
+    for (const tally of tallies) {
+      tally.observations++;
+      tally.rawErrorSum += Math.abs(estimatedTokens - reportedTokens) / reportedTokens;
+      if (fitted !== undefined && state.held >= this.#minSamples) {
+        tally.calibratedErrorSum += Math.abs(fitted - reportedTokens) / reportedTokens;
+        tally.calibrated++;
+      }
+    }
+    state.rows[state.next] = x;
+    state.reported[state.next] = reportedTokens;
     state.ratios[state.next] = reportedTokens / estimatedTokens;
     state.next = (state.next + 1) % this.#window;
     state.held = Math.min(state.held + 1, this.#window);
     state.seen++;
-    state.cached = undefined;
+    state.latest = shape;
+    state.fit = undefined;
     return true;
   }
 
   /**
    * Observes every finished call of a ledger: ok, not cached, with the provider's input tokens
-   * and our estimate. Returns the unsubscribe.
+   * and our estimate. When the ledger is a LangChain callback handler (a `TokenLedgerHandler`),
+   * the prompts it sees start are matched with their records by run id, so that each call is
+   * fitted by its kinds of text. Returns the unsubscribe (which also stops watching prompts).
    *
    * @example
    * ```ts
@@ -149,52 +234,79 @@ export class TokenCalibration implements TrimCalibration {
    * ```
    */
   attach(ledger: { onRecord(listener: (record: LlmRunRecord) => void): () => void }): () => void {
-    return ledger.onRecord((record) => this.observeRecord(record));
+    const watch = watchPrompts(ledger);
+    this.#watched.add(watch.prompts);
+    const unsubscribe = ledger.onRecord((record) => this.observeRecord(record));
+    return () => {
+      unsubscribe();
+      watch.stop();
+      this.#watched.delete(watch.prompts);
+    };
   }
 
   /** Observes one ledger record when it has both numbers (see `attach`); returns whether it was used. */
   observeRecord(record: LlmRunRecord): boolean {
+    let prompt: ObservedPrompt | undefined;
+    for (const prompts of this.#watched) {
+      prompt ??= prompts.get(record.runId);
+      prompts.delete(record.runId);
+    }
     if (record.status !== "ok" || record.cached || record.source !== "provider") return false;
     const reported = record.reported?.inputTokens;
     if (reported === undefined || record.estimatedInputTokens === undefined) return false;
-    return this.observe(record.model, record.estimatedInputTokens, reported);
+    return this.observe(record.model, record.estimatedInputTokens, reported, prompt);
   }
 
   /**
-   * The factor to multiply our counts by so that they do not fall short of the provider's:
-   * `priorFactor` for a model whose counts are flagged approximate (1 for exact ones) until
-   * `minSamples` calls were seen; then the larger of the largest observed ratio and
-   * mean + `sigmas` x standard deviation.
+   * The factor to multiply our counts by so that they do not fall short of the provider's, for
+   * the mix of text of the latest prompt observed: the fit's estimate plus `sigmas` standard
+   * deviations, over our count. Before `minSamples` calls it is at least `priorFactor` for a
+   * model whose counts are flagged approximate. For a model we count exactly it is never below 1.
    */
   safetyFactor(model: string): number {
+    const approximate = this.#isApproximate(model);
+    const prior = approximate ? this.#priorFactor : 1;
     const state = this.#models.get(keyOf(model));
-    const prior = this.#isApproximate(model) ? this.#priorFactor : 1;
-    if (!state || state.held === 0) return prior;
-    const { ratio, spread, max } = summary(state);
-    const observed = Math.max(max, ratio + this.#sigmas * spread);
-    return state.held < this.#minSamples ? Math.max(prior, observed) : observed;
+    if (!state || state.held === 0 || !(state.latest.total > 0)) return prior;
+    const { tokens, sd } = predict(this.#fit(state, model), termsOf(state.latest));
+    const factor = clampFactor((tokens + this.#sigmas * sd) / state.latest.total);
+    const early = state.held < this.#minSamples ? Math.max(prior, factor) : factor;
+    return approximate ? early : Math.max(1, early);
   }
 
   /**
-   * Our count turned into an estimate of the provider's, with an upper bound to budget for.
+   * A prompt's provider-side size: for a message list (and its tools), the fit by its kinds of
+   * text; for a bare count of ours, the fit for the latest prompt's mix. `upper` is what to budget
+   * for. Never throws.
    *
    * @example
    * ```ts
-   * calibration.estimate("claude-sonnet-4-5", countMessages(chat, { model: "claude-sonnet-4-5" }).total);
-   * // { tokens: 1130, upper: 1190, approximate: true, error: 0.012, samples: 20 }
+   * calibration.estimate("claude-sonnet-4-5", [new SystemMessage("Be brief."), new HumanMessage("你好")]);
+   * // { tokens: 14, upper: 17, margin: 3, approximate: true, error: 0.012, samples: 20 }
+   * calibration.estimate("claude-sonnet-4-5", 1000); // { tokens: 1130, upper: 1190, ... }
    * ```
    */
-  estimate(model: string, estimatedTokens: number): CalibratedEstimate {
+  estimate(model: string, prompt: number | readonly BaseMessage[], options: CalibratedEstimateOptions = {}): CalibratedEstimate {
     const state = this.#models.get(keyOf(model));
-    const ratio = state && state.held > 0 ? summary(state).ratio : 1;
-    const error = state && state.calibratedSeen > 0 ? state.calibratedErrorSum / state.calibratedSeen : Number.NaN;
-    return {
-      tokens: Math.round(estimatedTokens * ratio),
-      upper: Math.ceil(estimatedTokens * this.safetyFactor(model)),
-      approximate: true,
-      error,
-      samples: state?.held ?? 0,
-    };
+    const approximate = this.#isApproximate(model);
+    const error = state && state.total.calibrated > 0 ? state.total.calibratedErrorSum / state.total.calibrated : Number.NaN;
+    const samples = state?.held ?? 0;
+    const ours = typeof prompt === "number" ? (Number.isFinite(prompt) && prompt > 0 ? prompt : 0) : undefined;
+    const shape =
+      ours === undefined ? shapeOfPrompt(model, Array.isArray(prompt) ? prompt : [], options?.tools) : scaled(state?.latest, ours);
+    if (!state || state.held === 0 || !(shape.total > 0)) {
+      const upper = Math.ceil(shape.total * (approximate ? this.#priorFactor : 1));
+      return { tokens: shape.total, upper, margin: upper - shape.total, approximate, error, samples };
+    }
+    const fitted = predict(this.#fit(state, model), termsOf(shape));
+    let tokens = Math.round(fitted.tokens);
+    let upper = Math.ceil(clampFactor((fitted.tokens + this.#sigmas * fitted.sd) / shape.total) * shape.total);
+    if (state.held < this.#minSamples && approximate) upper = Math.max(upper, Math.ceil(shape.total * this.#priorFactor));
+    if (!approximate) {
+      tokens = Math.max(tokens, shape.total);
+      upper = Math.max(upper, tokens);
+    }
+    return { tokens, upper, margin: upper - tokens, approximate: approximate || tokens !== shape.total, error, samples };
   }
 
   /** One model's numbers, or undefined when nothing was observed for it. */
@@ -202,18 +314,32 @@ export class TokenCalibration implements TrimCalibration {
     const key = keyOf(model);
     const state = this.#models.get(key);
     if (!state) return undefined;
-    const { ratio, spread, min, max } = summary(state);
+    const fit = this.#fit(state, model);
+    let min = Number.POSITIVE_INFINITY;
+    let max = 0;
+    for (let i = 0; i < state.held; i++) {
+      min = Math.min(min, state.ratios[i]!);
+      max = Math.max(max, state.ratios[i]!);
+    }
+    const coefficients = Object.fromEntries(TERMS.map((term, i) => [term, fit.coefficients[i]!])) as Record<Term, number>;
+    const byKind: CalibrationStats["byKind"] = {};
+    for (const [kind, tally] of state.byKind) byKind[kind] = errorsOf(tally);
+    const latest = state.latest.total > 0 ? predict(fit, termsOf(state.latest)).tokens / state.latest.total : Number.NaN;
+    const { rawError, calibratedError } = errorsOf(state.total);
     return {
       model: key,
       samples: state.held,
       seen: state.seen,
-      ratio,
-      spread,
-      minRatio: min,
-      maxRatio: max,
+      rejected: state.rejected,
+      ratio: latest,
+      spread: fit.spread,
+      minRatio: state.held > 0 ? min : Number.NaN,
+      maxRatio: state.held > 0 ? max : Number.NaN,
       safetyFactor: this.safetyFactor(model),
-      rawError: state.rawErrorSum / state.seen,
-      calibratedError: state.calibratedSeen > 0 ? state.calibratedErrorSum / state.calibratedSeen : Number.NaN,
+      rawError,
+      calibratedError,
+      coefficients,
+      byKind,
     };
   }
 
@@ -223,24 +349,50 @@ export class TokenCalibration implements TrimCalibration {
     else this.#models.delete(keyOf(model));
   }
 
+  #newState(shape: PromptShape): ModelState {
+    return {
+      rows: new Array<Float64Array>(this.#window),
+      reported: new Float64Array(this.#window),
+      ratios: new Float64Array(this.#window),
+      next: 0,
+      held: 0,
+      seen: 0,
+      rejected: 0,
+      total: newTally(),
+      byKind: new Map(),
+      latest: shape,
+    };
+  }
+
+  #fit(state: ModelState, model: string): KindFit {
+    state.fit ??= fitKinds(state.rows, state.reported, state.held, this.#isApproximate(model) ? APPROXIMATE_PRIOR : EXACT_PRIOR);
+    return state.fit;
+  }
+
+  /** Whether a reported size can be this prompt's: within `OUTLIER_RATIO` of our count and of the fit, and inside the model's window. */
+  #plausible(model: string, reported: number, shape: PromptShape, fitted: number | undefined): boolean {
+    const slack = OUTLIER_SLACK.fixed + OUTLIER_SLACK.perMessage * shape.messages;
+    const near = (expected: number) => reported <= OUTLIER_RATIO * expected + slack && reported * OUTLIER_RATIO + slack >= expected;
+    if (!near(shape.total) || (fitted !== undefined && !near(fitted))) return false;
+    const window = windowOf(model);
+    return window === undefined || reported <= window;
+  }
+
   #isApproximate(model: string): boolean {
-    const key = keyOf(model);
-    let approximate = this.#approximate.get(key);
-    if (approximate === undefined) {
-      approximate = countMessages([{ role: "user", content: "x" }], { model }).approximate === true;
-      this.#approximate.set(key, approximate);
-    }
-    return approximate;
+    return countedApproximately(model);
   }
 }
 
 /**
  * A budget in the provider's tokens turned into one in our counts: divided by the model's
- * safety factor (unchanged without a calibration or with a factor that is not a positive number).
+ * safety factor (unchanged without a calibration or with a factor that is not a positive
+ * number). For a model we count exactly the factor is at least 1, whatever the calibration says:
+ * a calibration never lets an exact count exceed the budget.
  *
  * @example
  * ```ts
  * calibratedBudget(8000, calibration, "claude-sonnet-4-5"); // 6722 when the safety factor is 1.19
+ * calibratedBudget(1000, { safetyFactor: () => 0.4 }, "gpt-4o"); // 1000
  * ```
  */
 export function calibratedBudget(budget: number, calibration: TrimCalibration | undefined, model: string): number {
@@ -251,25 +403,81 @@ export function calibratedBudget(budget: number, calibration: TrimCalibration | 
   } catch {
     return budget;
   }
-  return Number.isFinite(factor) && factor > 0 ? Math.floor(budget / factor) : budget;
+  if (!(Number.isFinite(factor) && factor > 0)) return budget;
+  if (factor < 1 && !countedApproximately(model)) factor = 1;
+  return Math.floor(budget / factor);
 }
 
-function summary(state: ModelState): NonNullable<ModelState["cached"]> {
-  if (state.cached) return state.cached;
-  let sum = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = 0;
-  for (let i = 0; i < state.held; i++) {
-    const r = state.ratios[i]!;
-    sum += r;
-    if (r < min) min = r;
-    if (r > max) max = r;
+/** Whether core counts a model approximately (its tokenizer is not public, or its data is not loaded); true when that cannot be told. */
+function isApproximatelyCounted(model: string): boolean {
+  try {
+    return countMessages([{ role: "user", content: "x" }], { model }).approximate === true;
+  } catch {
+    return true;
   }
-  const ratio = sum / state.held;
-  let squares = 0;
-  for (let i = 0; i < state.held; i++) squares += (state.ratios[i]! - ratio) ** 2;
-  state.cached = { ratio, spread: state.held > 1 ? Math.sqrt(squares / (state.held - 1)) : 0, min, max };
-  return state.cached;
+}
+
+const approximateModels = new BoundedMap<string, boolean>(1_000);
+
+/** `isApproximatelyCounted`, remembered per model. */
+function countedApproximately(model: string): boolean {
+  const key = keyOf(model);
+  let approximate = approximateModels.get(key);
+  if (approximate === undefined) {
+    approximate = isApproximatelyCounted(model);
+    approximateModels.set(key, approximate);
+  }
+  return approximate;
+}
+
+/** The model's context window when tokenledger's table knows the model. */
+function windowOf(model: string): number | undefined {
+  try {
+    const info = resolveModel(model);
+    return info.known && typeof info.contextWindow === "number" && info.contextWindow > 0 ? info.contextWindow : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The latest prompt's mix of text at another size of our count (all `unsplit` without one). */
+function scaled(latest: PromptShape | undefined, total: number): PromptShape {
+  if (!latest || !(latest.total > 0)) return shapeOfTotal(total);
+  const k = total / latest.total;
+  const kinds = { ...latest.kinds };
+  for (const kind of Object.keys(kinds) as TextKind[]) kinds[kind] *= k;
+  return { kinds, unsplit: latest.unsplit * k, framing: latest.framing * k, messages: latest.messages * k, tools: latest.tools, total };
+}
+
+/** Factors outside what the outlier rule lets the fit reach are cut to it. */
+function clampFactor(factor: number): number {
+  return Number.isFinite(factor) ? Math.min(OUTLIER_RATIO, Math.max(1 / OUTLIER_RATIO, factor)) : OUTLIER_RATIO;
+}
+
+function newTally(): Tally {
+  return { observations: 0, rawErrorSum: 0, calibratedErrorSum: 0, calibrated: 0 };
+}
+
+function errorsOf(tally: Tally): KindError {
+  return {
+    observations: tally.observations,
+    rawError: tally.observations > 0 ? tally.rawErrorSum / tally.observations : Number.NaN,
+    calibratedError: tally.calibrated > 0 ? tally.calibratedErrorSum / tally.calibrated : Number.NaN,
+  };
+}
+
+/** A whole-number option >= 1, or its default when not given; anything else is a RangeError. */
+function integerOption(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === "number" && Number.isInteger(value) && value >= 1) return value;
+  throw new RangeError(`TokenCalibration: ${name} must be a whole number >= 1, got ${String(value)}`);
+}
+
+/** A finite option >= `min`, or its default when not given; anything else is a RangeError. */
+function numberOption(value: unknown, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === "number" && Number.isFinite(value) && value >= min) return value;
+  throw new RangeError(`TokenCalibration: ${name} must be a finite number >= ${min}, got ${String(value)}`);
 }
 
 /** One calibration per model, whatever the provider calls it (`anthropic/claude-sonnet-4.5` is `claude-sonnet-4-5`). */
