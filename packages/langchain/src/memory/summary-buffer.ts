@@ -193,12 +193,12 @@ export class SummaryBuffer {
     this.#threads = new BoundedMap(Math.max(1, finitePositiveOr(options.maxThreads, 1000)));
   }
 
-  /** The summary held for a conversation ("" when none). */
+  /** The summary held for a thread key ("" when none; a conversation without a key has its summary in `fit`'s result). */
   summaryOf(thread = "default"): string {
     return this.#threads.get(thread)?.summary ?? "";
   }
 
-  /** Forgets a conversation's summary. */
+  /** Forgets a thread's summary. */
   forget(thread = "default"): void {
     this.#threads.delete(thread);
   }
@@ -302,7 +302,7 @@ export class SummaryBuffer {
       return;
     }
     if (found.anchor && found.anchor !== state.anchor) this.#anchored.delete(found.anchor);
-    if (state.anchor) this.#anchored.set(state.anchor, state);
+    if (typeof state.anchor === "object" && state.anchor !== null) this.#anchored.set(state.anchor, state);
   }
 
   /** The prompt that fits: system, the summary (cut to its room if needed), then the newest whole turns. */

@@ -12,7 +12,8 @@ export interface SummaryBufferMiddlewareOptions extends Omit<SummaryBufferOption
  * Summary buffer memory for `createAgent`: before each model call, what no longer fits
  * `maxTokens` (system prompt and tools included) is folded into a running summary by your
  * `summarizer`, and the model gets the summary plus the newest turns verbatim. The agent's
- * state keeps every message; each thread (`configurable.thread_id`) has its own summary.
+ * state keeps every message; each thread (`configurable.thread_id`) has its own summary (without
+ * one, each conversation's message objects do: users never share one).
  * The summarizer's calls are runs of their own, tagged `tokenledger:summary`. If it fails,
  * the call is plainly trimmed and `onResult` sees `degraded: true`.
  *
