@@ -1,7 +1,7 @@
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TrimError } from "../trim/index.js";
-import { callSummarizer, failureText } from "./call-summarizer.js";
+import { callSummarizer } from "./call-summarizer.js";
 import { SummaryBuffer } from "./summary-buffer.js";
 
 const MODEL = "gpt-4o-mini";
@@ -71,15 +71,5 @@ describe("a summarizer that hangs", () => {
     vi.useFakeTimers();
     await callSummarizer({ invoke: async () => ({ content: "ok" }) }, [], {}, 30_000);
     expect(vi.getTimerCount()).toBe(0);
-  });
-});
-
-describe("failureText", () => {
-  it("reads a message, a string or a name, and never throws", () => {
-    expect(failureText(new Error("503 overloaded\n\nTroubleshooting URL: x"))).toBe("503 overloaded");
-    expect(failureText("boom")).toBe("boom");
-    expect(failureText(Object.assign(new Error(""), { name: "AbortError" }))).toBe("AbortError");
-    expect(failureText(Object.create(null))).toBe("the summarizer failed");
-    expect(failureText(null)).toBe("the summarizer failed");
   });
 });

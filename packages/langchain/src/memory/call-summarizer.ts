@@ -38,23 +38,3 @@ export async function callSummarizer(
     clearTimeout(timer);
   }
 }
-
-/**
- * What a summarizer's failure says, as one line. Never throws, whatever was thrown (a
- * null-prototype object, an Error whose `message` getter throws).
- *
- * @example
- * ```ts
- * failureText(Object.create(null)); // "the summarizer failed"
- * ```
- */
-export function failureText(error: unknown): string {
-  try {
-    const e = error as { message?: unknown; name?: unknown } | null | undefined;
-    const text = typeof e?.message === "string" && e.message !== "" ? e.message : typeof error === "string" ? error : e?.name;
-    if (typeof text === "string" && text.trim() !== "") return text.trim().split(/\r?\n/, 1)[0]!;
-  } catch {
-    // Reading the error threw: it says nothing.
-  }
-  return "the summarizer failed";
-}

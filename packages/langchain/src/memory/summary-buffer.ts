@@ -3,9 +3,9 @@ import { type BaseMessage, getBufferString, HumanMessage, SystemMessage } from "
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { countMessages, DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
 import { toChatMessage } from "../counters/index.js";
-import { BoundedMap, finitePositiveOr, toToolDefinitions } from "../shared/index.js";
+import { BoundedMap, failureText, finitePositiveOr, toToolDefinitions } from "../shared/index.js";
 import { TrimError, templateRulesOf, trimHistory } from "../trim/index.js";
-import { callSummarizer, failureText } from "./call-summarizer.js";
+import { callSummarizer } from "./call-summarizer.js";
 import { EMPTY_FINGERPRINT, extendFingerprint, type Fingerprint, sameFingerprint } from "./conversation-fingerprint.js";
 import { FoldQueue } from "./fold-queue.js";
 
@@ -241,7 +241,7 @@ export class SummaryBuffer {
           summaryCalls++;
         }
       } catch (e) {
-        error = failureText(e);
+        error = failureText(e, "the summarizer failed");
         break;
       }
       const folded = conversation.slice(0, cut);

@@ -2,10 +2,15 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { createMiddleware } from "langchain";
 import { chatModelName } from "../counters/index.js";
 import { SummaryBuffer, type SummaryBufferOptions, type SummaryBufferResult } from "../memory/index.js";
+import { failureText, reportOnce } from "../shared/index.js";
 
 export interface SummaryBufferMiddlewareOptions extends Omit<SummaryBufferOptions, "tools"> {
-  /** Called after each fit with what it did (folded messages, summary calls, prompt tokens, `degraded`). */
-  onResult?: (result: SummaryBufferResult) => void;
+  /**
+   * Called after each fit with what it did (folded messages, summary calls, prompt tokens,
+   * `degraded`). What it throws (or its promise rejects with) never reaches the agent: it goes to
+   * `console.debug` once under `TOKENLEDGER_DEBUG`.
+   */
+  onResult?: (result: SummaryBufferResult) => void | Promise<void>;
 }
 
 /**
@@ -40,12 +45,29 @@ export function summaryBufferMiddleware(options: SummaryBufferMiddlewareOptions)
         model: options.model ?? chatModelName(request.model),
         tools: request.tools,
       });
-      options.onResult?.(result);
+      notify(options.onResult, result);
       // A template that takes one system message (Gemma, Mistral): the summary is merged into a new one.
       const systemMessage = result.system?.[0] as typeof request.systemMessage | undefined;
       return handler({ ...request, ...(systemMessage ? { systemMessage } : {}), messages: result.messages });
     },
   });
+}
+
+/** Calls the listener; what it throws, or its promise rejects with, goes to the debug channel, never into the agent. */
+function notify(listener: SummaryBufferMiddlewareOptions["onResult"], result: SummaryBufferResult): void {
+  const report = (error: unknown) =>
+    reportOnce(
+      "summaryBufferMiddleware.onResult",
+      "summaryBufferMiddleware",
+      () => `onResult failed: ${failureText(error, "unknown error")}`,
+    );
+  try {
+    const returned: unknown = listener?.(result);
+    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === "function")
+      (returned as PromiseLike<unknown>).then(undefined, report);
+  } catch (error) {
+    report(error);
+  }
 }
 
 function hasText(message: BaseMessage): boolean {
