@@ -10,7 +10,7 @@ export interface SummaryBufferMiddlewareOptions extends Omit<SummaryBufferOption
    * `degraded`). What it throws (or its promise rejects with) never reaches the agent: it goes to
    * `console.debug` once under `TOKENLEDGER_DEBUG`.
    */
-  onResult?: (result: SummaryBufferResult) => void | Promise<void>;
+  onResult?: (result: SummaryBufferResult) => void;
 }
 
 /**
