@@ -206,3 +206,63 @@ describe("concurrent reads of one conversation share one fold", () => {
     }
   });
 });
+
+describe("summary memory properties", () => {
+  it("property: without a key, conversations that share message objects never carry each other's words", async () => {
+    const pool = Array.from({ length: 4 }, (_, i) => (i % 2 ? new AIMessage(`Got it ${i}.`) : new HumanMessage(`Okay ${i}.`)));
+    const steps = fc.array(fc.oneof(fc.nat(3), fc.constant("own" as const)), { minLength: 2, maxLength: 24 });
+    await fc.assert(
+      fc.asyncProperty(steps, steps, fc.integer({ min: 50, max: 200 }), async (adaSteps, bobSteps, maxTokens) => {
+        const { summarizer } = echoSummarizer();
+        const buffer = new SummaryBuffer({ summarizer, model: MODEL, maxTokens, maxSummaryTokens: 40 });
+        const build = (who: string, list: Array<number | "own">) =>
+          list.map((step, i) => (step === "own" ? new HumanMessage(`${who}-${i} says something of their own`) : pool[step]!));
+        const ada = build("ada", adaSteps);
+        const bob = build("bob", bobSteps);
+        for (let round = 0; round < 2; round++) {
+          for (const [who, other, messages] of [
+            ["ada", "bob", ada],
+            ["bob", "ada", bob],
+          ] as const) {
+            const result = await buffer.fit({ messages: round === 0 ? messages : [...messages, new HumanMessage(`${who} again`)] });
+            expect(result.summary).not.toContain(`${other}-`);
+            expect(JSON.stringify(result.messages)).not.toContain(`${other}-`);
+          }
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("property: concurrent fits of one conversation, in any interleaving of the summarizer's answers, make the calls of one", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 6, max: 40 }),
+        fc.option(fc.constant("t"), { nil: undefined }),
+        async (s, readers, length, thread) => {
+          const messages = Array.from({ length }, (_, i) =>
+            i % 2 ? new AIMessage(`a${i} ${"x ".repeat(i % 7)}`) : new HumanMessage(`q${i}`),
+          );
+          const baseline = echoSummarizer();
+          const alone = await new SummaryBuffer({ summarizer: baseline.summarizer, model: MODEL, maxTokens: 60 }).fit({ messages, thread });
+          const echo = echoSummarizer();
+          let calls = 0;
+          const scheduled: SummarizerLike = {
+            invoke: (input, options) => {
+              calls++;
+              return s.schedule(echo.summarizer.invoke(input, options));
+            },
+          };
+          const buffer = new SummaryBuffer({ summarizer: scheduled, model: MODEL, maxTokens: 60 });
+          const all = Promise.all(Array.from({ length: readers }, () => buffer.fit({ messages, thread })));
+          const results = await s.waitFor(all);
+          expect(calls).toBe(baseline.state.calls);
+          for (const result of results) expect(result.messages).toEqual(alone.messages);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
