@@ -266,3 +266,14 @@ describe("summary memory properties", () => {
     );
   });
 });
+
+describe("summary memory is bounded", () => {
+  it("keeps at most maxThreads thread summaries, the least recently used forgotten", async () => {
+    const { summarizer } = echoSummarizer();
+    const buffer = new SummaryBuffer({ summarizer, model: MODEL, maxTokens: 80, maxThreads: 5 });
+    for (let t = 0; t < 50; t++) await buffer.fit({ messages: filler(), thread: `user-${t}` });
+    expect(buffer.summaryOf("user-0")).toBe("");
+    expect(buffer.summaryOf("user-44")).toBe("");
+    for (let t = 45; t < 50; t++) expect(buffer.summaryOf(`user-${t}`)).not.toBe("");
+  });
+});
