@@ -51,7 +51,9 @@ export class SummaryBufferChatMessageHistory extends TrimmedChatMessageHistory {
 
   override async getMessages(): Promise<BaseMessage[]> {
     const all = await this.inner.getMessages();
-    this.lastResult = await this.buffer.fit({ system: this.#system, messages: all });
+    // This history's own buffer: its one conversation is the "default" thread, which also holds
+    // for a store that reads new message objects each time.
+    this.lastResult = await this.buffer.fit({ system: this.#system, messages: all, thread: "default" });
     return this.lastResult.messages;
   }
 

@@ -173,7 +173,7 @@ describe("SummaryBuffer keepTokens", () => {
   it("folds down to keepTokens when a fold is due, so the summarizer runs once per several turns", async () => {
     const run = async (keepTokens?: number) => {
       const summarizer = fakeSummarizer(0, () => false);
-      const buffer = new SummaryBuffer({ summarizer, maxTokens: 200, model: MODEL, keepTokens });
+      const buffer = new SummaryBuffer({ summarizer, maxTokens: 200, model: MODEL, keepTokens, lowWaterMark: 1 });
       const store: BaseMessage[] = [];
       for (let i = 0; i < 30; i++) {
         store.push(i % 2 ? new AIMessage(`answer ${i} about the trip to 巴黎`) : new HumanMessage(`question ${i} about museums`));

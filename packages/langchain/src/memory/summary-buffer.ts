@@ -3,8 +3,11 @@ import { type BaseMessage, getBufferString, HumanMessage, SystemMessage } from "
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { countMessages, DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
 import { toChatMessage } from "../counters/index.js";
-import { BoundedMap, finitePositiveOr, toToolDefinitions } from "../shared/index.js";
+import { BoundedMap, failureText, finitePositiveOr, toToolDefinitions } from "../shared/index.js";
 import { TrimError, templateRulesOf, trimHistory } from "../trim/index.js";
+import { callSummarizer } from "./call-summarizer.js";
+import { EMPTY_FINGERPRINT, extendFingerprint, type Fingerprint, sameFingerprint } from "./conversation-fingerprint.js";
+import { FoldQueue } from "./fold-queue.js";
 
 /**
  * The tag on every summarizer call, so a ledger or tracer can tell summaries from answers.
@@ -36,6 +39,8 @@ export const SUMMARY_RUN_NAME = "tokenledger_summary";
 export const DEFAULT_SUMMARY_PROMPT =
   "Progressively summarize the lines of conversation provided, adding onto the previous summary and returning a new summary. Keep every name, number, date and preference the user stated. Answer with the summary only.";
 const DEFAULT_SUMMARY_PREFIX = "Summary of the earlier conversation:";
+const DEFAULT_LOW_WATER_MARK = 0.5;
+const DEFAULT_SUMMARY_TIMEOUT_MS = 30_000;
 
 /** Any chat model or Runnable that turns messages into a message: the summarizer. */
 export interface SummarizerLike {
@@ -53,10 +58,21 @@ export interface SummaryBufferOptions {
   tools?: unknown[];
   /**
    * When a fold is due, fold until the newest turns kept take at most this many tokens, so that
-   * the summarizer runs once per several turns instead of on every turn. Default: fold only what
-   * does not fit (as Python's ConversationSummaryBufferMemory).
+   * the summarizer runs once per several turns instead of on every turn. Overrides `lowWaterMark`.
    */
   keepTokens?: number;
+  /**
+   * When a fold is due (the turns no longer fit), fold until the kept turns take at most this
+   * share of the room left for them (after system prompt, tools and summary), so that the next
+   * fold comes several turns later. A number in (0, 1]; 1 folds only what does not fit (as
+   * Python's ConversationSummaryBufferMemory). The newest turn that fits is never folded. Default 0.5.
+   */
+  lowWaterMark?: number;
+  /**
+   * Each summarizer call is cut off after this many milliseconds (its `signal` is aborted) and the
+   * prompt degrades to trimming (`degraded: true`); `Infinity`: no limit. Default 30,000.
+   */
+  summaryTimeoutMs?: number;
   /** Most tokens the summary message may take; a longer summary is cut to it (flagged). Default: half of what the system prompt and tools leave. */
   maxSummaryTokens?: number;
   /** Instructions for the summarizer. Default: `DEFAULT_SUMMARY_PROMPT`. */
@@ -104,7 +120,11 @@ export interface FitInput {
   system?: BaseMessage[];
   /** The whole conversation, oldest first (its start may already be summarized). */
   messages: BaseMessage[];
-  /** The conversation's key; each keeps its own summary. */
+  /**
+   * The conversation's key; each keeps its own summary. Without one, a summary belongs to the
+   * conversation's message objects: it is used again only for an array holding the same objects,
+   * in the same positions, with the same content.
+   */
   thread?: string;
   /** Overrides for this call (an agent's model and tools). */
   model?: string;
@@ -115,9 +135,13 @@ interface ThreadState {
   summary: string;
   /** Messages covered by the summary. */
   folded: number;
-  /** The last covered message, to notice a conversation that was replaced or edited. */
+  /** The last covered message (the object), at position `folded - 1`. */
   anchor?: BaseMessage;
+  /** Of the covered messages, to notice a conversation that was replaced or edited. */
+  fingerprint: Fingerprint;
 }
+
+const EMPTY_STATE: ThreadState = { summary: "", folded: 0, fingerprint: EMPTY_FINGERPRINT };
 
 interface Arranged {
   messages: BaseMessage[];
@@ -143,6 +167,10 @@ interface Arranged {
 export class SummaryBuffer {
   /** Least recently used first. */
   readonly #threads: BoundedMap<string, ThreadState>;
+  /** Conversations without a thread key, by their last folded message (the object). */
+  readonly #anchored = new WeakMap<BaseMessage, ThreadState>();
+  readonly #queue = new FoldQueue();
+  readonly #timeoutMs: number;
 
   constructor(readonly options: SummaryBufferOptions) {
     if (!Number.isFinite(options?.maxTokens) || options.maxTokens < 0) {
@@ -151,39 +179,61 @@ export class SummaryBuffer {
     if (options.keepTokens !== undefined && !(options.keepTokens >= 0)) {
       throw new TrimError(`summary buffer: keepTokens must be a number >= 0, got ${options.keepTokens}`);
     }
+    if (
+      options.lowWaterMark !== undefined &&
+      !(typeof options.lowWaterMark === "number" && options.lowWaterMark > 0 && options.lowWaterMark <= 1)
+    ) {
+      throw new TrimError(`summary buffer: lowWaterMark must be a number in (0, 1], got ${options.lowWaterMark}`);
+    }
+    if (options.summaryTimeoutMs !== undefined && !(typeof options.summaryTimeoutMs === "number" && options.summaryTimeoutMs > 0)) {
+      throw new TrimError(`summary buffer: summaryTimeoutMs must be a number > 0 (Infinity: no limit), got ${options.summaryTimeoutMs}`);
+    }
+    this.#timeoutMs = options.summaryTimeoutMs ?? DEFAULT_SUMMARY_TIMEOUT_MS;
     if (typeof options.summarizer?.invoke !== "function") throw new TypeError("summary buffer: summarizer must be a chat model");
     this.#threads = new BoundedMap(Math.max(1, finitePositiveOr(options.maxThreads, 1000)));
   }
 
-  /** The summary held for a conversation ("" when none). */
+  /** The summary held for a thread key ("" when none; a conversation without a key has its summary in `fit`'s result). */
   summaryOf(thread = "default"): string {
     return this.#threads.get(thread)?.summary ?? "";
   }
 
-  /** Forgets a conversation's summary. */
+  /** Forgets a thread's summary. */
   forget(thread = "default"): void {
     this.#threads.delete(thread);
   }
 
-  /** Folds what no longer fits into the summary and returns the prompt that fits the budget. Never changes `input.messages`. */
+  /**
+   * Folds what no longer fits into the summary and returns the prompt that fits the budget. Never
+   * changes `input.messages`. Calls for one conversation run one at a time: concurrent reads share a fold.
+   */
   async fit(input: FitInput, config?: Partial<RunnableConfig>): Promise<SummaryBufferResult> {
     if (!Array.isArray(input?.messages)) throw new TrimError("summary buffer: messages must be an array of BaseMessage");
-    const thread = input.thread ?? "default";
+    const key = input.thread ?? input.messages[0];
+    return key === undefined ? this.#fit(input, config) : this.#queue.run(key, () => this.#fit(input, config));
+  }
+
+  async #fit(input: FitInput, config?: Partial<RunnableConfig>): Promise<SummaryBufferResult> {
+    const thread = input.thread;
     const system = input.system ?? [];
     const messages = input.messages;
     const settings = {
       model: input.model ?? this.options.model ?? DEFAULT_MODEL,
       tools: toToolDefinitions(input.tools ?? this.options.tools),
     };
-    let state = this.#stateOf(thread, messages);
+    const found = this.#stateOf(thread, messages);
+    let state = found;
     let conversation = messages.slice(state.folded);
     let foldedNow = 0;
     let summaryCalls = 0;
     let error: string | undefined;
     // Each round folds at least one message, so this ends; a second round runs only when the new summary grew.
     while (error === undefined) {
-      if (this.#arrange(system, state.summary, conversation, settings).cut === 0) break;
-      const { cut } = this.#arrange(system, state.summary, conversation, settings, this.options.keepTokens);
+      const fits = this.#arrange(system, state.summary, conversation, settings);
+      if (fits.cut === 0) break;
+      const batch = this.#arrange(system, state.summary, conversation, settings, true);
+      // The default low-water mark never folds the newest turn when it fits on its own.
+      const cut = this.options.keepTokens === undefined && batch.cut === conversation.length ? fits.cut : batch.cut;
       let summary = state.summary;
       try {
         for (const chunk of this.#chunks(conversation.slice(0, cut), settings.model)) {
@@ -191,16 +241,22 @@ export class SummaryBuffer {
           summaryCalls++;
         }
       } catch (e) {
-        error = e instanceof Error ? e.message || e.name : String(e);
+        error = failureText(e, "the summarizer failed");
         break;
       }
-      state = { summary, folded: state.folded + cut, anchor: messages[state.folded + cut - 1] };
+      const folded = conversation.slice(0, cut);
+      state = {
+        summary,
+        folded: state.folded + cut,
+        anchor: folded.at(-1),
+        fingerprint: extendFingerprint(state.fingerprint, folded),
+      };
       conversation = conversation.slice(cut);
       foldedNow += cut;
     }
     const arranged = this.#arrange(system, state.summary, conversation, settings);
     state = { ...state, summary: arranged.summary };
-    this.#remember(thread, state);
+    this.#remember(thread, state, found);
     return {
       messages: arranged.messages,
       ...(arranged.system ? { system: arranged.system } : {}),
@@ -215,15 +271,38 @@ export class SummaryBuffer {
     };
   }
 
-  #stateOf(thread: string, messages: BaseMessage[]): ThreadState {
-    const state = this.#threads.get(thread);
-    if (!state || state.folded > messages.length) return { summary: "", folded: 0 };
-    if (state.folded > 0 && !sameMessage(messages[state.folded - 1]!, state.anchor)) return { summary: "", folded: 0 };
-    return state;
+  /**
+   * The state that covers the start of `messages`. A thread's state holds when its last covered
+   * message is the same object at the same position, or (a store that reads new objects each time)
+   * every covered message says the same. Without a thread, the state is found by its last covered
+   * message (the object) at its position, and every covered message must say the same (one object
+   * shared by two conversations carries nothing across).
+   */
+  #stateOf(thread: string | undefined, messages: BaseMessage[]): ThreadState {
+    if (thread !== undefined) {
+      const state = this.#threads.get(thread);
+      if (!state || state.folded > messages.length) return EMPTY_STATE;
+      if (state.folded === 0 || messages[state.folded - 1] === state.anchor || this.#covers(state, messages)) return state;
+      return EMPTY_STATE;
+    }
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const state = this.#anchored.get(messages[i]!);
+      if (state?.folded === i + 1 && this.#covers(state, messages)) return state;
+    }
+    return EMPTY_STATE;
   }
 
-  #remember(thread: string, state: ThreadState): void {
-    this.#threads.setNewest(thread, state);
+  #covers(state: ThreadState, messages: BaseMessage[]): boolean {
+    return sameFingerprint(state.fingerprint, extendFingerprint(EMPTY_FINGERPRINT, messages.slice(0, state.folded)));
+  }
+
+  #remember(thread: string | undefined, state: ThreadState, found: ThreadState): void {
+    if (thread !== undefined) {
+      this.#threads.setNewest(thread, state);
+      return;
+    }
+    if (found.anchor && found.anchor !== state.anchor) this.#anchored.delete(found.anchor);
+    if (typeof state.anchor === "object" && state.anchor !== null) this.#anchored.set(state.anchor, state);
   }
 
   /** The prompt that fits: system, the summary (cut to its room if needed), then the newest whole turns. */
@@ -232,7 +311,7 @@ export class SummaryBuffer {
     summary: string,
     conversation: BaseMessage[],
     settings: { model: string; tools: ToolDefinition[] },
-    keepTokens = Number.POSITIVE_INFINITY,
+    batch = false,
   ): Arranged {
     const budget = this.options.maxTokens;
     const fixed = countMessages(system.map(chat), settings);
@@ -256,6 +335,10 @@ export class SummaryBuffer {
     const merged = rules && summaryMessage?.getType() === "system" && system.length > 0 ? mergedSystem(system, summaryMessage) : undefined;
     const head = summaryMessage && !merged ? [summaryMessage] : [];
     const sent = merged ?? system;
+    const turnsRoom = room - summaryTokens;
+    const keepTokens = !batch
+      ? Number.POSITIVE_INFINITY
+      : (this.options.keepTokens ?? Math.floor(turnsRoom * (this.options.lowWaterMark ?? DEFAULT_LOW_WATER_MARK)));
     let space = Math.min(
       budget - (fixed.total - fixed.tools - fixed.replyPriming) - summaryTokens,
       fixed.tools + fixed.replyPriming + keepTokens,
@@ -275,7 +358,7 @@ export class SummaryBuffer {
       if (!rules || promptTokens <= budget || kept.length === 0 || round >= 20) break;
       space -= promptTokens - budget;
     }
-    const cut = first ? conversation.indexOf(first) : conversation.length;
+    const cut = first ? startOf(conversation, kept[0] === first ? kept : [first, ...kept]) : conversation.length;
     return { messages: [...head, ...kept], ...(merged ? { system: merged } : {}), summary: text, truncated, promptTokens, cut };
   }
 
@@ -304,12 +387,14 @@ export class SummaryBuffer {
       ),
     ];
     const callbacks = config?.callbacks ?? this.options.callbacks;
-    const answer = await this.options.summarizer.invoke(request, {
+    const options = {
       ...(callbacks ? { callbacks } : {}),
+      ...(config?.signal ? { signal: config.signal } : {}),
       tags: [SUMMARY_TAG],
       runName: SUMMARY_RUN_NAME,
       metadata: { tokenledger_role: "summary" },
-    });
+    };
+    const answer = await callSummarizer(this.options.summarizer, request, options, this.#timeoutMs);
     const text = contentText(answer?.content).trim();
     if (!text) throw new Error("the summarizer returned no text");
     return text;
@@ -357,8 +442,17 @@ function contentText(content: unknown): string {
   return content.map((part) => (typeof part === "string" ? part : typeof part?.text === "string" ? part.text : "")).join("");
 }
 
-function sameMessage(a: BaseMessage, b: BaseMessage | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  return a.getType?.() === b.getType?.() && a.id === b.id && JSON.stringify(a.content) === JSON.stringify(b.content);
+/**
+ * Where the kept messages start in the conversation: they are its newest (some may be left out for
+ * validity), so they are matched from the end, by identity. An object that appears twice is
+ * matched at its newest position, so no message between two copies is lost.
+ */
+function startOf(conversation: BaseMessage[], kept: BaseMessage[]): number {
+  let j = conversation.length;
+  for (let k = kept.length - 1; k >= 0; k--) {
+    j--;
+    while (j >= 0 && conversation[j] !== kept[k]) j--;
+    if (j < 0) return Math.max(0, conversation.indexOf(kept[0]!));
+  }
+  return j;
 }
