@@ -66,6 +66,10 @@ export function buildRunRecord(
     state.flags.add("invalid-usage");
     report(`invalid usage from the provider (${provider.problems.join(", ")}); using local counts`);
   }
+  if (provider.inconsistentTotal) {
+    state.flags.add("inconsistent-total");
+    report("the provider's total_tokens is below its input plus output; the record's total is their sum");
+  }
   const countFlags = new Set<"count-failed">();
   const usage = resolveUsage({
     cached: outcome.cached === true,

@@ -22,6 +22,8 @@ export interface UsageValidation {
   usage: ValidUsage;
   /** What was wrong, one short phrase each (`input: -3`); empty when every number present was valid. */
   problems: string[];
+  /** The total is below input plus output: the numbers are used (the record's total is their sum), flagged `inconsistent-total`. */
+  inconsistentTotal?: boolean;
 }
 
 /** More tokens than any model takes or gives in one call; a larger number is a bug upstream, not usage. */
@@ -32,7 +34,7 @@ export const MAX_REPORTED_TOKENS = 1_000_000_000;
  * `[0, MAX_REPORTED_TOKENS]` (a string, a fraction, a negative, NaN or a huge number is a
  * problem); cached input may not exceed input; a missing input or output is taken from the
  * total only when the total is at least the other number. Absent numbers (`undefined`, `null`)
- * are not problems. Never throws, whatever the values or their getters do.
+ * are not problems. A total below input plus output is kept apart (`inconsistentTotal`). Never throws, whatever the values or their getters do.
  *
  * @example
  * ```ts
@@ -74,6 +76,8 @@ export function validateReportedUsage(raw: RawUsage | undefined): UsageValidatio
     problems.push(`cacheRead: ${cacheReadTokens} is more than input ${inputTokens}`);
     cacheReadTokens = undefined;
   }
+  const inconsistentTotal =
+    totalTokens !== undefined && inputTokens !== undefined && outputTokens !== undefined && totalTokens < inputTokens + outputTokens;
   const usage: ValidUsage = {};
   if (inputTokens !== undefined) usage.inputTokens = inputTokens;
   if (outputTokens !== undefined) usage.outputTokens = outputTokens;
@@ -81,7 +85,7 @@ export function validateReportedUsage(raw: RawUsage | undefined): UsageValidatio
   if (cacheReadTokens !== undefined) usage.cacheReadTokens = cacheReadTokens;
   if (cacheCreationTokens !== undefined) usage.cacheCreationTokens = cacheCreationTokens;
   if (reasoningTokens !== undefined) usage.reasoningTokens = reasoningTokens;
-  return { usage, problems };
+  return inconsistentTotal ? { usage, problems, inconsistentTotal } : { usage, problems };
 }
 
 function describe(value: unknown): string {

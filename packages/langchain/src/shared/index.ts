@@ -1,4 +1,4 @@
 export { BoundedMap } from "./bounded-map.js";
-export { defaultDebugChannel, reportOnce } from "./debug-channel.js";
+export { defaultDebugChannel, guardChannel, reportOnce } from "./debug-channel.js";
 export { durationMsOr, finiteNonNegativeOr, finitePositiveOr } from "./option-validators.js";
 export { toToolDefinitions } from "./tool-definitions.js";
