@@ -30,7 +30,10 @@ export function boundedJson(value: unknown, limit: number): string | undefined {
     if (node !== null && typeof node === "object" && typeof (node as { toJSON?: unknown }).toJSON === "function") {
       node = (node as { toJSON: (key: string) => unknown }).toJSON(key);
     }
-    if (node === null) return (push("null"), true);
+    if (node === null) {
+      push("null");
+      return true;
+    }
     switch (typeof node) {
       case "string":
         push(JSON.stringify(node.length > limit ? node.slice(0, limit + 1) : node));
@@ -49,7 +52,10 @@ export function boundedJson(value: unknown, limit: number): string | undefined {
         return false;
     }
     const object = node as object;
-    if (seen.has(object)) return (push('"[Circular]"'), true);
+    if (seen.has(object)) {
+      push('"[Circular]"');
+      return true;
+    }
     seen.add(object);
     if (Array.isArray(object)) {
       push("[");
