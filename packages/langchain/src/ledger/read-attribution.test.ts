@@ -36,4 +36,28 @@ describe("readAttribution", () => {
     expect(thrown.labels.userId).toBeUndefined();
     expect(thrown.problems).toContain("attribute");
   });
+
+  it("bounds its work: a huge, deep, wide or cyclic metadata value costs what a small one does", () => {
+    const huge = { blob: "z".repeat(20_000_000) };
+    const wide = Object.fromEntries(Array.from({ length: 300_000 }, (_, i) => [`k${i}`, i]));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const started = performance.now();
+    const { labels, problems } = readAttribution([], { huge, wide, cyclic, user_id: "u" }, undefined);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(problems).toEqual([]);
+    expect(String(labels.metadata.huge)).toHaveLength(ATTRIBUTION_LIMITS.maxStringLength);
+    expect(String(labels.metadata.wide).length).toBeLessThanOrEqual(ATTRIBUTION_LIMITS.maxStringLength);
+    expect(labels.metadata.cyclic).toBe('{"self":"[Circular]"}');
+    const first = readAttribution([], wide, undefined);
+    expect(Object.keys(first.labels.metadata)).toHaveLength(ATTRIBUTION_LIMITS.maxMetadataKeys);
+  });
+
+  it("reads budgets from metadata.tokenledger_budgets (strings only, bounded); a promise from attribute is no attribution and never unhandled", () => {
+    expect(readAttribution([], { tokenledger_budgets: ["a", 1, "", "b"] }, undefined).labels.budgets).toEqual(["a", "b"]);
+    expect(readAttribution([], { tokenledger_budgets: "a" }, undefined).labels.budgets).toBeUndefined();
+    const promised = readAttribution([], { user_id: "u" }, (() => Promise.reject(new Error("async"))) as never);
+    expect(promised.labels.userId).toBe("u");
+    expect(promised.problems).toContain("attribute (returned a promise)");
+  });
 });
