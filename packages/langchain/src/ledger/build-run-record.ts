@@ -15,6 +15,7 @@ export interface LlmRunState {
   parentRunId?: string;
   rootRunId: string;
   runName: string;
+  operation?: "chat" | "text_completion";
   model: string;
   provider?: string;
   contextTokens: number;
@@ -127,6 +128,7 @@ function baseRecord(
     ...(state.parentRunId ? { parentRunId: state.parentRunId } : {}),
     rootRunId: state.rootRunId,
     runName: state.runName,
+    ...(state.operation === undefined ? {} : { operation: state.operation }),
     model: state.model,
     ...(state.provider === undefined ? {} : { provider: state.provider }),
     status: outcome.error === undefined ? "ok" : "error",

@@ -314,6 +314,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
         ...(parent ? { parentRunId: parent } : {}),
         rootRunId: this.#registry.rootOf(parent, runId),
         runName: start.runName,
+        operation: method === "handleLLMStart" ? "text_completion" : "chat",
         model: start.model,
         ...(start.provider === undefined ? {} : { provider: start.provider }),
         contextTokens: 0,

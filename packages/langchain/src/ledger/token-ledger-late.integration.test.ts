@@ -109,7 +109,7 @@ describe("usage present but empty, null or zero, through a real ChatOpenAI (#32)
   }
 
   it("total_tokens below prompt + completion is flagged inconsistent-total", async () => {
-    reported = { prompt_tokens: 50, completion_tokens: 10, total_tokens: 30 };
+    reported = { prompt_tokens: 50, completion_tokens: 10, total_tokens: 55 };
     const ledger = new TokenLedgerHandler();
     await model().invoke("Hi", { callbacks: [ledger] });
     const [record] = ledger.records();

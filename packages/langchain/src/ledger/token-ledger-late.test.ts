@@ -132,7 +132,7 @@ describe("usage that says nothing, and totals that do not add up (#32)", () => {
     const errors: string[] = [];
     const ledger = new TokenLedgerHandler({ onError: (e) => void errors.push(e.message) });
     start(ledger, "t");
-    ledger.handleLLMEnd(usage(50, 10, 30), "t");
+    ledger.handleLLMEnd(usage(50, 10, 55), "t");
     const record = ledger.getRun("t")!;
     expect(record).toMatchObject({ source: "provider", inputTokens: 50, outputTokens: 10, totalTokens: 60 });
     expect(record.flags).toContain("inconsistent-total");
