@@ -187,4 +187,52 @@ describe("instrumentLedger with the real OpenTelemetry metrics SDK", () => {
     )!;
     expect(real.value).toMatchObject({ count: 1, sum: 103 });
   });
+
+  it("3,000 names with a catalog prefix (request and response) stay capped: the real gpt-4o-mini keeps its series under the SDK's 2,000-series limit (#32)", async () => {
+    const { ledger, collect } = setup();
+    const llm = { lc: 1, type: "not_implemented" as const, id: ["Custom"] };
+    for (let i = 0; i < 3000; i++) {
+      // Half with a catalog model's name as prefix, half a catalog request model answered by a junk response model.
+      const [request, response] = i % 2 ? [`gpt-4o-tenant-${i}`, "gpt-4o"] : ["gpt-4o", `gpt-4o-2024-08-06-shard-${i}`];
+      ledger.handleChatModelStart(llm, [], `junk-${i}`, undefined, { invocation_params: { model: request } });
+      const message = { response_metadata: { model_name: response } };
+      ledger.handleLLMEnd(
+        { generations: [[{ text: "", message } as never]], llmOutput: { tokenUsage: { promptTokens: 1, completionTokens: 1 } } },
+        `junk-${i}`,
+      );
+    }
+    await model().invoke("request 3", { callbacks: [ledger] });
+    const usage = histogram(await collect(), "gen_ai.client.token.usage")!;
+    expect(usage.dataPoints.some((p) => p.attributes["otel.metric.overflow"] !== undefined)).toBe(false);
+    const requests = new Set(usage.dataPoints.map((p) => p.attributes["gen_ai.request.model"]));
+    const responses = new Set(usage.dataPoints.map((p) => p.attributes["gen_ai.response.model"]));
+    expect(requests.size).toBeLessThanOrEqual(100 + 3);
+    expect(responses.size).toBeLessThanOrEqual(100 + 3);
+    expect(requests.has(OTHER_MODEL) && responses.has(OTHER_MODEL)).toBe(true);
+    const real = usage.dataPoints.find(
+      (p) => p.attributes["gen_ai.request.model"] === "gpt-4o-mini" && p.attributes["gen_ai.token.type"] === "input",
+    )!;
+    expect(real.value).toMatchObject({ count: 1, sum: 103 });
+    expect(real.attributes["gen_ai.response.model"]).toBe("gpt-4o-mini");
+    const inputs = usage.dataPoints.filter((p) => p.attributes["gen_ai.token.type"] === "input");
+    expect(inputs.reduce((s, p) => s + p.value.count, 0)).toBe(3001);
+  });
+
+  it("a run closed early and corrected late is counted once: one duration point, its real tokens (#32)", async () => {
+    const { ledger, collect } = setup({}, instrumentLedger, { maxPending: 1 });
+    const llm = { lc: 1, type: "not_implemented" as const, id: ["Custom"] };
+    const usage = (n: number) => ({ generations: [[{ text: "" }]], llmOutput: { tokenUsage: { promptTokens: n, completionTokens: 1 } } });
+    ledger.handleChatModelStart(llm, [], "a", undefined, { invocation_params: { model: "gpt-4o" } });
+    ledger.handleChatModelStart(llm, [], "b", undefined, { invocation_params: { model: "gpt-4o" } });
+    expect(ledger.getRun("a")!.flags).toContain("abandoned");
+    await ledger.handleLLMEnd(usage(40), "a");
+    await ledger.handleLLMEnd(usage(60), "b");
+    const metrics = await collect();
+    const tokens = histogram(metrics, "gen_ai.client.token.usage")!.dataPoints.filter((p) => p.attributes["gen_ai.token.type"] === "input");
+    expect(tokens.reduce((s, p) => s + (p.value.sum ?? 0), 0)).toBe(100);
+    expect(tokens.reduce((s, p) => s + p.value.count, 0)).toBe(2);
+    expect(ledger.totals().inputTokens).toBe(100);
+    const durations = histogram(metrics, "gen_ai.client.operation.duration")!.dataPoints;
+    expect(durations.reduce((s, p) => s + p.value.count, 0)).toBe(2);
+  });
 });

@@ -10,10 +10,14 @@ class ManualReader extends MetricReader {
 }
 
 /** A ledger instrumented (by `instrument`: the source's, or a built entry's) into a meter provider with a manual, cumulative reader. */
-export function setup(options: Parameters<typeof instrumentLedger>[1] = {}, instrument = instrumentLedger) {
+export function setup(
+  options: Parameters<typeof instrumentLedger>[1] = {},
+  instrument = instrumentLedger,
+  ledgerOptions: ConstructorParameters<typeof TokenLedgerHandler>[0] = {},
+) {
   const reader = new ManualReader({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
   const meterProvider = new MeterProvider({ readers: [reader] });
-  const ledger = new TokenLedgerHandler();
+  const ledger = new TokenLedgerHandler(ledgerOptions);
   const stop = instrument(ledger, { meterProvider, ...options });
   const collect = async () => (await reader.collect()).resourceMetrics as ResourceMetrics;
   return { ledger, stop, collect, meterProvider };

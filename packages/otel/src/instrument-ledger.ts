@@ -1,16 +1,9 @@
 import { type Attributes, type MeterProvider, metrics } from "@opentelemetry/api";
-import type { LlmRunRecord, TokenLedgerHandler } from "@tokenledger/langchain";
+import type { TokenLedgerHandler } from "@tokenledger/langchain";
+import { metricAttributes, modelNames } from "./record-attributes.js";
 import {
-  ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_TOKENLEDGER_USAGE_SOURCE,
-  ERROR_TYPE_VALUE_ABANDONED,
-  ERROR_TYPE_VALUE_ABORTED,
-  GEN_AI_OPERATION_NAME_VALUE_CHAT,
   GEN_AI_TOKEN_TYPE_VALUE_INPUT,
   GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
@@ -19,8 +12,6 @@ import {
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE_DESCRIPTION,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE_UNIT,
-  OTHER_MODEL,
-  VALUE_OTHER,
 } from "./semconv.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
@@ -36,9 +27,11 @@ export interface InstrumentOptions {
   /** Added to every data point, e.g. `{ "service.instance.id": hostname() }`. */
   attributes?: Attributes;
   /**
-   * Most distinct model names tokenledger does not know (request or response) given their own
-   * attribute value; later ones are recorded as `(other)`. Models it knows always keep their own,
-   * so a flood of junk names cannot push a real model into the SDK's overflow series. Default 100.
+   * Most distinct model names outside tokenledger's catalog given their own attribute value, for
+   * `gen_ai.request.model` and `gen_ai.response.model` each; later ones are recorded as `(other)`.
+   * A model counts as known only by its exact catalog name after normalisation (`gpt-4o-tenant-7`
+   * is not `gpt-4o`). Catalog models always keep their own value, so a flood of junk names cannot
+   * push a real model into the SDK's overflow series. Default 100.
    */
   maxUnknownModels?: number;
 }
@@ -92,11 +85,15 @@ export function instrumentLedger(ledger: TokenLedgerHandler, options: Instrument
     description: METRIC_GEN_AI_CLIENT_OPERATION_DURATION_DESCRIPTION,
     advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   });
-  const modelName = modelNameCap(options.maxUnknownModels ?? 100);
+  const names = modelNames(options.maxUnknownModels ?? 100);
   const unsubscribe = ledger.onRecord((record) => {
     if (record.cached) return;
-    const attributes = { ...options.attributes, ...recordAttributes(record, modelName) };
-    duration.record(record.durationMs / 1000, attributes);
+    const attributes = { ...options.attributes, ...metricAttributes(record, names) };
+    const late = record.flags.includes("late");
+    // One duration point per call: a late record corrects a run already recorded when it was closed early.
+    if (!late) duration.record(record.durationMs / 1000, attributes);
+    // A run closed early (abandoned) has no final numbers yet: its tokens are recorded once, by its late record if one comes.
+    if (record.flags.includes("abandoned")) return;
     const reported = record.source === "provider";
     if (!reported && !options.includeLocalEstimates) return;
     const marked = { ...attributes, [ATTR_TOKENLEDGER_USAGE_SOURCE]: record.source };
@@ -110,33 +107,4 @@ export function instrumentLedger(ledger: TokenLedgerHandler, options: Instrument
   };
   instrumented.set(ledger, stop);
   return stop;
-}
-
-/** Bounds the distinct model names of unknown models; known ones (a finite catalog) pass as they are. */
-function modelNameCap(max: number): (name: string, known: boolean) => string {
-  const seen = new Set<string>();
-  return (name, known) => {
-    if (known || seen.has(name)) return name;
-    if (seen.size >= max) return OTHER_MODEL;
-    seen.add(name);
-    return name;
-  };
-}
-
-function recordAttributes(record: LlmRunRecord, modelName: (name: string, known: boolean) => string): Attributes {
-  const known = !record.flags.includes("unknown-model");
-  return {
-    [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
-    [ATTR_GEN_AI_PROVIDER_NAME]: record.provider ?? VALUE_OTHER,
-    [ATTR_GEN_AI_REQUEST_MODEL]: modelName(record.model, known),
-    ...(record.responseModel ? { [ATTR_GEN_AI_RESPONSE_MODEL]: modelName(record.responseModel, known) } : {}),
-    ...(record.status === "error" ? { [ATTR_ERROR_TYPE]: errorType(record) } : {}),
-  };
-}
-
-/** Low-cardinality, as the conventions ask: never the error message itself. */
-function errorType(record: LlmRunRecord): string {
-  if (record.flags.includes("aborted")) return ERROR_TYPE_VALUE_ABORTED;
-  if (record.flags.includes("abandoned")) return ERROR_TYPE_VALUE_ABANDONED;
-  return /^\d{3}\b/.exec(record.error ?? "")?.[0] ?? VALUE_OTHER;
 }

@@ -15,6 +15,7 @@ export interface LlmRunState {
   parentRunId?: string;
   rootRunId: string;
   runName: string;
+  operation?: "chat" | "text_completion";
   model: string;
   provider?: string;
   contextTokens: number;
@@ -65,6 +66,10 @@ export function buildRunRecord(
   if (provider.problems.length > 0) {
     state.flags.add("invalid-usage");
     report(`invalid usage from the provider (${provider.problems.join(", ")}); using local counts`);
+  }
+  if (provider.inconsistentTotal) {
+    state.flags.add("inconsistent-total");
+    report("the provider's total_tokens is below its input plus output; the record's total is their sum");
   }
   const countFlags = new Set<"count-failed">();
   const usage = resolveUsage({
@@ -123,6 +128,7 @@ function baseRecord(
     ...(state.parentRunId ? { parentRunId: state.parentRunId } : {}),
     rootRunId: state.rootRunId,
     runName: state.runName,
+    ...(state.operation === undefined ? {} : { operation: state.operation }),
     model: state.model,
     ...(state.provider === undefined ? {} : { provider: state.provider }),
     status: outcome.error === undefined ? "ok" : "error",

@@ -36,6 +36,8 @@ export interface LlmRunRecord {
   /** The top-level run this call belongs to: the `runId` of the outermost runnable the ledger saw start (its own id when the model was invoked directly). */
   rootRunId: string;
   runName: string;
+  /** `chat` for a chat model's run, `text_completion` for a text LLM's (the GenAI conventions' operation names). */
+  operation?: "chat" | "text_completion";
   /** The requested model name. */
   model: string;
   /** The model name the provider answered with, when it said. */

@@ -1,3 +1,4 @@
+import { boundedJson } from "./bounded-json.js";
 import type { RecordMetadataValue } from "./ledger-record.js";
 
 /** Who a run was for, as the handler's `attribute` option returns it. */
@@ -27,14 +28,21 @@ export const ATTRIBUTION_LIMITS = {
 export interface RecordLabels extends RunAttribution {
   tags: string[];
   metadata: Record<string, RecordMetadataValue>;
+  /** `metadata.tokenledger_budgets`, the budgets a budget helper reserved this run against. */
+  budgets?: string[];
 }
+
+/** The metadata key a budget helper sets to the names of the budgets a run is counted against. */
+export const BUDGETS_METADATA_KEY = "tokenledger_budgets";
 
 /**
  * Reads a run's tags, metadata and attribution (user, thread, tenant). The ids come from
  * `attribute` when it returns them, else from `metadata.user_id`, `metadata.thread_id` (LangChain
  * copies `configurable.thread_id` there; `sessionId` is `RunnableWithMessageHistory`'s key) and
- * `metadata.tenant_id`. Values are bounded by `ATTRIBUTION_LIMITS`; objects in metadata become
- * JSON. Never throws: what cannot be read is left out and named in `problems`.
+ * `metadata.tenant_id`; `budgets` from `metadata.tokenledger_budgets` (a string array). Values are
+ * bounded by `ATTRIBUTION_LIMITS`, and so is the work: objects in metadata become JSON cut at the
+ * string length (`boundedJson`), and only the first keys are looked at. Never throws: what cannot
+ * be read is left out and named in `problems`.
  *
  * @example
  * ```ts
@@ -60,7 +68,7 @@ export function readAttribution(
   }
   try {
     if (metadata !== null && typeof metadata === "object") rawMetadata = metadata as Record<string, unknown>;
-    for (const key of Object.keys(rawMetadata).slice(0, ATTRIBUTION_LIMITS.maxMetadataKeys)) {
+    for (const key of ownKeys(rawMetadata, ATTRIBUTION_LIMITS.maxMetadataKeys)) {
       try {
         const value = metadataValue(rawMetadata[key]);
         if (value !== undefined) keptMetadata[cut(key)] = value;
@@ -86,13 +94,33 @@ export function readAttribution(
   if (attribute) {
     try {
       given = attribute({ tags: rawTags, metadata: rawMetadata }) ?? undefined;
+      const then = (given as { then?: unknown } | undefined)?.then;
+      if (typeof then === "function") {
+        // A promise is no attribution (the start cannot wait); its rejection must not go unhandled.
+        Promise.resolve(given).then(undefined, () => undefined);
+        given = undefined;
+        problems.push("attribute (returned a promise)");
+      }
     } catch {
+      given = undefined;
       problems.push("attribute");
     }
   }
   const userId = idOf(given?.userId) ?? fromMetadata("user_id", "userId");
   const threadId = idOf(given?.threadId) ?? fromMetadata("thread_id", "threadId", "sessionId", "session_id");
   const tenantId = idOf(given?.tenantId) ?? fromMetadata("tenant_id", "tenantId");
+  let budgets: string[] | undefined;
+  try {
+    const listed = rawMetadata[BUDGETS_METADATA_KEY];
+    if (Array.isArray(listed)) {
+      budgets = listed
+        .slice(0, ATTRIBUTION_LIMITS.maxTags)
+        .filter((name): name is string => typeof name === "string" && name !== "")
+        .map(cut);
+    }
+  } catch {
+    problems.push(`metadata.${BUDGETS_METADATA_KEY}`);
+  }
   return {
     labels: {
       tags: keptTags,
@@ -100,9 +128,21 @@ export function readAttribution(
       ...(userId === undefined ? {} : { userId }),
       ...(threadId === undefined ? {} : { threadId }),
       ...(tenantId === undefined ? {} : { tenantId }),
+      ...(budgets === undefined || budgets.length === 0 ? {} : { budgets }),
     },
     problems,
   };
+}
+
+/** The first `max` own enumerable keys, without listing every key of a huge object. */
+function ownKeys(object: object, max: number): string[] {
+  const keys: string[] = [];
+  let visited = 0;
+  for (const key in object) {
+    if (keys.length >= max || ++visited > 4 * max) break;
+    if (Object.hasOwn(object, key)) keys.push(key);
+  }
+  return keys;
 }
 
 function cut(text: string): string {
@@ -119,9 +159,6 @@ function metadataValue(value: unknown): RecordMetadataValue | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
   if (typeof value === "string") return cut(value);
   if (typeof value === "bigint") return cut(String(value));
-  if (typeof value === "object") {
-    const json = JSON.stringify(value);
-    return typeof json === "string" ? cut(json) : undefined;
-  }
+  if (typeof value === "object") return boundedJson(value, ATTRIBUTION_LIMITS.maxStringLength);
   return undefined;
 }

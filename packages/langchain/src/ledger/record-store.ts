@@ -74,6 +74,29 @@ export class RecordStore {
         ...(record.tenantId === undefined ? {} : { tenantId: record.tenantId }),
       };
     }
+    return this.#emit(record);
+  }
+
+  /**
+   * Replaces the record of a run closed early (abandoned) by its correction, when its real end
+   * came: the totals overall, per model and of its trace move by the difference (the call is not
+   * counted twice), and the listeners get the new record (same `runId`: they upsert).
+   */
+  replace(
+    earlier: LlmRunRecord,
+    earlierCost: bigint | undefined,
+    record: LlmRunRecord,
+    costPico: bigint | undefined,
+  ): Promise<void> | undefined {
+    this.#records.set(record.runId, record);
+    this.#totals.replace(earlier, earlierCost, record, costPico);
+    this.#modelTotals(record.model).replace(earlier, earlierCost, record, costPico);
+    this.#traces.get(record.rootRunId)?.totals.replace(earlier, earlierCost, record, costPico);
+    return this.#emit(record);
+  }
+
+  /** Tells every listener, over a snapshot: a listener that (un)subscribes others does not change this round. */
+  #emit(record: LlmRunRecord): Promise<void> | undefined {
     let waits: Promise<void>[] | undefined;
     for (const [listener, wait] of [...this.#listeners]) {
       const waited = this.#notify(listener, record);
@@ -120,13 +143,21 @@ export class RecordStore {
       if (result && typeof result.then === "function") {
         return Promise.resolve(result).then(
           () => undefined,
-          (error: unknown) => this.#options.onListenerError(error, record),
+          (error: unknown) => this.#failed(error, record),
         );
       }
     } catch (error) {
-      this.#options.onListenerError(error, record);
+      this.#failed(error, record);
     }
     return undefined;
+  }
+
+  #failed(error: unknown, record: LlmRunRecord): void {
+    try {
+      this.#options.onListenerError(error, record);
+    } catch {
+      // The error channel's own failure has nowhere left to go.
+    }
   }
 
   #snapshot(trace: TraceState): TraceUsage {

@@ -70,11 +70,16 @@ export class RunRegistry<S extends RunInFlight> {
     return this.#inflight.size;
   }
 
+  /** How often a timer should sweep while runs are in flight: a quarter of `staleAfterMs`, at most 15 s. */
+  get sweepIntervalMs(): number {
+    return Math.max(1, Math.min(this.#options.staleAfterMs, 60_000) / 4);
+  }
+
   /** Removes and returns the model runs to give up on; forgets stale parents. Cheap when called often. */
   stale(now: number): S[] {
     const { staleAfterMs, maxPending } = this.#options;
     const overfull = this.#inflight.size >= maxPending || this.#lineage.size >= maxPending;
-    if (!overfull && now - this.#lastSweep < Math.min(staleAfterMs, 60_000) / 4) return [];
+    if (!overfull && now - this.#lastSweep < this.sweepIntervalMs) return [];
     this.#lastSweep = now;
     const given: S[] = [];
     for (const state of this.#inflight.values()) {

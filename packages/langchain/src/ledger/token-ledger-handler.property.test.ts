@@ -37,7 +37,8 @@ const runSpec: fc.Arbitrary<RunSpec> = fc.record({
   ending: fc.constantFrom<Ending>("end", "end", "error", "abort", "missing"),
   tokens: fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }),
   usage: fc.oneof(
-    fc.record({ valid: fc.constant(true as const), input: fc.nat(100_000), output: fc.nat(5_000) }),
+    // A call that was sent has input tokens: 0 and 0 is missing usage (read as none), not a valid report.
+    fc.record({ valid: fc.constant(true as const), input: fc.integer({ min: 1, max: 100_000 }), output: fc.nat(5_000) }),
     fc.record({ valid: fc.constant(false as const), value: hostile }),
   ),
   dupStart: fc.boolean(),

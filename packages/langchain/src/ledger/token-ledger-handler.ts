@@ -5,8 +5,8 @@ import type { LLMResult } from "@langchain/core/outputs";
 import type { ModelPrice } from "@tokenledger/core";
 import { countTokens, resolveModel } from "@tokenledger/core";
 import type { PicoPrice } from "@tokenledger/core/internal";
-import { defaultDebugChannel, durationMsOr, finitePositiveOr } from "../shared/index.js";
-import { buildRunRecord, fallbackRunRecord, type LlmRunState, type RunOutcome } from "./build-run-record.js";
+import { BoundedMap, defaultDebugChannel, durationMsOr, finitePositiveOr, guardChannel } from "../shared/index.js";
+import { type BuiltRecord, buildRunRecord, fallbackRunRecord, type LlmRunState, type RunOutcome } from "./build-run-record.js";
 import { countPrompt } from "./count-run.js";
 import { errorLine, isAbortError } from "./describe-run-error.js";
 import { registerInternals } from "./ledger-internals.js";
@@ -43,17 +43,25 @@ export interface TokenLedgerOptions {
   pricing?: Record<string, ModelPrice>;
   /** Count prompts before each call with @tokenledger/core. Default true. */
   countLocally?: boolean;
-  /** Runs with no end event after this long are closed as abandoned. Default 10 minutes. */
+  /**
+   * Runs with no end event after this long are closed as abandoned (a timer sweeps while runs are
+   * in flight). If the real end comes later, the record is corrected and re-emitted flagged `late`.
+   * Default 10 minutes.
+   */
   staleAfterMs?: number;
-  /** Most runs in flight at once; beyond it the oldest is closed as abandoned. Default 10,000. */
+  /**
+   * Most runs in flight at once; beyond it the oldest is closed as abandoned (and corrected, flagged
+   * `late`, if its end comes; up to `max(maxRecords, maxPending)` closed runs wait for one). Default 10,000.
+   */
   maxPending?: number;
   /**
    * The debug channel: told of every failure inside the handler (a throwing getter, a listener
    * that threw or rejected) and of provider usage that failed validation. Default: written with
    * `console.debug` when the `TOKENLEDGER_DEBUG` environment variable is set, else dropped.
-   * The chain never sees these; the run's record carries a flag.
+   * The chain never sees these; the run's record carries a flag. A channel that throws or
+   * rejects is dropped (told once to `console.debug` under `TOKENLEDGER_DEBUG`).
    */
-  onError?: (event: LedgerDebugEvent) => void;
+  onError?: (event: LedgerDebugEvent) => unknown;
   /**
    * Who a run is for, from its tags and metadata. Ids it leaves out fall back to
    * `metadata.user_id`, `metadata.thread_id` (or `sessionId`) and `metadata.tenant_id`.
@@ -119,6 +127,10 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
   readonly #attribute: ((run: RunLabels) => RunAttribution | undefined) | undefined;
   readonly #registry: RunRegistry<LlmRunState>;
   readonly #store: RecordStore;
+  /** Runs closed early (abandoned), with the record they were closed with, awaiting a late end. */
+  readonly #closedEarly: BoundedMap<string, { state: LlmRunState; built: BuiltRecord }>;
+  /** The sweep timer, set only while runs are in flight (so an idle handler holds no timer). */
+  #sweepTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: TokenLedgerOptions = {}) {
     super();
@@ -127,12 +139,11 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     const maxRecords = finitePositiveOr(options.maxRecords, 10_000);
     this.#countLocally = options.countLocally ?? true;
     this.#pricing = compileLedgerPricing(options.pricing);
-    this.#onError = options.onError ?? defaultDebugChannel();
+    this.#onError = guardChannel(options.onError ?? defaultDebugChannel(), "onError");
     this.#attribute = typeof options.attribute === "function" ? options.attribute : undefined;
-    this.#registry = new RunRegistry({
-      staleAfterMs: durationMsOr(options.staleAfterMs, 600_000),
-      maxPending: finitePositiveOr(options.maxPending, 10_000),
-    });
+    const maxPending = finitePositiveOr(options.maxPending, 10_000);
+    this.#registry = new RunRegistry({ staleAfterMs: durationMsOr(options.staleAfterMs, 600_000), maxPending });
+    this.#closedEarly = new BoundedMap(Math.max(maxRecords, maxPending));
     registerInternals(this, this.#registry);
     this.#store = new RecordStore({
       maxRecords,
@@ -216,7 +227,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     _tags?: string[],
     _fields?: unknown,
   ): void {
-    const state = this.#registry.get(runId);
+    const state = this.#registry.get(runId) ?? this.#closedEarly.get(runId)?.state;
     if (state && typeof token === "string" && token.length > 0) state.streamed.push(token);
   }
 
@@ -237,6 +248,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     const [runId] = end;
     return this.#end("handleLLMError", runId, (state) => {
       if (isAbortError(err) || signalAborted(state.signal)) state.flags.add("aborted");
+      if (isBudgetExceeded(err)) state.flags.add("budget-exceeded");
       return { error: errorLine(err) };
     });
   }
@@ -269,6 +281,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     this.#closeStale();
     if (typeof runId !== "string") return;
     this.#registry.track(runId, typeof parentRunId === "string" ? parentRunId : undefined, Date.now());
+    this.#scheduleSweep();
   }
 
   /** Registers a model run before anything that could fail; returns undefined for a duplicate or id-less start. */
@@ -281,7 +294,8 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     this.#safely(method, runId, () => {
       this.#closeStale();
       if (typeof runId !== "string" || runId === "") return this.#report(method, undefined, "start event without a run id");
-      if (this.#registry.get(runId) || this.#store.has(runId)) return this.#report(method, runId, "duplicate start event ignored");
+      if (this.#registry.get(runId) || this.#store.has(runId) || this.#closedEarly.has(runId))
+        return this.#report(method, runId, "duplicate start event ignored");
       const parent = typeof parentRunId === "string" && parentRunId !== "" ? parentRunId : undefined;
       const start = readRunStart(llm, extra, metadata, runName);
       const attribution = readAttribution(tags, metadata, this.#attribute);
@@ -300,6 +314,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
         ...(parent ? { parentRunId: parent } : {}),
         rootRunId: this.#registry.rootOf(parent, runId),
         runName: start.runName,
+        operation: method === "handleLLMStart" ? "text_completion" : "chat",
         model: start.model,
         ...(start.provider === undefined ? {} : { provider: start.provider }),
         contextTokens: 0,
@@ -313,6 +328,7 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
       };
       this.#registry.add(state);
       this.#store.started(state.rootRunId);
+      this.#scheduleSweep();
       if (start.problems.length > 0) this.#problem(state, method, `unreadable: ${start.problems.join(", ")}`);
       if (start.signal) this.#watchAbort(state, start.signal, method);
       started = { state, tools: start.tools };
@@ -337,43 +353,73 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
 
   /**
    * Takes a model run out of the registry, if it is still in flight, and ends it with the outcome
-   * `outcomeOf` reads. Returns the promise of the waiting listeners, if any.
+   * `outcomeOf` reads; a run closed early (abandoned) is corrected instead. Returns the promise of
+   * the waiting listeners, if any.
    */
   #end(method: string, runId: string, outcomeOf: (state: LlmRunState) => RunOutcome): Promise<void> | undefined {
     let waited: Promise<void> | undefined;
     this.#safely(method, runId, () => {
       const state = this.#registry.take(runId);
-      if (state) waited = this.#finish(state, outcomeOf(state));
+      if (state) {
+        waited = this.#store.add(...this.#build(state, outcomeOf(state)));
+        return;
+      }
+      const early = typeof runId === "string" ? this.#closedEarly.get(runId) : undefined;
+      if (!early) return;
+      this.#closedEarly.delete(runId);
+      early.state.flags.delete("abandoned");
+      early.state.flags.add("late");
+      const [record, costPico] = this.#build(early.state, outcomeOf(early.state));
+      waited = this.#store.replace(early.built.record, early.built.costPico, record, costPico);
     });
     return waited;
   }
 
-  /** Ends a run (already taken out of the registry) as a record, whatever fails on the way. */
-  #finish(state: LlmRunState, outcome: RunOutcome): Promise<void> | undefined {
+  /** The record of a run (already taken out of the registry), whatever fails on the way. */
+  #build(state: LlmRunState, outcome: RunOutcome): [LlmRunRecord, bigint | undefined] {
     try {
       state.detachAbort?.();
     } catch (error) {
       this.#problem(state, "finish", `removing the abort listener failed: ${errorLine(error)}`, error);
     }
-    let record: LlmRunRecord;
-    let costPico: bigint | undefined;
+    let built: BuiltRecord;
     try {
-      ({ record, costPico } = buildRunRecord(state, outcome, this.#pricing, (message, error) =>
-        this.#report("handleLLMEnd", state.runId, message, error),
-      ));
+      built = buildRunRecord(state, outcome, this.#pricing, (message, error) => this.#report("handleLLMEnd", state.runId, message, error));
     } catch (error) {
       this.#problem(state, "finish", `building the record failed: ${errorLine(error)}`, error);
-      ({ record, costPico } = fallbackRunRecord(state, outcome));
+      built = fallbackRunRecord(state, outcome);
     }
-    return this.#store.add(record, costPico);
+    return [built.record, built.costPico];
   }
 
-  /** Closes runs whose end never came (a consumer that stopped reading a stream, a crashed tool). */
+  /**
+   * Closes runs whose end never came (a consumer that stopped reading a stream, a crashed tool),
+   * and keeps them, bounded, so that an end arriving later corrects the record.
+   */
   #closeStale(): void {
     const now = Date.now();
     for (const state of this.#registry.stale(now)) {
       state.flags.add("abandoned");
-      this.#finish(state, { error: `abandoned: no end event after ${now - state.startedAt} ms` });
+      const [record, costPico] = this.#build(state, { error: `abandoned: no end event after ${now - state.startedAt} ms` });
+      this.#closedEarly.set(state.runId, { state, built: { record, costPico } });
+      this.#store.add(record, costPico);
+    }
+  }
+
+  /** Sweeps on a timer while runs are in flight, not only at the next start; the timer never holds the process open. */
+  #scheduleSweep(): void {
+    if (this.#sweepTimer !== undefined) return;
+    const sweep = () => {
+      this.#sweepTimer = undefined;
+      this.#safely("sweep", undefined, () => this.#closeStale());
+      const sizes = this.#registry.sizes();
+      if (sizes.inflight + sizes.lineage > 0) this.#scheduleSweep();
+    };
+    try {
+      this.#sweepTimer = setTimeout(sweep, this.#registry.sweepIntervalMs);
+      (this.#sweepTimer as { unref?: () => void }).unref?.();
+    } catch {
+      this.#sweepTimer = undefined;
     }
   }
 
@@ -391,12 +437,16 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
   }
 
   #report(method: string, runId: string | undefined, message: string, error?: unknown): void {
-    if (!this.#onError) return;
-    try {
-      this.#onError({ method, ...(runId === undefined ? {} : { runId }), message, ...(error === undefined ? {} : { error }) });
-    } catch {
-      // The debug channel's own failure has nowhere left to go.
-    }
+    this.#onError?.({ method, ...(runId === undefined ? {} : { runId }), message, ...(error === undefined ? {} : { error }) });
+  }
+}
+
+/** A token budget refused the call (`@tokenledger/langchain`'s `BudgetExceededError`, matched by name). */
+function isBudgetExceeded(error: unknown): boolean {
+  try {
+    return (error as { name?: unknown } | null)?.name === "BudgetExceededError";
+  } catch {
+    return false;
   }
 }
 

@@ -42,6 +42,18 @@ export class TotalsAccumulator {
     if (costPico !== undefined) this.costPico = (this.costPico ?? 0n) + costPico;
   }
 
+  /** Moves the sums by the difference between a run's earlier record and its correction (same call count). */
+  replace(earlier: TotalsSource, earlierCost: bigint | undefined, record: TotalsSource, costPico: bigint | undefined): void {
+    this.add(record, costPico);
+    this.calls--;
+    if (earlier.status === "error") this.errors--;
+    this.inputTokens -= earlier.inputTokens;
+    this.outputTokens -= earlier.outputTokens;
+    this.contextTokens -= earlier.contextTokens;
+    this.cachedInputTokens -= earlier.reported?.cacheReadTokens ?? 0;
+    if (earlierCost !== undefined) this.costPico = (this.costPico ?? 0n) - earlierCost;
+  }
+
   snapshot(): UsageTotals {
     return {
       calls: this.calls,

@@ -65,3 +65,21 @@ describe("validateReportedUsage", () => {
     );
   });
 });
+
+describe("validateReportedUsage: totals", () => {
+  it("a total below input or output alone is a problem; below their sum only, inconsistent (numbers kept)", () => {
+    expect(validateReportedUsage({ input: 50, output: 10, total: 55 })).toEqual({
+      usage: { inputTokens: 50, outputTokens: 10, totalTokens: 55 },
+      problems: [],
+      inconsistentTotal: true,
+    });
+    expect(validateReportedUsage({ input: 50, output: 0, total: 1 }).problems).toEqual(["total: 1 is less than input 50"]);
+    expect(validateReportedUsage({ input: 50, output: 10, total: 60 }).inconsistentTotal).toBeUndefined();
+    // A zero output LangChain filled in for a missing one comes from the total.
+    expect(validateReportedUsage({ input: 36, output: 0, total: 50 }).usage).toEqual({
+      inputTokens: 36,
+      outputTokens: 14,
+      totalTokens: 50,
+    });
+  });
+});

@@ -22,6 +22,8 @@ export interface UsageValidation {
   usage: ValidUsage;
   /** What was wrong, one short phrase each (`input: -3`); empty when every number present was valid. */
   problems: string[];
+  /** The total is below input plus output: the numbers are used (the record's total is their sum), flagged `inconsistent-total`. */
+  inconsistentTotal?: boolean;
 }
 
 /** More tokens than any model takes or gives in one call; a larger number is a bug upstream, not usage. */
@@ -32,7 +34,8 @@ export const MAX_REPORTED_TOKENS = 1_000_000_000;
  * `[0, MAX_REPORTED_TOKENS]` (a string, a fraction, a negative, NaN or a huge number is a
  * problem); cached input may not exceed input; a missing input or output is taken from the
  * total only when the total is at least the other number. Absent numbers (`undefined`, `null`)
- * are not problems. Never throws, whatever the values or their getters do.
+ * are not problems. A total below input or output alone is a problem; one below their sum only is
+ * kept apart (`inconsistentTotal`: the numbers are used). Never throws, whatever the values or their getters do.
  *
  * @example
  * ```ts
@@ -62,6 +65,9 @@ export function validateReportedUsage(raw: RawUsage | undefined): UsageValidatio
   let cacheReadTokens = read("cacheRead");
   const cacheCreationTokens = read("cacheCreation");
   const reasoningTokens = read("reasoning");
+  // LangChain turns a missing completion count into 0 (a stream's usage_metadata): with a total
+  // above the input, a 0 output is the missing number, taken from the total as below.
+  if (totalTokens !== undefined && inputTokens !== undefined && outputTokens === 0 && totalTokens > inputTokens) outputTokens = undefined;
   if (totalTokens !== undefined && (inputTokens === undefined) !== (outputTokens === undefined)) {
     const [known, name] = inputTokens !== undefined ? [inputTokens, "input"] : [outputTokens!, "output"];
     if (totalTokens < known) {
@@ -74,6 +80,15 @@ export function validateReportedUsage(raw: RawUsage | undefined): UsageValidatio
     problems.push(`cacheRead: ${cacheReadTokens} is more than input ${inputTokens}`);
     cacheReadTokens = undefined;
   }
+  // A total below input or output alone is no usage at all (LangChain fills a missing output with 0,
+  // which hides the missing number); between the larger of them and their sum, it is inconsistent.
+  const both = totalTokens !== undefined && inputTokens !== undefined && outputTokens !== undefined;
+  if (both && totalTokens! < Math.max(inputTokens!, outputTokens!)) {
+    problems.push(
+      `total: ${totalTokens} is less than ${inputTokens! >= outputTokens! ? `input ${inputTokens}` : `output ${outputTokens}`}`,
+    );
+  }
+  const inconsistentTotal = both && totalTokens! < inputTokens! + outputTokens!;
   const usage: ValidUsage = {};
   if (inputTokens !== undefined) usage.inputTokens = inputTokens;
   if (outputTokens !== undefined) usage.outputTokens = outputTokens;
@@ -81,7 +96,7 @@ export function validateReportedUsage(raw: RawUsage | undefined): UsageValidatio
   if (cacheReadTokens !== undefined) usage.cacheReadTokens = cacheReadTokens;
   if (cacheCreationTokens !== undefined) usage.cacheCreationTokens = cacheCreationTokens;
   if (reasoningTokens !== undefined) usage.reasoningTokens = reasoningTokens;
-  return { usage, problems };
+  return inconsistentTotal ? { usage, problems, inconsistentTotal } : { usage, problems };
 }
 
 function describe(value: unknown): string {

@@ -28,3 +28,52 @@ export function reportOnce(key: string, method: string, message: () => string): 
     // The debug channel's own failure has nowhere left to go.
   }
 }
+
+/**
+ * Wraps a user's error channel (an `onError` option) so that it can never hurt the host: a
+ * channel that throws, or returns a promise that rejects, is told nothing more. Its failure is
+ * written once to `console.debug` when `TOKENLEDGER_DEBUG` is set, then the channel is dropped.
+ * The wrapper never throws and never leaves a rejection unhandled.
+ *
+ * @example
+ * ```ts
+ * const report = guardChannel(async () => { throw new Error("down"); }, "onError");
+ * report({ method: "handleLLMEnd", message: "x" }); // the rejection is caught; later calls do nothing
+ * ```
+ */
+export function guardChannel<E>(channel: ((event: E) => unknown) | undefined, name: string): ((event: E) => void) | undefined {
+  if (typeof channel !== "function") return undefined;
+  let live: ((event: E) => unknown) | undefined = channel;
+  const drop = (error: unknown) => {
+    if (!live) return;
+    live = undefined;
+    const debug = defaultDebugChannel();
+    if (!debug) return;
+    try {
+      debug({ method: name, message: `the error channel failed and is dropped: ${describeFailure(error)}` });
+    } catch {
+      // Nowhere left to go.
+    }
+  };
+  return (event) => {
+    const target = live;
+    if (!target) return;
+    try {
+      const result = target(event) as PromiseLike<unknown> | undefined;
+      if (result !== null && (typeof result === "object" || typeof result === "function") && typeof result.then === "function") {
+        Promise.resolve(result).then(undefined, drop);
+      }
+    } catch (error) {
+      drop(error);
+    }
+  };
+}
+
+function describeFailure(error: unknown): string {
+  try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 200);
+    return String(error).slice(0, 200);
+  } catch {
+    return "an unreadable value";
+  }
+}

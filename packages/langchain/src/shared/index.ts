@@ -1,5 +1,5 @@
 export { BoundedMap } from "./bounded-map.js";
-export { defaultDebugChannel, reportOnce } from "./debug-channel.js";
+export { defaultDebugChannel, guardChannel, reportOnce } from "./debug-channel.js";
 export { failureText } from "./failure-text.js";
 export { durationMsOr, finiteNonNegativeOr, finitePositiveOr } from "./option-validators.js";
 export { toToolDefinitions } from "./tool-definitions.js";
