@@ -1,1 +1,1 @@
-export {};
+export { PostgresBudgetStore } from "./budget/postgres-budget-store.js";

@@ -1,1 +1,1 @@
-export {};
+export { SqliteBudgetStore } from "./budget/sqlite-budget-store.js";
