@@ -76,16 +76,14 @@ export class InMemoryBudgetStore implements BudgetStore {
   }
 
   async list(limit = 1000): Promise<BudgetCounterState[]> {
-    return [...this.#counters]
-      .slice(0, limit)
-      .map(([key, c]) => ({
-        key,
-        budget: c.budget,
-        limit: c.limit,
-        spent: c.previousSpent + c.spent,
-        reserved: c.reserved,
-        periodStart: c.periodStart,
-      }));
+    return [...this.#counters].slice(0, limit).map(([key, c]) => ({
+      key,
+      budget: c.budget,
+      limit: c.limit,
+      spent: c.previousSpent + c.spent,
+      reserved: c.reserved,
+      periodStart: c.periodStart,
+    }));
   }
 
   async activeReservations(): Promise<number> {
