@@ -111,3 +111,20 @@ export function budgetContext(metadata: Readonly<Record<string, unknown>> | unde
     metadata: m,
   };
 }
+
+/**
+ * A call's budget context from its LangChain config: its metadata (`budgetContext`), with
+ * `configurable.thread_id` or `configurable.sessionId` (`RunnableWithMessageHistory`'s key) as
+ * the thread when the metadata names none, and the run id.
+ */
+export function configBudgetContext(
+  config: { metadata?: Record<string, unknown>; configurable?: Record<string, unknown>; runId?: string } | undefined,
+): BudgetContext {
+  const configurable = config?.configurable ?? {};
+  const thread = configurable.thread_id ?? configurable.sessionId;
+  const context = budgetContext(config?.metadata, config?.runId);
+  if (context.threadId === undefined && (typeof thread === "string" || typeof thread === "number")) context.threadId = String(thread);
+  const runId = config?.runId ?? configurable.run_id;
+  if (typeof runId === "string") context.runId = runId;
+  return context;
+}

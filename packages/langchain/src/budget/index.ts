@@ -1,5 +1,12 @@
 export { BudgetExceededError, type BudgetRefusal } from "./budget-exceeded-error.js";
-export { type BudgetContext, type BudgetLimit, type BudgetQuantity, type BudgetScope, budgetContext } from "./budget-limit.js";
+export {
+  type BudgetContext,
+  type BudgetLimit,
+  type BudgetQuantity,
+  type BudgetScope,
+  budgetContext,
+  configBudgetContext,
+} from "./budget-limit.js";
 export { type BudgetPeriod, periodWindow } from "./budget-period.js";
 export { type BudgetCounterState, type BudgetLine, type BudgetStore, spentInWindow } from "./budget-store.js";
 export { InMemoryBudgetStore } from "./in-memory-budget-store.js";

@@ -3,12 +3,12 @@ import { type AIMessage, type AIMessageChunk, type BaseMessage, coerceMessageLik
 import { ensureConfig, Runnable, type RunnableConfig } from "@langchain/core/runnables";
 import { chatModelName } from "../counters/index.js";
 import { BudgetExceededError } from "./budget-exceeded-error.js";
-import { type BudgetContext, budgetContext } from "./budget-limit.js";
+import { type BudgetContext, configBudgetContext } from "./budget-limit.js";
 import { BUDGETS_METADATA_KEY, reportRefusal } from "./report-refusal.js";
 import type { BudgetReservation, BudgetUsage, TokenBudget } from "./token-budget.js";
 
 export interface WithBudgetOptions {
-  /** Who a call is for; default: read from the run's metadata (`budgetContext`: `user_id`, `tenant_id`, `thread_id`, `api_key_id`). */
+  /** Who a call is for; default: read from the run's metadata (`user_id`, `tenant_id`, `thread_id`, `api_key_id`) and `configurable` (`thread_id`, `sessionId`). */
   context?: (config: RunnableConfig) => BudgetContext;
   /** The output to reserve; default the model's `maxTokens`, else the model table's max output. */
   maxOutputTokens?: number;
@@ -94,7 +94,7 @@ class BudgetedModel extends Runnable<BaseLanguageModelInput, AIMessageChunk> {
 
   async #reserve(input: BaseLanguageModelInput, config: RunnableConfig): Promise<BudgetReservation> {
     const messages = toMessages(input);
-    const context = this.#options.context ? this.#options.context(config) : budgetContext(config.metadata, config.runId);
+    const context = this.#options.context ? this.#options.context(config) : configBudgetContext(config);
     const bound = boundOf(this.#model) as { maxTokens?: unknown };
     const maxTokens =
       this.#options.maxOutputTokens ??

@@ -1,5 +1,5 @@
 import { AIMessage } from "@langchain/core/messages";
-import type { RunnableConfig } from "@langchain/core/runnables";
+import { RunnableBinding, type RunnableConfig } from "@langchain/core/runnables";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import { createMiddleware } from "langchain";
 import {
@@ -7,7 +7,7 @@ import {
   type BudgetContext,
   BudgetExceededError,
   type BudgetReservation,
-  budgetContext,
+  configBudgetContext,
   reportRefusal,
   type TokenBudget,
   usageOf,
@@ -60,7 +60,7 @@ export function budgetMiddleware(options: BudgetMiddlewareOptions) {
       let held: BudgetReservation;
       try {
         held = await options.budget.reserve({
-          context: options.context ? options.context(config) : contextOf(config),
+          context: options.context ? options.context(config) : configBudgetContext(config),
           model,
           messages,
           tools: request.tools,
@@ -77,11 +77,14 @@ export function budgetMiddleware(options: BudgetMiddlewareOptions) {
         });
       }
       try {
-        // Settings are bound to the model as call options; `metadata` among them reaches the model run.
-        const response = await handler({
-          ...request,
-          modelSettings: { ...request.modelSettings, metadata: { [BUDGETS_METADATA_KEY]: held.budgets } },
+        // The agent binds its tools under this binding and keeps its config: the metadata reaches the model run.
+        // (Not `withConfig`: ChatOpenAI's returns a copy of the model whose metadata is lost when tools are bound.)
+        const tagged = new RunnableBinding({
+          bound: request.model as never,
+          config: { metadata: { [BUDGETS_METADATA_KEY]: held.budgets } },
+          kwargs: {},
         });
+        const response = await handler({ ...request, model: tagged as unknown as typeof request.model });
         await held.settle(usageOf(response)).catch(() => undefined);
         return response;
       } catch (error) {
@@ -90,12 +93,4 @@ export function budgetMiddleware(options: BudgetMiddlewareOptions) {
       }
     },
   });
-}
-
-/** The budget context of an agent run: its metadata, with `configurable.thread_id` as the thread. */
-function contextOf(config: RunnableConfig | undefined): BudgetContext {
-  const configurable = (config?.configurable ?? {}) as Record<string, unknown>;
-  const context = budgetContext({ thread_id: configurable.thread_id, ...config?.metadata }, undefined);
-  const runId = configurable.run_id ?? config?.runId ?? (config?.metadata as Record<string, unknown> | undefined)?.run_id;
-  return { ...context, runId: typeof runId === "string" ? runId : undefined };
 }

@@ -109,7 +109,7 @@ async function check(makeStore: () => BudgetStore, ops: Op[]): Promise<void> {
         const held = ref.held.get(id!);
         // The lines of the reservation, billed in the window they settle in (expired ones too).
         const keys = held?.lines.map((l) => l.key) ?? [];
-        const lines = COUNTERS.map((c, i) => lineOf(i, now, o.bill ? o.amounts[i]! : 0)).filter(
+        const lines = COUNTERS.map((_c, i) => lineOf(i, now, o.bill ? o.amounts[i]! : 0)).filter(
           (l) => keys.length === 0 || keys.includes(l.key),
         );
         ref.held.delete(id!);
