@@ -7,6 +7,11 @@ import * as middleware from "./middleware.js";
 const RUNTIME = {
   ".": [
     "ATTRIBUTION_LIMITS",
+    "BudgetExceededError",
+    "InMemoryBudgetStore",
+    "TokenBudget",
+    "budgetContext",
+    "withBudget",
     "DEFAULT_SUMMARY_PROMPT",
     "SUMMARY_RUN_NAME",
     "SUMMARY_TAG",
@@ -26,7 +31,7 @@ const RUNTIME = {
     "trimHistoryAsync",
     "withTokenCounter",
   ],
-  "./middleware": ["TokenBudgetExceededError", "contextWindowMiddleware", "summaryBufferMiddleware"],
+  "./middleware": ["TokenBudgetExceededError", "budgetMiddleware", "contextWindowMiddleware", "summaryBufferMiddleware"],
 };
 const TYPES = [
   "TokenLedgerOptions",
@@ -60,6 +65,22 @@ const TYPES = [
   "TrimCalibration",
   "ContextWindowOptions",
   "SummaryBufferMiddlewareOptions",
+  "TokenBudgetOptions",
+  "BudgetLimit",
+  "BudgetScope",
+  "BudgetPeriod",
+  "BudgetQuantity",
+  "ReserveRequest",
+  "BudgetReservation",
+  "BudgetUsage",
+  "BudgetRefusal",
+  "BudgetStatus",
+  "WithBudgetOptions",
+  "BudgetContext",
+  "BudgetStore",
+  "BudgetLine",
+  "BudgetCounterState",
+  "BudgetMiddlewareOptions",
 ];
 
 /** The README's API section: from `## API` to the next heading of its level. */
@@ -110,8 +131,24 @@ describe("the public surface of @tokenledger/langchain", () => {
       main.TrimCalibration,
       middleware.ContextWindowOptions,
       middleware.SummaryBufferMiddlewareOptions,
+      main.TokenBudgetOptions,
+      main.BudgetLimit,
+      main.BudgetScope,
+      main.BudgetPeriod,
+      main.BudgetQuantity,
+      main.ReserveRequest,
+      main.BudgetReservation,
+      main.BudgetUsage,
+      main.BudgetRefusal,
+      main.BudgetStatus,
+      main.WithBudgetOptions,
+      main.BudgetContext,
+      main.BudgetStore,
+      main.BudgetLine,
+      main.BudgetCounterState,
+      middleware.BudgetMiddlewareOptions,
     ];
-    const count: Documented["length"] = 31;
+    const count: Documented["length"] = 47;
     expect(count).toBe(TYPES.length);
   });
 });
