@@ -260,6 +260,12 @@ for (const c of trimChecks) {
   if (c.n === 100_000 && c.firstMs >= 200) fail(`SLOW trim: 100,000 messages in ${c.firstMs.toFixed(0)} ms`);
 }
 
+// Token budgets' reserve + settle latency, in a process of its own (it starts a PostgreSQL).
+const budgets = spawnSync(process.execPath, ["budget.mjs"], { cwd: here, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+report(budgets.stdout.trim());
+if (budgets.status !== 0)
+  fail(`budget.mjs exited ${budgets.status ?? budgets.signal}: reserve + settle against local PostgreSQL over its p50 target`);
+
 // The open-weight tokenizers in a process of their own (their tokenizer files are tens of MB).
 const openWeight = spawnSync(process.execPath, ["open-weight.mjs"], { cwd: here, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 report(openWeight.stdout.trim());

@@ -28,11 +28,25 @@ export interface PeriodWindow {
  */
 export function periodWindow(period: BudgetPeriod, now: number, timeZone = "UTC"): PeriodWindow {
   if (period === "run") return { start: 0, previousStart: -1, resetsAt: undefined };
-  if (typeof period === "object") {
-    const w = period.rollingMs;
-    const start = Math.floor(now / w) * w;
-    return { start, previousStart: start - w, resetsAt: start + w };
+  if (typeof period === "string") {
+    // The last calendar window of each (period, zone) is kept: most calls fall in it, and Intl is slow.
+    const key = `${period}|${timeZone}`;
+    const last = calendarWindows.get(key);
+    if (last && now >= last.start && now < last.resetsAt!) return last;
+    const window = calendarWindow(period, now, timeZone);
+    if (calendarWindows.size >= 64) calendarWindows.clear();
+    calendarWindows.set(key, window);
+    return window;
   }
+  const w = period.rollingMs;
+  const start = Math.floor(now / w) * w;
+  return { start, previousStart: start - w, resetsAt: start + w };
+}
+
+/** The last window computed per calendar period and time zone (bounded: cleared beyond 64 zones). */
+const calendarWindows = new Map<string, PeriodWindow>();
+
+function calendarWindow(period: "day" | "month", now: number, timeZone: string): PeriodWindow {
   const local = localParts(now, timeZone);
   if (period === "day") {
     return {

@@ -72,15 +72,27 @@ export class PostgresBudgetStore implements BudgetStore {
   readonly #owned: boolean;
   #ready: Promise<void> | undefined;
 
-  /** Give it a `pg.Pool` to share, or a pool's config (then it owns the pool, and `close` ends it). */
-  constructor(poolOrConfig: pg.Pool | pg.PoolConfig) {
+  /**
+   * Give it a `pg.Pool` to share (its settings are left alone), or a pool's config: then it owns the
+   * pool (`close` ends it), and its sessions commit asynchronously unless `synchronousCommit` is true
+   * (see the store README: a PostgreSQL crash may forget the last moments' reservations, never mix
+   * states; what those calls use is still counted when they settle).
+   */
+  constructor(poolOrConfig: pg.Pool | pg.PoolConfig, options: { synchronousCommit?: boolean } = {}) {
     this.#owned = !(poolOrConfig instanceof pg.Pool);
-    this.pool = poolOrConfig instanceof pg.Pool ? poolOrConfig : new pg.Pool(poolOrConfig);
+    if (poolOrConfig instanceof pg.Pool) {
+      this.pool = poolOrConfig;
+    } else {
+      const commit = options.synchronousCommit === true ? "" : " -c synchronous_commit=off";
+      this.pool = new pg.Pool({ ...poolOrConfig, options: `${poolOrConfig.options ?? ""}${commit}`.trim() || undefined });
+      // An idle connection the server closes must not crash the host; the next query reconnects.
+      this.pool.on("error", () => undefined);
+    }
   }
 
   async reserve(id: string, lines: readonly BudgetLine[], expiresAt: number): Promise<number> {
     if (lines.length === 0) return -1;
-    const { rows } = await this.#query(RESERVE_SQL, [id, ...columns(lines), Date.now(), expiresAt]);
+    const { rows } = await this.#query(RESERVE_SQL, [id, ...columns(lines), Date.now(), expiresAt], "tokenledger_budget_reserve");
     if (rows.length === lines.length) return -1;
     const held = new Set(rows.map((r) => r.key as string));
     // Some budgets held and one refused: give back what was held (one statement, like a release).
@@ -93,7 +105,7 @@ export class PostgresBudgetStore implements BudgetStore {
   }
 
   async settle(id: string, lines: readonly BudgetLine[]): Promise<void> {
-    await this.#query(SETTLE_SQL, [id, ...columns(lines), Date.now()]);
+    await this.#query(SETTLE_SQL, [id, ...columns(lines), Date.now()], "tokenledger_budget_settle");
   }
 
   async read(lines: readonly BudgetLine[]): Promise<BudgetCounterState[]> {
@@ -143,14 +155,15 @@ export class PostgresBudgetStore implements BudgetStore {
     if (this.#owned) await this.pool.end();
   }
 
-  async #query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
+  /** Runs one statement, prepared once per connection under `name` (it is parsed and planned once). */
+  async #query(sql: string, params: unknown[], name?: string): Promise<pg.QueryResult> {
     await (this.#ready ??= this.#migrate().catch((error) => {
       this.#ready = undefined;
       throw error;
     }));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.pool.query(sql, params);
+        return await this.pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params });
       } catch (error) {
         // Each statement is atomic: one that failed changed nothing, so it can run again.
         if (attempt >= 5 || !RETRYABLE.has((error as { code?: string }).code ?? "")) throw error;
