@@ -85,7 +85,10 @@ describe("withBudget over a real ChatOpenAI", () => {
     const histories = new Map<string, InMemoryChatMessageHistory>();
     const chain = new RunnableWithMessageHistory({
       runnable: prompt.pipe(withBudget(chat(), budget)),
-      getMessageHistory: (id: string) => histories.get(id) ?? (histories.set(id, new InMemoryChatMessageHistory()), histories.get(id)!),
+      getMessageHistory: (id: string) => {
+        if (!histories.has(id)) histories.set(id, new InMemoryChatMessageHistory());
+        return histories.get(id)!;
+      },
       inputMessagesKey: "question",
       historyMessagesKey: "history",
     });
@@ -93,8 +96,6 @@ describe("withBudget over a real ChatOpenAI", () => {
     await chain.invoke({ question: "first" }, config);
     await chain.invoke({ question: "second" }, config);
     const status = (await budget.status({ threadId: "s1" }))[0]!;
-    const used = server.requests.slice(-2).length;
-    expect(used).toBe(2);
     expect(status.spent).toBeGreaterThan(0);
     expect(status.reserved).toBe(0);
     expect(await histories.get("s1")!.getMessages()).toHaveLength(4);
