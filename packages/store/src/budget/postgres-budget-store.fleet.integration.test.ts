@@ -3,7 +3,9 @@ import { fileURLToPath } from "node:url";
 import { type BudgetLimit, TokenBudget } from "@tokenledger/langchain";
 import { type OpenAIServer, startOpenAIServer, textTokens } from "@tokenledger/openai-server";
 import { PostgresBudgetStore } from "@tokenledger/store/postgres";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { check, op } from "./budget-store-model.test-helper.js";
 import { startPostgres } from "./start-postgres.test-helper.js";
 
 /**
@@ -164,4 +166,22 @@ describe("PostgresBudgetStore: a fleet of processes behaves as one budget", () =
       await store.close();
     }
   }, 120_000);
+
+  it("the same model test as the other stores: reserve / settle / release / expire sequences (fast-check)", async () => {
+    const shared = new PostgresBudgetStore({ connectionString: pg.url, max: 2 });
+    // Each sequence on emptied tables, through a store over one shared pool.
+    const fresh = () => new PostgresBudgetStore(shared.pool);
+    await shared.activeReservations(); // makes the tables
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 50 }), async (ops) => {
+          await shared.pool.query("DELETE FROM tokenledger_budget_counters; DELETE FROM tokenledger_budget_reservations");
+          await check(fresh, ops);
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      await shared.close();
+    }
+  }, 300_000);
 });
