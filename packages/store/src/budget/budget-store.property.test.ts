@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InMemoryBudgetStore } from "@tokenledger/langchain";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, it } from "vitest";
 import { check, op } from "./budget-store-model.test-helper.js";
 import { SqliteBudgetStore } from "./sqlite-budget-store.js";
 
