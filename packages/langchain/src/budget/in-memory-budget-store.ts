@@ -32,6 +32,7 @@ export class InMemoryBudgetStore implements BudgetStore {
   readonly #held = new Map<string, Held>();
 
   async reserve(id: string, lines: readonly BudgetLine[], expiresAt: number): Promise<number> {
+    if (lines.length === 0) return -1;
     const refused = lines.findIndex((line) => {
       const c = this.#counters.get(line.key);
       const { previousSpent, spent } = c ? spentInWindow(c, line) : { previousSpent: 0, spent: 0 };

@@ -171,6 +171,12 @@ describe("TokenBudget", () => {
     );
     const ok = await budget.reserve({ context: { userId: "u1", runId: "r1" }, model: "gpt-4o-mini", inputTokens: 1, maxOutputTokens: 10 });
     expect(ok.budgets).toEqual(["user-daily", "per-run"]);
+    // No budget applies: nothing is held, and the reservation settles as a no-op.
+    const only = new TokenBudget({ limits: [{ name: "p", scope: () => undefined, period: "day", quantity: "total", limit: 1 }] });
+    const none = await only.reserve({ model: "gpt-4o-mini", inputTokens: 5, maxOutputTokens: 5 });
+    expect(none.budgets).toEqual([]);
+    expect(await only.store.activeReservations()).toBe(0);
+    await none.settle({ inputTokens: 5, outputTokens: 5 });
     await expect(
       budget.reserve({
         context: { userId: "u1", runId: "r1", metadata: { plan: "premium" } },
