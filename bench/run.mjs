@@ -263,6 +263,11 @@ for (const c of trimChecks) {
 }
 
 await benchCalibration(report, fail);
+// Token budgets' reserve + settle latency, in a process of its own (it starts a PostgreSQL).
+const budgets = spawnSync(process.execPath, ["budget.mjs"], { cwd: here, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+report(budgets.stdout.trim());
+if (budgets.status !== 0)
+  fail(`budget.mjs exited ${budgets.status ?? budgets.signal}: reserve + settle against local PostgreSQL over its p50 target`);
 
 // The open-weight tokenizers in a process of their own (their tokenizer files are tens of MB).
 const openWeight = spawnSync(process.execPath, ["open-weight.mjs"], { cwd: here, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });

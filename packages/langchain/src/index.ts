@@ -1,5 +1,27 @@
 // The package's public surface: what the README's API table lists. A room whose door is wholly
 // public is re-exported whole; from the others, only their public names.
+export {
+  type BudgetContext,
+  type BudgetCounterState,
+  BudgetExceededError,
+  type BudgetLimit,
+  type BudgetLine,
+  type BudgetPeriod,
+  type BudgetQuantity,
+  type BudgetRefusal,
+  type BudgetReservation,
+  type BudgetScope,
+  type BudgetStatus,
+  type BudgetStore,
+  type BudgetUsage,
+  budgetContext,
+  InMemoryBudgetStore,
+  type ReserveRequest,
+  TokenBudget,
+  type TokenBudgetOptions,
+  type WithBudgetOptions,
+  withBudget,
+} from "./budget/index.js";
 export * from "./calibration/index.js";
 export {
   type ChatModelLike,

@@ -8,6 +8,11 @@ const RUNTIME = {
   ".": [
     "ATTRIBUTION_LIMITS",
     "ContextWindowExceededError",
+    "BudgetExceededError",
+    "InMemoryBudgetStore",
+    "TokenBudget",
+    "budgetContext",
+    "withBudget",
     "DEFAULT_SUMMARY_PROMPT",
     "SUMMARY_RUN_NAME",
     "SUMMARY_TAG",
@@ -29,7 +34,7 @@ const RUNTIME = {
     "withRefusalRetry",
     "withTokenCounter",
   ],
-  "./middleware": ["TokenBudgetExceededError", "contextWindowMiddleware", "summaryBufferMiddleware"],
+  "./middleware": ["TokenBudgetExceededError", "budgetMiddleware", "contextWindowMiddleware", "summaryBufferMiddleware"],
 };
 const TYPES = [
   "TokenLedgerOptions",
@@ -70,6 +75,22 @@ const TYPES = [
   "ContextWindowRefusal",
   "RefusalFormat",
   "RefusalListener",
+  "TokenBudgetOptions",
+  "BudgetLimit",
+  "BudgetScope",
+  "BudgetPeriod",
+  "BudgetQuantity",
+  "ReserveRequest",
+  "BudgetReservation",
+  "BudgetUsage",
+  "BudgetRefusal",
+  "BudgetStatus",
+  "WithBudgetOptions",
+  "BudgetContext",
+  "BudgetStore",
+  "BudgetLine",
+  "BudgetCounterState",
+  "BudgetMiddlewareOptions",
 ];
 
 /** The README's API section: from `## API` to the next heading of its level. */
@@ -127,8 +148,24 @@ describe("the public surface of @tokenledger/langchain", () => {
       main.ContextWindowRefusal,
       main.RefusalFormat,
       main.RefusalListener,
+      main.TokenBudgetOptions,
+      main.BudgetLimit,
+      main.BudgetScope,
+      main.BudgetPeriod,
+      main.BudgetQuantity,
+      main.ReserveRequest,
+      main.BudgetReservation,
+      main.BudgetUsage,
+      main.BudgetRefusal,
+      main.BudgetStatus,
+      main.WithBudgetOptions,
+      main.BudgetContext,
+      main.BudgetStore,
+      main.BudgetLine,
+      main.BudgetCounterState,
+      middleware.BudgetMiddlewareOptions,
     ];
-    const count: Documented["length"] = 38;
+    const count: Documented["length"] = 54;
     expect(count).toBe(TYPES.length);
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
  * only through their door (`../<room>/index.js`); so the rooms form no cycle. Tests may import
  * any room (through its door) and another room's `*.test-helper.ts`.
  */
-const ROOMS = ["shared", "counters", "ledger", "calibration", "recovery", "trim", "memory", "middleware"] as const;
+const ROOMS = ["shared", "counters", "ledger", "calibration", "recovery", "budget", "trim", "memory", "middleware"] as const;
 
 const SRC = dirname(fileURLToPath(import.meta.url));
 

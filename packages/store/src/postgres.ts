@@ -1,1 +1,2 @@
+export { PostgresBudgetStore } from "./budget/postgres-budget-store.js";
 export { createPostgresStore, type PostgresStoreOptions } from "./postgres/index.js";
