@@ -21,6 +21,11 @@ import type { TextKind } from "./text-kinds.js";
 /** What trimming needs from a calibration: the factor our counts are multiplied by to be safe. */
 export interface TrimCalibration {
   safetyFactor(model: string): number;
+  /**
+   * Learns from one size the provider stated (a refusal's, say) for a prompt we counted; returns
+   * whether it was taken. Optional: recovery records refusals through it when it is there.
+   */
+  observe?(model: string, estimatedTokens: number, reportedTokens: number, prompt?: ObservedPrompt): boolean;
 }
 
 export interface TokenCalibrationOptions {

@@ -60,14 +60,11 @@ export function planRetry(input: RetryInput): RetryPlan {
   const ratio = provided !== undefined && counted > 0 ? provided / counted : undefined;
   let observed = false;
   if (ratio !== undefined && provided !== undefined) {
-    const observe = (input.calibration as { observe?: (model: string, estimated: number, reported: number) => unknown } | undefined)
-      ?.observe;
-    if (typeof observe === "function") {
-      try {
-        observed = observe.call(input.calibration, model, counted, provided) === true;
-      } catch {
-        observed = false;
-      }
+    try {
+      const prompt = { messages: input.sent, ...(input.tools === undefined ? {} : { tools: input.tools }) };
+      observed = input.calibration?.observe?.(model, counted, provided, prompt) === true;
+    } catch {
+      observed = false;
     }
   }
   let target: number;

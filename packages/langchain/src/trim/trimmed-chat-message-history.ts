@@ -141,11 +141,8 @@ export class TrimmedChatMessageHistory extends BaseChatMessageHistory {
     const refusal = parseContextWindowError(error);
     if (!refusal) return false;
     if (Array.isArray(sent) && refusal.inputTokens !== undefined) {
-      const observe = (
-        this.options.calibration as { observe?: (model: string, estimated: number, reported: number) => unknown } | undefined
-      )?.observe;
       try {
-        observe?.call(this.options.calibration, this.#model(), this.#count(sent), refusal.inputTokens);
+        this.options.calibration?.observe?.(this.#model(), this.#count(sent), refusal.inputTokens, { messages: sent });
       } catch {
         // A calibration that throws learns nothing; the reserve below still does.
       }
