@@ -1,4 +1,4 @@
-import type { BudgetCounterState } from "@tokenledger/langchain";
+import type { BudgetCounterState, BudgetLine } from "@tokenledger/langchain";
 
 /** The budget tables' names and their migration step, shared by the SQLite and PostgreSQL stores. */
 export const BUDGET_TABLES = {
@@ -53,6 +53,21 @@ export function spentSql(periodStart: string, previousStart: string): { previous
 }
 
 /** A counter row as the stores' `list` returns it. */
+/** The state of a budget line as read: the line's own limit, the row's spent and reserved (0 when there is no row yet). */
+export function lineState(
+  line: BudgetLine,
+  row: { spent?: unknown; reserved?: unknown; period_start?: unknown } | undefined,
+): BudgetCounterState {
+  return {
+    key: line.key,
+    budget: line.budget,
+    limit: line.limit,
+    spent: Number(row?.spent ?? 0),
+    reserved: Number(row?.reserved ?? 0),
+    periodStart: Math.max(Number(row?.period_start ?? 0), line.periodStart),
+  };
+}
+
 export function toState(row: Record<string, unknown>): BudgetCounterState {
   return {
     key: String(row.key),

@@ -1,6 +1,6 @@
 import type { BudgetCounterState, BudgetLine, BudgetStore } from "@tokenledger/langchain";
 import pg from "pg";
-import { BUDGET_MIGRATION, BUDGET_SCHEMA, BUDGET_TABLES, spentSql, toState } from "./budget-schema.js";
+import { BUDGET_MIGRATION, BUDGET_SCHEMA, BUDGET_TABLES, lineState, spentSql, toState } from "./budget-schema.js";
 
 const { counters: C, reservations: R, migrations: M } = BUDGET_TABLES;
 
@@ -117,14 +117,7 @@ export class PostgresBudgetStore implements BudgetStore {
     const byIndex = new Map(rows.map((r) => [Number(r.i) - 1, r]));
     return lines.map((line, i) => {
       const row = byIndex.get(i);
-      return {
-        key: line.key,
-        budget: line.budget,
-        limit: line.limit,
-        spent: Number(row?.spent ?? 0),
-        reserved: Number(row?.reserved ?? 0),
-        periodStart: Math.max(Number(row?.period_start ?? 0), line.periodStart),
-      };
+      return lineState(line, row);
     });
   }
 

@@ -1,6 +1,6 @@
 import type { BudgetCounterState, BudgetLine, BudgetStore } from "@tokenledger/langchain";
 import Database from "libsql";
-import { BUDGET_MIGRATION, BUDGET_SCHEMA, BUDGET_TABLES, spentSql, toState } from "./budget-schema.js";
+import { BUDGET_MIGRATION, BUDGET_SCHEMA, BUDGET_TABLES, lineState, spentSql, toState } from "./budget-schema.js";
 
 type Db = InstanceType<typeof Database>;
 const { counters: C, reservations: R, migrations: M } = BUDGET_TABLES;
@@ -106,14 +106,7 @@ export class SqliteBudgetStore implements BudgetStore {
       const row = select.get({ key: line.key, ps: line.periodStart, pps: line.previousStart }) as
         | { spent: number; reserved: number; period_start: number }
         | undefined;
-      return {
-        key: line.key,
-        budget: line.budget,
-        limit: line.limit,
-        spent: Number(row?.spent ?? 0),
-        reserved: Number(row?.reserved ?? 0),
-        periodStart: Math.max(Number(row?.period_start ?? 0), line.periodStart),
-      };
+      return lineState(line, row);
     });
   }
 
