@@ -40,19 +40,50 @@ export function countTemplated(list: readonly ChatMessage[], info: ModelInfo, to
   return countPlain(list, plainEncoder, countToolDefinitions(tools ?? [], plainEncoder));
 }
 
-function tryTemplate(
+/**
+ * The `total` of `countTemplated` without its parts: the template rendered once, with the tools
+ * and the generation prompt. `undefined` when the encoding or template is not loaded or the
+ * template raises on the conversation (then `countTemplated` falls back to the plain rule).
+ */
+export function countTemplatedTotal(
   list: readonly ChatMessage[],
-  encoder: Encoder,
-  render: RenderChat,
+  info: ModelInfo,
   tools: ToolDefinition[] | undefined,
-): MessageCount | undefined {
+): Pick<MessageCount, "total" | "encoding" | "chatFormat" | "approximate"> | undefined {
+  const encoder = registeredEncoder(info.encoding);
+  const render = chatTemplateFor(info.encoding);
+  if (!encoder || !render) return undefined;
+  const { messages, approximate } = templateMessages(list);
+  try {
+    const total = encoder.count(render(messages, { tools: toolListOf(tools), addGenerationPrompt: true }));
+    return { total, encoding: encoder.name, chatFormat: "template", approximate };
+  } catch {
+    return undefined;
+  }
+}
+
+function templateMessages(list: readonly ChatMessage[]): { messages: Array<Record<string, unknown>>; approximate: boolean } {
   let approximate = false;
   const messages = list.map((message) => {
     const converted = templateMessage(message);
     approximate ||= converted.approximate;
     return converted.message;
   });
-  const toolList = Array.isArray(tools) && tools.length > 0 ? tools : undefined;
+  return { messages, approximate };
+}
+
+function toolListOf(tools: ToolDefinition[] | undefined): ToolDefinition[] | undefined {
+  return Array.isArray(tools) && tools.length > 0 ? tools : undefined;
+}
+
+function tryTemplate(
+  list: readonly ChatMessage[],
+  encoder: Encoder,
+  render: RenderChat,
+  tools: ToolDefinition[] | undefined,
+): MessageCount | undefined {
+  const { messages, approximate } = templateMessages(list);
+  const toolList = toolListOf(tools);
   const count = (upTo: number, withTools: boolean, addGenerationPrompt: boolean) =>
     encoder.count(render(messages.slice(0, upTo), { tools: withTools ? toolList : undefined, addGenerationPrompt }));
   /** `count` of a prefix, `undefined` when the template refuses that prefix. */
