@@ -5,6 +5,7 @@ import { loadReference, type Reference } from "../open-weight/reference-tokenize
 import type { TestScale } from "../test-scale.test-helper.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { countMessages } from "./count-messages.js";
+import { countPromptTotal } from "./count-prompt-total.js";
 import { countTokens } from "./count-tokens.js";
 
 /** The tests of `count-templated.test.ts` (`UNIT`) and `count-templated.integration.test.ts` (`FULL`). */
@@ -154,6 +155,16 @@ export function defineCountTemplatedTests(scale: TestScale): void {
           // Mistral NeMo's template with tools compares messages by value, which the reference cannot (see below).
           fc.pre(family !== "mistral_nemo" || allDistinct(messages));
           expect(countMessages(messages, { model, tools }).total).toBe(expected(messages, tools));
+        }),
+        { numRuns: scale.runs(60) },
+      );
+    });
+
+    it("countPromptTotal is countMessages' total, flags and all, with or without tools", () => {
+      fc.assert(
+        fc.property(conversation, fc.array(tool, { maxLength: 2 }), (messages, tools) => {
+          const { total, encoding, chatFormat, approximate } = countMessages(messages, { model, tools });
+          expect(countPromptTotal(messages, { model, tools })).toEqual({ total, encoding, chatFormat, approximate });
         }),
         { numRuns: scale.runs(60) },
       );
