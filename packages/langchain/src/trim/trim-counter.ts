@@ -59,8 +59,8 @@ const chatCache = new WeakMap<BaseMessage, CachedChat>();
 /**
  * The exact counter: OpenAI's chat rules (or the model's template) through `countMessages`, for
  * `model`. When the model's tokenizer data is not loaded, core counts with the fallback encoding;
- * with `margin`, every count is then budgeted with `APPROXIMATE_MARGIN` (and reported once per
- * model on the debug channel), so that the kept history fits by the real tokenizer too; `raw`
+ * with `margin`, every count is then budgeted with the family's margin (`approximateMarginFor`;
+ * reported once per model on the debug channel), so that the kept history fits by the real tokenizer too; `raw`
  * keeps the counts without the margin.
  */
 export function exactCounter(
@@ -98,20 +98,32 @@ export function exactCounter(
     expect: () => {},
     // The plain rule joins texts: a result is counted whole.
     total: empty.chatFormat === "plain" ? (kept) => countMessages(kept.map(chatOf), { model, tools }).total : undefined,
-    prompt: templated
-      ? (kept) => requireTokenCount(countPromptTotal(kept.map(chatOf), { model, tools }).total, "a prompt's count")
-      : undefined,
+    prompt: templated ? (kept) => requireTokenCount(promptCount(kept, model, tools), "a prompt's count") : undefined,
   };
   if (!margin || !countedWithoutData(model, empty)) return raw;
   reportOnce(`missing-data:${model}`, "trimHistory", () => missingDataMessage(model, empty.encoding));
+  const toolCount = { counted: empty.tools, definitions: tools };
   return {
     ...raw,
-    fixed: withApproximateMargin(raw.fixed, 0, true),
-    at: (i) => withApproximateMargin(raw.at(i), 1, false),
-    one: (key, m) => withApproximateMargin(raw.one(key, m), 1, false),
-    total: raw.total && ((kept) => withApproximateMargin(raw.total!(kept), kept.length, true)),
+    fixed: withApproximateMargin(raw.fixed, 0, true, model, toolCount),
+    at: (i) => withApproximateMargin(raw.at(i), 1, false, model),
+    one: (key, m) => withApproximateMargin(raw.one(key, m), 1, false, model),
+    total: raw.total && ((kept) => withApproximateMargin(raw.total!(kept), kept.length, true, model, toolCount)),
     raw,
   };
+}
+
+/**
+ * A whole result's count by the model's template. Should the template refuse it (Mistral NeMo's
+ * raises on a tool-call id shorter than 9 characters, which vLLM rejects too), core counts it by
+ * the plain rule, flagged: that count is budgeted with the approximate margin.
+ */
+function promptCount(kept: BaseMessage[], model: string, tools: ToolDefinition[] | undefined): number {
+  const messages = kept.map(chatOf);
+  const counted = countPromptTotal(messages, { model, tools });
+  if (counted.chatFormat === "template") return counted.total;
+  const plain = countMessages(messages, { model, tools });
+  return withApproximateMargin(plain.total, kept.length, true, model, { counted: plain.tools, definitions: tools });
 }
 
 function chatOf(message: BaseMessage): ChatMessage {
