@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getEncoder } from "../loader/index.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { countMessages } from "./count-messages.js";
+import { countPromptTotal } from "./count-prompt-total.js";
 import { countTokens } from "./count-tokens.js";
 
 /** The OpenAI cookbook's example ("How to count tokens with tiktoken"), with the prompt_tokens the API reported. */
@@ -204,5 +205,21 @@ describe("countTokens", () => {
     for (const value of [null, undefined, 1, {}, []]) expect(countTokens(value as never)).toBe(0);
     expect(countTokens("<|endoftext|>")).toBe(7);
     expect(countTokens("hi", { model: "unknown-model" })).toBe(1);
+  });
+});
+
+describe("countPromptTotal", () => {
+  it("is countMessages' total and flags for OpenAI's rules, the plain rule and a model whose data is not loaded", () => {
+    const messages: ChatMessage[] = [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "What is 2 + 2?" },
+      { role: "assistant", content: "", tool_calls: [{ id: "c1", type: "function", function: { name: "add", arguments: '{"a":2}' } }] },
+      { role: "tool", tool_call_id: "c1", content: "4" },
+    ];
+    for (const model of ["gpt-4o", "gpt-4", "claude-sonnet-4-5", "my-own-llm", "llama3.1:8b"]) {
+      const { total, encoding, chatFormat, approximate } = countMessages(messages, { model });
+      expect(countPromptTotal(messages, { model })).toEqual({ total, encoding, chatFormat, approximate });
+    }
+    expect(countPromptTotal("not a list" as never).total).toBe(countMessages("not a list" as never).total);
   });
 });

@@ -5,6 +5,7 @@ import { loadReference, type Reference } from "../open-weight/reference-tokenize
 import type { TestScale } from "../test-scale.test-helper.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { countMessages } from "./count-messages.js";
+import { countPromptTotal } from "./count-prompt-total.js";
 import { countTokens } from "./count-tokens.js";
 
 /** The tests of `count-templated.test.ts` (`UNIT`) and `count-templated.integration.test.ts` (`FULL`). */
@@ -143,6 +144,7 @@ export function defineCountTemplatedTests(scale: TestScale): void {
           const counted = countMessages(messages, { model, tools });
           expect(counted.perMessage).toHaveLength(messages.length);
           expect(counted.perMessage.reduce((a, b) => a + b, 0) + counted.tools + counted.replyPriming).toBe(counted.total);
+          for (const part of [...counted.perMessage, counted.tools, counted.replyPriming]) expect(part).toBeGreaterThanOrEqual(0);
         }),
         { numRuns: scale.runs(60) },
       );
@@ -154,6 +156,54 @@ export function defineCountTemplatedTests(scale: TestScale): void {
           // Mistral NeMo's template with tools compares messages by value, which the reference cannot (see below).
           fc.pre(family !== "mistral_nemo" || allDistinct(messages));
           expect(countMessages(messages, { model, tools }).total).toBe(expected(messages, tools));
+        }),
+        { numRuns: scale.runs(60) },
+      );
+    });
+
+    it("never gives a message a negative part: a reply that takes Mistral NeMo's system prompt out of the last user turn adds 0", () => {
+      const messages: ChatMessage[] = [
+        { role: "system", content: "You are a helpful assistant." },
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: "Hello" },
+        { role: "user", content: "How?" },
+        { role: "assistant", content: "Fine" },
+      ];
+      for (let n = 1; n <= messages.length; n++) {
+        const counted = countMessages(messages.slice(0, n), { model });
+        expect(counted.total).toBe(expected(messages.slice(0, n)));
+        expect(Math.min(...counted.perMessage)).toBeGreaterThanOrEqual(0);
+        expect(counted.perMessage.reduce((a, b) => a + b, 0) + counted.tools + counted.replyPriming).toBe(counted.total);
+      }
+    });
+
+    it.runIf(family === "mistral_nemo")(
+      "counts a tool-call id longer than 9 characters as its last 9, as vLLM sends it; a shorter one falls back, flagged",
+      () => {
+        const withIds = (callId: string, answerId: string): ChatMessage[] => [
+          { role: "user", content: "Weather in Paris?" },
+          {
+            role: "assistant",
+            content: "",
+            tool_calls: [{ id: callId, type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } }],
+          },
+          { role: "tool", tool_call_id: answerId, content: "sunny" },
+        ];
+        const long = withIds("call_Xy12ab34CD56ef78", "call_Xy12ab34CD56ef78");
+        const counted = countMessages(long, { model });
+        expect(counted).toMatchObject({ chatFormat: "template", approximate: false });
+        expect(counted.total).toBe(expected(asVllm(withIds("4CD56ef78", "4CD56ef78")) as ChatMessage[]));
+        expect(countPromptTotal(long, { model }).total).toBe(counted.total);
+        expect(long[1]!.tool_calls![0]!.id).toBe("call_Xy12ab34CD56ef78");
+        expect(countMessages(withIds("c1", "c1"), { model })).toMatchObject({ chatFormat: "plain", approximate: true });
+      },
+    );
+
+    it("countPromptTotal is countMessages' total, flags and all, with or without tools", () => {
+      fc.assert(
+        fc.property(conversation, fc.array(tool, { maxLength: 2 }), (messages, tools) => {
+          const { total, encoding, chatFormat, approximate } = countMessages(messages, { model, tools });
+          expect(countPromptTotal(messages, { model, tools })).toEqual({ total, encoding, chatFormat, approximate });
         }),
         { numRuns: scale.runs(60) },
       );

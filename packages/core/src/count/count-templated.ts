@@ -1,4 +1,4 @@
-import type { Encoder } from "../encoder/index.js";
+import type { Encoder, EncodingName } from "../encoder/index.js";
 import { loadedEncoder } from "../loader/index.js";
 import type { ModelInfo } from "../models/index.js";
 import { chatTemplateFor, type RenderChat, registeredEncoder } from "../registry/index.js";
@@ -18,7 +18,9 @@ import { cachedPrefixCount, prefixKeys, rememberPrefixCount } from "./template-p
  *   first `i`. The template's own framing goes with the message that brings it: the BOS token and
  *   a default system header (Llama 3.1+'s dates) with the first message, each turn's header and
  *   end-of-turn token with its turn. A prefix the template refuses to render (roles that must
- *   alternate) adds 0; its tokens count with the next message.
+ *   alternate) adds 0; its tokens count with the next message. A message whose prefix renders
+ *   shorter than the one before (Mistral NeMo's system prompt leaves the last user turn when a
+ *   reply follows it) adds 0, and the difference comes off the parts before it: no part is negative.
  * - `tools`: how much the tools add to the whole rendered conversation, never negative. A template
  *   may render a message differently when tools are given (Llama 3.1+ writes the first user
  *   message inside the tools block, trimmed, under the role `user`); when that makes the prompt
@@ -40,19 +42,76 @@ export function countTemplated(list: readonly ChatMessage[], info: ModelInfo, to
   return countPlain(list, plainEncoder, countToolDefinitions(tools ?? [], plainEncoder));
 }
 
+/**
+ * The `total` of `countTemplated` without its parts: the template rendered once, with the tools
+ * and the generation prompt. `undefined` when the encoding or template is not loaded or the
+ * template raises on the conversation (then `countTemplated` falls back to the plain rule).
+ */
+export function countTemplatedTotal(
+  list: readonly ChatMessage[],
+  info: ModelInfo,
+  tools: ToolDefinition[] | undefined,
+): Pick<MessageCount, "total" | "encoding" | "chatFormat" | "approximate"> | undefined {
+  const encoder = registeredEncoder(info.encoding);
+  const render = chatTemplateFor(info.encoding);
+  if (!encoder || !render) return undefined;
+  const { messages, approximate } = templateMessages(list, info.encoding);
+  try {
+    const total = encoder.count(render(messages, { tools: toolListOf(tools), addGenerationPrompt: true }));
+    return { total, encoding: encoder.name, chatFormat: "template", approximate };
+  } catch {
+    return undefined;
+  }
+}
+
+function templateMessages(
+  list: readonly ChatMessage[],
+  encoding: EncodingName,
+): { messages: Array<Record<string, unknown>>; approximate: boolean } {
+  const idLength = TOOL_CALL_ID_LENGTH[encoding];
+  let approximate = false;
+  const messages = list.map((message) => {
+    const converted = templateMessage(message);
+    if (idLength !== undefined) converted.message = withIdTails(converted.message, idLength);
+    approximate ||= converted.approximate;
+    return converted.message;
+  });
+  return { messages, approximate };
+}
+
+function toolListOf(tools: ToolDefinition[] | undefined): ToolDefinition[] | undefined {
+  return Array.isArray(tools) && tools.length > 0 ? tools : undefined;
+}
+
+/**
+ * Templates that require tool-call ids of one length: Mistral NeMo's raises unless an id has 9
+ * characters. vLLM keeps the last 9 characters of a longer id (`truncate_tool_call_ids` in its
+ * Mistral tokenizer mode; its `tool_chat_template_mistral.jinja` writes `id[-9:]`), so a longer
+ * id (LangChain's, OpenAI's `call_...`) counts as its last 9 characters. A shorter one is left
+ * as it is: the template raises (vLLM rejects the request) and the count falls back, flagged.
+ */
+const TOOL_CALL_ID_LENGTH: Partial<Record<EncodingName, number>> = { mistral_nemo: 9 };
+
+/** The message with each tool-call id (and a tool answer's `tool_call_id`) longer than `length` cut to its last `length` characters. */
+function withIdTails(message: Record<string, unknown>, length: number): Record<string, unknown> {
+  const tail = (id: unknown) => (typeof id === "string" && id.length > length ? id.slice(-length) : id);
+  const copy = { ...message };
+  if (typeof copy.tool_call_id === "string") copy.tool_call_id = tail(copy.tool_call_id);
+  if (Array.isArray(copy.tool_calls))
+    copy.tool_calls = copy.tool_calls.map((call: unknown) =>
+      call && typeof call === "object" && "id" in call ? { ...call, id: tail((call as { id?: unknown }).id) } : call,
+    );
+  return copy;
+}
+
 function tryTemplate(
   list: readonly ChatMessage[],
   encoder: Encoder,
   render: RenderChat,
   tools: ToolDefinition[] | undefined,
 ): MessageCount | undefined {
-  let approximate = false;
-  const messages = list.map((message) => {
-    const converted = templateMessage(message);
-    approximate ||= converted.approximate;
-    return converted.message;
-  });
-  const toolList = Array.isArray(tools) && tools.length > 0 ? tools : undefined;
+  const { messages, approximate } = templateMessages(list, encoder.name);
+  const toolList = toolListOf(tools);
   const count = (upTo: number, withTools: boolean, addGenerationPrompt: boolean) =>
     encoder.count(render(messages.slice(0, upTo), { tools: withTools ? toolList : undefined, addGenerationPrompt }));
   /** `count` of a prefix, `undefined` when the template refuses that prefix. */
@@ -92,6 +151,7 @@ function tryTemplate(
     perMessage[i] = next - previous;
     previous = next;
   }
+  noNegativeParts(perMessage);
   let toolTokens = body - withoutTools;
   if (toolTokens < 0) {
     takeFromMessages(perMessage, -toolTokens, (upTo) => {
@@ -103,6 +163,26 @@ function tryTemplate(
   }
   const replyPriming = total - toolTokens - perMessage.reduce((a, b) => a + b, 0);
   return { total, perMessage, tools: toolTokens, replyPriming, encoding: encoder.name, chatFormat: "template", approximate };
+}
+
+/**
+ * Makes every part >= 0, their sum unchanged. A prefix can render shorter than the one before it:
+ * Mistral NeMo writes the system prompt into the last user turn only while that turn ends the
+ * conversation, so an assistant reply after it takes the system prompt out. Such a message adds 0,
+ * and what the prompt lost comes off the parts before it, the nearest first: they hold it, since
+ * the parts up to a message add up to its prefix's count, never negative.
+ */
+function noNegativeParts(perMessage: number[]): void {
+  for (let i = 0; i < perMessage.length; i++) {
+    if (perMessage[i]! >= 0) continue;
+    let left = -perMessage[i]!;
+    perMessage[i] = 0;
+    for (let j = i - 1; j >= 0 && left > 0; j--) {
+      const taken = Math.min(left, perMessage[j]!);
+      perMessage[j]! -= taken;
+      left -= taken;
+    }
+  }
 }
 
 /**

@@ -17,6 +17,9 @@ export interface MessageCount {
    *   The template's framing goes with the message that brings it: BOS and a default system header
    *   (Llama 3.1+'s dates) with the first message, each turn's header and end-of-turn token with
    *   that turn. A prefix the template refuses to render adds 0 and its tokens count with the next.
+   *   A message whose prefix renders shorter than the one before (Mistral NeMo takes the system
+   *   prompt out of the last user turn once a reply follows) adds 0, the difference taken off the
+   *   parts before it. No part is negative.
    * - `plain`: the message's text with the separator that follows it.
    */
   perMessage: number[];

@@ -30,7 +30,7 @@ type MarkedCounter = TokenCounter & { [RULES]?: CounterRules };
  * Takes a model name or a chat model instance (only its name is read; its `getNumTokens`,
  * which may download a tokenizer, is never called). For an open-weight model whose tokenizer
  * data is not loaded (`loadEncoding`), the count is an estimate with a safety margin
- * (`APPROXIMATE_MARGIN`), reported once per model on the debug channel (`TOKENLEDGER_DEBUG`). Fits `trimMessages`,
+ * (its family's, `approximateMarginFor`), reported once per model on the debug channel (`TOKENLEDGER_DEBUG`). Fits `trimMessages`,
  * `summarizationMiddleware`, a `ContextEdit` (see `withTokenCounter`) and `trimHistory`.
  *
  * @example
@@ -55,7 +55,7 @@ export function createTokenCounter(model: string | ChatModelLike, options: Token
     );
     if (!countedWithoutData(name, count)) return count.total;
     reportOnce(`missing-data:${name}`, "createTokenCounter", () => missingDataMessage(name, count.encoding));
-    return withApproximateMargin(count.total, list.length, true);
+    return withApproximateMargin(count.total, list.length, true, name, { counted: count.tools, definitions: rules.tools });
   };
   counter[RULES] = rules;
   return counter;

@@ -97,12 +97,26 @@ export function endingOn(list: BaseMessage[], wanted: Set<string>, units = units
   return list.slice(0, units.at(-1)?.[1] ?? 0);
 }
 
-/** The type names of a `startOn`/`endOn` option; anything that is not a type name or message class is a TrimError. */
+/** The types LangChain's messages have (`getType()`): the names `startOn` and `endOn` take. */
+const MESSAGE_TYPES = new Set(["human", "ai", "system", "tool", "generic", "function", "remove"]);
+/** Role names that are not message types, and the type meant. */
+const ROLE_NAMES: Record<string, string> = { user: "human", assistant: "ai", developer: "system" };
+
+/**
+ * The type names of a `startOn`/`endOn` option; anything that is not a message type name
+ * (`MESSAGE_TYPES`) or a message class is a TrimError, so that a typo never silently matches nothing.
+ */
 export function typesOf(spec: MessageTypeOrClass | MessageTypeOrClass[], option: string): Set<string> {
   const list = Array.isArray(spec) ? spec : [spec];
   return new Set(
     list.map((t) => {
-      if (typeof t === "string") return t;
+      if (typeof t === "string") {
+        if (MESSAGE_TYPES.has(t)) return t;
+        const meant = Object.hasOwn(ROLE_NAMES, t) ? ` (a role name; the message type is "${ROLE_NAMES[t]}")` : "";
+        throw new TrimError(
+          `trimHistory: unknown ${option} type ${describeValue(t)}${meant}; use ${[...MESSAGE_TYPES].map((n) => `"${n}"`).join(", ")} or a message class`,
+        );
+      }
       const type = typeof t === "function" ? typeOfClass(t) : "";
       if (!type) throw new TrimError(`trimHistory: ${option} takes message type names or classes, got ${describeValue(t)}`);
       return type;

@@ -1,13 +1,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { type ChatMessage, countMessages, type ToolDefinition } from "@tokenledger/core";
-import {
-  countedWithoutData,
-  type MessageFlag,
-  messageType,
-  missingDataMessage,
-  toChatMessage,
-  withApproximateMargin,
-} from "../counters/index.js";
+import { countPromptTotal } from "@tokenledger/core/internal";
+import { countedWithoutData, type MessageFlag, missingDataMessage, toChatMessage, withApproximateMargin } from "../counters/index.js";
 import { reportOnce } from "../shared/index.js";
 import { describeValue, requireTokenCount } from "./prompt-budget.js";
 import { TrimError } from "./trim-error.js";
@@ -28,6 +22,13 @@ export interface Counter {
   expect(candidates: () => Array<[string, BaseMessage]>): void;
   /** The total of a result, for a format whose counts are not additive (the plain rule joins texts); else undefined. */
   total?: (kept: BaseMessage[]) => number;
+  /**
+   * For a model with its own chat template (its data loaded): the exact count of a whole result,
+   * tools and reply priming included, the template rendered once. The trim searches the results
+   * by it instead of adding up message counts (a template's count is not their sum: BOS, the
+   * system prompt placed elsewhere, a tools block), so it renders O(log n) candidates, not n prefixes.
+   */
+  prompt?: (kept: BaseMessage[]) => number;
   /**
    * For counts with a safety margin: the same counts without it. What the trim cannot drop (tools,
    * reply priming, a pinned system message) is an error only when over the budget by these; over
@@ -58,8 +59,8 @@ const chatCache = new WeakMap<BaseMessage, CachedChat>();
 /**
  * The exact counter: OpenAI's chat rules (or the model's template) through `countMessages`, for
  * `model`. When the model's tokenizer data is not loaded, core counts with the fallback encoding;
- * with `margin`, every count is then budgeted with `APPROXIMATE_MARGIN` (and reported once per
- * model on the debug channel), so that the kept history fits by the real tokenizer too; `raw`
+ * with `margin`, every count is then budgeted with the family's margin (`approximateMarginFor`;
+ * reported once per model on the debug channel), so that the kept history fits by the real tokenizer too; `raw`
  * keeps the counts without the margin.
  */
 export function exactCounter(
@@ -68,19 +69,21 @@ export function exactCounter(
   tools: ToolDefinition[] | undefined,
   strategy: "last" | "first",
   margin = true,
-  templated = false,
 ): Counter {
   const empty = countMessages([], { model, tools });
   const tokens = new Float64Array(list.length).fill(-1);
+  const templated = empty.chatFormat === "template";
   const at = (i: number) => {
     if (tokens[i]! < 0) {
-      let [start, end] = strategy === "last" ? [Math.max(0, i - BLOCK + 1), i + 1] : [i, Math.min(list.length, i + BLOCK)];
-      // A template that requires alternation renders a block only from a user turn.
-      if (templated) while (start > 0 && messageType(list[start]) !== "human") start--;
+      // Templated counts are searched by `prompt`; one message at a time here, only if asked.
+      const [start, end] = templated
+        ? [i, i + 1]
+        : strategy === "last"
+          ? [Math.max(0, i - BLOCK + 1), i + 1]
+          : [i, Math.min(list.length, i + BLOCK)];
       const counted = countMessages(list.slice(start, end).map(chatOf), { model }).perMessage;
       for (let j = start; j < end; j++) {
-        // A template's part can be negative (Mistral moves the system prompt into the last user turn,
-        // which may tokenize shorter): taken as 0, the whole result is counted anyway (`total`).
+        // A template's part can be negative (Mistral moves the system prompt into the last user turn).
         const part = templated && typeof counted[j - start] === "number" ? Math.max(0, counted[j - start]!) : counted[j - start];
         if (tokens[j]! < 0) tokens[j] = requireTokenCount(part, "a message's count");
       }
@@ -93,51 +96,34 @@ export function exactCounter(
     at,
     one: (_key, m) => requireTokenCount(countMessages([chatOf(m)], { model }).perMessage[0], "a message's count"),
     expect: () => {},
-    // The plain rule joins texts; a template may place a message elsewhere (Mistral's system prompt
-    // goes into the last user turn, Gemma's into the first): both are counted whole.
-    total:
-      empty.chatFormat === "plain"
-        ? (kept) => countMessages(kept.map(chatOf), { model, tools }).total
-        : templated && empty.chatFormat === "template"
-          ? templateTotal(list, at, model, tools)
-          : undefined,
+    // The plain rule joins texts: a result is counted whole.
+    total: empty.chatFormat === "plain" ? (kept) => countMessages(kept.map(chatOf), { model, tools }).total : undefined,
+    prompt: templated ? (kept) => requireTokenCount(promptCount(kept, model, tools), "a prompt's count") : undefined,
   };
   if (!margin || !countedWithoutData(model, empty)) return raw;
   reportOnce(`missing-data:${model}`, "trimHistory", () => missingDataMessage(model, empty.encoding));
+  const toolCount = { counted: empty.tools, definitions: tools };
   return {
     ...raw,
-    fixed: withApproximateMargin(raw.fixed, 0, true),
-    at: (i) => withApproximateMargin(raw.at(i), 1, false),
-    one: (key, m) => withApproximateMargin(raw.one(key, m), 1, false),
-    total: raw.total && ((kept) => withApproximateMargin(raw.total!(kept), kept.length, true)),
+    fixed: withApproximateMargin(raw.fixed, 0, true, model, toolCount),
+    at: (i) => withApproximateMargin(raw.at(i), 1, false, model),
+    one: (key, m) => withApproximateMargin(raw.one(key, m), 1, false, model),
+    total: raw.total && ((kept) => withApproximateMargin(raw.total!(kept), kept.length, true, model, toolCount)),
     raw,
   };
 }
 
-/** Messages at the head of a result that a template's total renders whole. */
-const HEAD = 64;
-
 /**
- * The total of a result for a model with its own template. What is not additive sits at the head
- * (the BOS token, Gemma's system prompt in the first user turn, Mistral's in the last user turn of
- * the head, Llama 3.1's tools block): the head, to the end of its turn, is rendered whole with the
- * tools and the reply priming; each later message adds its part, as counted for the trim (every
- * turn is closed by special tokens, so its part does not depend on what comes before). Rendering
- * the whole result would render each of its prefixes, quadratic in its length.
+ * A whole result's count by the model's template. Should the template refuse it (Mistral NeMo's
+ * raises on a tool-call id shorter than 9 characters, which vLLM rejects too), core counts it by
+ * the plain rule, flagged: that count is budgeted with the approximate margin.
  */
-function templateTotal(list: BaseMessage[], at: (i: number) => number, model: string, tools: ToolDefinition[] | undefined) {
-  const index = new Map<BaseMessage, number>();
-  for (const [i, m] of list.entries()) index.set(m, i);
-  return (kept: BaseMessage[]): number => {
-    let head = Math.min(kept.length, HEAD);
-    while (head < kept.length && messageType(kept[head]) !== "human") head++;
-    let total = countMessages(kept.slice(0, head).map(chatOf), { model, tools }).total;
-    for (let k = head; k < kept.length; k++) {
-      const i = index.get(kept[k]!);
-      total += i === undefined ? Math.max(0, countMessages([chatOf(kept[k]!)], { model }).perMessage[0] ?? 0) : at(i);
-    }
-    return total;
-  };
+function promptCount(kept: BaseMessage[], model: string, tools: ToolDefinition[] | undefined): number {
+  const messages = kept.map(chatOf);
+  const counted = countPromptTotal(messages, { model, tools });
+  if (counted.chatFormat === "template") return counted.total;
+  const plain = countMessages(messages, { model, tools });
+  return withApproximateMargin(plain.total, kept.length, true, model, { counted: plain.tools, definitions: tools });
 }
 
 function chatOf(message: BaseMessage): ChatMessage {

@@ -112,6 +112,20 @@ describe("trimHistory with exact counts", () => {
     expect(() => trimHistory([new SystemMessage("long ".repeat(50))], { maxTokens: 10, includeSystem: true })).toThrow(TrimError);
   });
 
+  it("refuses a startOn or endOn that is not a message type (issue 32), and takes every type and class", () => {
+    const history = [new HumanMessage("Hi"), new AIMessage("Hello!")];
+    for (const option of ["startOn", "endOn"] as const) {
+      for (const bad of ["user", "assistant", "Human", "humans", "", ["human", "bot"]]) {
+        expect(() => trimHistory(history, { maxTokens: 100, [option]: bad as never })).toThrow(TrimError);
+      }
+      expect(() => trimHistory(history, { maxTokens: 100, [option]: "user" })).toThrow(/the message type is "human"/);
+      for (const good of ["human", "ai", "system", "tool", "generic", "function", "remove", HumanMessage, [AIMessage, "tool"]]) {
+        expect(() => trimHistory(history, { maxTokens: 100, [option]: good as never })).not.toThrow();
+      }
+    }
+    expect(trimHistory(history, { maxTokens: 100, endOn: "ai" })).toEqual(history);
+  });
+
   it("trims 100,000 messages at all (the speed is measured in pnpm bench)", () => {
     const history = Array.from({ length: 100_000 }, (_, i) => new HumanMessage(`message ${i} about the budget`));
     const kept = trimHistory(history, { maxTokens: 10_000 });

@@ -3,6 +3,7 @@ import { DEFAULT_MODEL, loadEncoding, resolveModel, type ToolDefinition } from "
 import { calibratedBudget, type TrimCalibration } from "../calibration/index.js";
 import { type ChatModelLike, messageType as typeOf } from "../counters/index.js";
 import { budgetOf, describeValue } from "./prompt-budget.js";
+import { firstWithin, largestFitting } from "./prompt-search.js";
 import { resolveCounterOption } from "./resolve-counter-option.js";
 import { conforming, templateRulesOf } from "./template-rules.js";
 import { apiValid, endingOn, hasToolCalls, type MessageTypeOrClass, startingOn, typesOf, unitsOf } from "./tool-call-units.js";
@@ -58,8 +59,6 @@ interface Plan {
   tokenCounter: MaybeAsyncTokenCounter | undefined;
   /** A calibration was given: its safety factor is the margin for approximate counts. */
   calibrated: boolean;
-  /** The model has its own chat template, whose count is not the sum of its messages' (BOS, system placement): the result is checked whole. */
-  templated: boolean;
 }
 
 /**
@@ -83,7 +82,7 @@ export function trimHistory(messages: BaseMessage[], options: TrimOptions): Base
   const { list, units, plan } = prepare(messages, options);
   const counter = plan.tokenCounter
     ? customCounter(plan.tokenCounter, list)
-    : exactCounter(list, plan.model, plan.tools, plan.strategy, !plan.calibrated, plan.templated);
+    : exactCounter(list, plan.model, plan.tools, plan.strategy, !plan.calibrated);
   return run(list, units, plan, counter);
 }
 
@@ -101,7 +100,7 @@ export async function trimHistoryAsync(messages: BaseMessage[], options: TrimOpt
   const { list, units, plan } = prepare(messages, options);
   if (!plan.tokenCounter) {
     await loadTokenizer(plan.model);
-    return run(list, units, plan, exactCounter(list, plan.model, plan.tools, plan.strategy, !plan.calibrated, plan.templated));
+    return run(list, units, plan, exactCounter(list, plan.model, plan.tools, plan.strategy, !plan.calibrated));
   }
   return withAsyncCounter(plan.tokenCounter, list, (counter) => run(list, units, plan, counter));
 }
@@ -140,14 +139,6 @@ function prepare(messages: BaseMessage[], options: TrimOptions): Prepared {
   } catch (cause) {
     if (cause instanceof TrimError) throw cause;
     throw new TrimError("trimHistory: the messages or options cannot be read (reading them threw)", { cause });
-  }
-}
-
-function isTemplated(model: string): boolean {
-  try {
-    return resolveModel(model).chatFormat === "template";
-  } catch {
-    return false;
   }
 }
 
@@ -190,7 +181,6 @@ function planOf(options: TrimOptions): Plan {
     textSplitter,
     tokenCounter,
     calibrated: options.calibration !== undefined,
-    templated: isTemplated(model ?? DEFAULT_MODEL),
   };
 }
 
@@ -202,30 +192,89 @@ function run(list: BaseMessage[], units: Array<[number, number]>, plan: Plan, co
       `trimHistory: ${hard.fixedWhat} alone need ${hard.fixed} tokens, over the budget of ${plan.budget}; no history fits`,
     );
   }
+  if (counter.prompt) return trimByPrompt(list, units, plan, counter.prompt);
   const trimmed = plan.strategy === "last" ? trimLast(list, units, plan, counter) : trimFirst(list, units, plan, counter);
   if (!counter.total) return trimmed.kept;
-  const fitted = fitWhole(trimmed, plan, counter.total, hard.total);
-  return templateRulesOf(plan.model) && plan.strategy === "last" ? extendFront(list, fitted, trimmed.pinned, plan, counter.total) : fitted;
+  return fitWhole(trimmed, plan, counter.total, hard.total);
 }
 
 /**
- * For a template whose count is not the sum of its messages' (Mistral writes the system prompt
- * into the last user turn): starts the kept history one user turn earlier while the whole still
- * fits, so that the additive estimate never leaves a turn out that the template would take.
+ * The trim for a model with its own chat template, whose count is not the sum of its messages'
+ * (the BOS token, Gemma's system prompt in the first user turn, Mistral's in the last, Llama
+ * 3.1's tools block): the candidates are the results the trim may return (with 'last', the
+ * history from each unit that may start it, the pinned system message before it; with 'first',
+ * up to each unit that may end it), each counted whole by `prompt`, and the largest within the
+ * budget is found by `firstWithin`, a few renders of about the kept size. Then, with
+ * `allowPartial`, as much of the next message as fits, found by bisection.
  */
-function extendFront(list: BaseMessage[], kept: BaseMessage[], pinned: number, plan: Plan, total: (kept: BaseMessage[]) => number) {
-  let result = kept;
-  for (;;) {
-    const from = result.length > pinned ? list.indexOf(result[pinned]!) : list.length;
-    if (from < 0) return result;
-    let start = from - 1;
-    while (start >= pinned && typeOf(list[start]) !== "human") start--;
-    if (start < pinned) return result;
-    const candidate = [...result.slice(0, pinned), ...list.slice(start)];
-    if (total(candidate) > plan.budget) return result;
-    result = candidate;
+function trimByPrompt(list: BaseMessage[], units: Array<[number, number]>, plan: Plan, prompt: (kept: BaseMessage[]) => number) {
+  const last = plan.strategy === "last";
+  const system = last && plan.includeSystem && list.length > 0 && typeOf(list[0]) === "system" ? list[0] : undefined;
+  const head = system ? [system] : [];
+  const body = system ? units.slice(1) : units;
+  const sizes = cumulativeSizes(list);
+  // Unit boundaries a result may start (or end) at, the largest result first, the empty one last.
+  const cuts = last
+    ? body.filter(([start]) => !plan.startOn || plan.startOn.has(typeOf(list[start]))).map(([start]) => start)
+    : body
+        .filter(([, end]) => !plan.endOn || plan.endOn.has(typeOf(list[end - 1])))
+        .map(([, end]) => end)
+        .reverse();
+  const empty = last ? list.length : system ? 1 : 0;
+  const cutAt = (j: number) => (j < cuts.length ? cuts[j]! : empty);
+  const resultAt = (cut: number) => (last ? [...head, ...list.slice(cut)] : list.slice(0, cut));
+  const found = firstWithin(
+    cuts.length,
+    plan.budget,
+    (j) => prompt(resultAt(cutAt(j))),
+    (j) => (last ? sizes[list.length]! - sizes[cutAt(j)]! : sizes[cutAt(j)]!),
+  );
+  if (!found) {
+    const used = prompt(head);
+    throw system
+      ? systemOverBudget(used, plan.budget)
+      : new TrimError(`trimHistory: the prompt without messages needs ${used} tokens, over the budget of ${plan.budget}`);
+  }
+  const cut = cutAt(found.index);
+  const kept = resultAt(cut);
+  if (!plan.allowPartial) return kept;
+  // The unit just outside the result: a single plain message of a type that may start (end) it.
+  const next = body.find(([start, end]) => (last ? end === cut : start === cut));
+  const wanted = last ? plan.startOn : plan.endOn;
+  if (!next || (wanted && !wanted.has(typeOf(list[next[0]])))) return kept;
+  const pieces = partialPieces(list, next, plan);
+  if (!pieces) return kept;
+  const withPart = (part: BaseMessage) => (last ? [...head, part, ...kept.slice(head.length)] : [...kept, part]);
+  const fits = (part: BaseMessage) => prompt(withPart(part)) <= plan.budget;
+  const blocks = largestFitting(pieces.blocks, (n) => fits(pieces.withBlocks(n)));
+  if (blocks > 0) return withPart(pieces.withBlocks(blocks));
+  const splits = largestFitting(pieces.splits - 1, (n) => fits(pieces.withSplits(n)));
+  return splits > 0 ? withPart(pieces.withSplits(splits)) : kept;
+}
+
+/** `sizes[i]`: the characters of the first `i` messages as the trim sees them, a cheap stand-in for their tokens. */
+function cumulativeSizes(list: BaseMessage[]): number[] {
+  const sizes = [0];
+  for (const message of list) sizes.push(sizes.at(-1)! + sizeOf(message));
+  return sizes;
+}
+
+function sizeOf(message: BaseMessage): number {
+  try {
+    const { content } = message;
+    const calls = (message as { tool_calls?: unknown }).tool_calls;
+    return (
+      MESSAGE_FRAMING_CHARS +
+      (typeof content === "string" ? content.length : (JSON.stringify(content)?.length ?? 0)) +
+      (Array.isArray(calls) && calls.length > 0 ? (JSON.stringify(calls)?.length ?? 0) : 0)
+    );
+  } catch {
+    return MESSAGE_FRAMING_CHARS;
   }
 }
+
+/** What a turn's header and end cost, in characters, for `sizeOf`. */
+const MESSAGE_FRAMING_CHARS = 16;
 
 interface Trimmed {
   kept: BaseMessage[];
@@ -316,31 +365,47 @@ function systemOverBudget(used: number, budget: number): TrimError {
  * (as `trimMessages` keeps them, for both strategies), else the head ('first') or tail ('last')
  * of its text's splits, as many as fit.
  */
-function partialOf(list: BaseMessage[], [start, end]: [number, number], room: number, counter: Counter, plan: Plan) {
+function partialOf(list: BaseMessage[], unit: [number, number], room: number, counter: Counter, plan: Plan) {
+  const pieces = partialPieces(list, unit, plan);
+  if (!pieces) return undefined;
+  const { blocks, splits, withBlocks, withSplits } = pieces;
+  const start = unit[0];
+  counter.expect(() => [
+    ...Array.from({ length: blocks }, (_, i): [string, BaseMessage] => [`${start}:b${i + 1}`, withBlocks(i + 1)]),
+    ...Array.from({ length: Math.max(0, splits - 1) }, (_, i): [string, BaseMessage] => [`${start}:s${i + 1}`, withSplits(i + 1)]),
+  ]);
+  let best: BaseMessage | undefined;
+  for (let n = 1; n <= blocks; n++) {
+    const candidate = withBlocks(n);
+    if (counter.one(`${start}:b${n}`, candidate) > room) break;
+    best = candidate;
+  }
+  if (best) return best;
+  for (let n = splits - 1; n >= 1; n--) {
+    const candidate = withSplits(n);
+    if (counter.one(`${start}:s${n}`, candidate) <= room) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The parts a single plain message (never one of a tool-call pair) may be cut to: its leading
+ * content blocks (`withBlocks(n)`, n <= `blocks`), or the head ('first') or tail ('last') of its
+ * text's splits (`withSplits(n)`, n < `splits`); undefined for a message that is never cut.
+ */
+function partialPieces(list: BaseMessage[], [start, end]: [number, number], plan: Plan) {
   const message = list[start]!;
   if (end - start !== 1 || hasToolCalls(message) || typeOf(message) === "tool") return undefined;
   const content = message.content;
   const blocks = Array.isArray(content) ? content : [];
   const text = typeof content === "string" ? content : firstText(content);
   const splits = text ? split(text, plan.textSplitter) : [];
-  const withBlocks = (n: number) => withContent(message, blocks.slice(0, n) as BaseMessage["content"]);
-  const withSplits = (n: number) => withContent(message, (plan.strategy === "first" ? splits.slice(0, n) : splits.slice(-n)).join(""));
-  counter.expect(() => [
-    ...blocks.map((_, i): [string, BaseMessage] => [`${start}:b${i + 1}`, withBlocks(i + 1)]),
-    ...splits.slice(1).map((_, i): [string, BaseMessage] => [`${start}:s${i + 1}`, withSplits(i + 1)]),
-  ]);
-  let best: BaseMessage | undefined;
-  for (let n = 1; n <= blocks.length; n++) {
-    const candidate = withBlocks(n);
-    if (counter.one(`${start}:b${n}`, candidate) > room) break;
-    best = candidate;
-  }
-  if (best) return best;
-  for (let n = splits.length - 1; n >= 1; n--) {
-    const candidate = withSplits(n);
-    if (counter.one(`${start}:s${n}`, candidate) <= room) return candidate;
-  }
-  return undefined;
+  return {
+    blocks: blocks.length,
+    splits: splits.length,
+    withBlocks: (n: number) => withContent(message, blocks.slice(0, n) as BaseMessage["content"]),
+    withSplits: (n: number) => withContent(message, (plan.strategy === "first" ? splits.slice(0, n) : splits.slice(-n)).join("")),
+  };
 }
 
 function split(text: string, splitter: TrimOptions["textSplitter"]): string[] {
