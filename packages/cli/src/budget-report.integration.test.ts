@@ -5,9 +5,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type BudgetLimit, TokenBudget } from "@tokenledger/langchain";
+import { PostgresBudgetStore } from "@tokenledger/store/postgres";
 import { createSqliteStore, SqliteBudgetStore } from "@tokenledger/store/sqlite";
 import Database from "libsql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPostgres } from "../../store/src/budget/start-postgres.test-helper.js";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const run = promisify(execFile);
@@ -90,5 +92,41 @@ describe("tokenledger report --budgets (the binary, on a SQLite file)", () => {
 
   it("--budgets takes no --since (it shows the budgets now)", async () => {
     await expect(run(process.execPath, [cli, "report", "--store", path, "--budgets", "--since", "1d"])).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe("tokenledger report --budgets (the binary, on PostgreSQL)", () => {
+  let postgres: { url: string; stop: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  }, 120_000);
+  afterAll(async () => {
+    await postgres?.stop();
+  });
+
+  it("no budget tables: one line, exit 0; then the counters as TokenBudget.status() says", async () => {
+    const url = postgres!.url;
+    expect((await run(process.execPath, [cli, "report", "--store", url, "--budgets"])).stdout).toBe("no budgets in this store\n");
+    const store = new PostgresBudgetStore({ connectionString: url });
+    try {
+      const budget = new TokenBudget({ limits, store });
+      const held = await budget.reserve({ context, model: "gpt-4o-mini", inputTokens: 120, maxOutputTokens: 60 });
+      await held.settle({ inputTokens: 118, outputTokens: 21 });
+      await budget.reserve({ context, model: "gpt-4o-mini", inputTokens: 200, maxOutputTokens: 50 });
+      const expected = await budget.status(context);
+      const { stdout } = await run(process.execPath, [cli, "report", "--store", url, "--budgets", "--json"]);
+      const parsed = JSON.parse(stdout);
+      expect(parsed.activeReservations).toBe(1);
+      expect(parsed.budgets.map((r: Record<string, unknown>) => [r.budget, r.scopeKey, r.used, r.reserved, r.limit, r.resetsAt])).toEqual(
+        // The report lists counters by key; `status`, in the order of the limits.
+        expected.map((s) => [s.budget, s.scopeKey, s.spent, s.reserved, s.limit, s.resetsAt?.toISOString()]).reverse(),
+      );
+      expect(expected.map((s) => [s.spent, s.reserved])).toEqual([
+        [139, 250],
+        [118, 200],
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 });
