@@ -8,6 +8,8 @@ export default defineConfig([
     sourcemap: true,
     target: "node20",
     banner: { js: "#!/usr/bin/env node" },
+    // Optional dependencies, loaded by `report`/`runs` when present: never bundled.
+    external: ["libsql", "pg"],
   },
   {
     // The playground page: bundled for the browser with @tokenledger/core (and its rank data) inside, served by `tokenledger playground`.

@@ -1,4 +1,5 @@
 import type { UsageDimension, UsageRow } from "@tokenledger/store";
+import { printBudgets } from "./budget-report.js";
 import { CliError } from "./cli-error.js";
 import { json, out } from "./cli-output.js";
 import type { Command } from "./command.js";
@@ -10,17 +11,23 @@ const MAX_CHART_DAYS = 366;
 
 export const report: Command = {
   name: "report",
-  usage: "report --store FILE|postgres://... [--by user,model] [--since 24h] [--until T] [--json]",
-  summary: `usage stored by a ledger: tokens, cost, calls and errors per group (--by ${DIMENSIONS.join(",")}), totals, and tokens per day as a chart`,
+  usage: "report --store FILE|postgres://... [--by user,model] [--since 24h] [--until T] [--budgets] [--json]",
+  summary: `usage stored by a ledger: tokens, cost, calls and errors per group (--by ${DIMENSIONS.join(",")}), totals, and tokens per day as a chart; --budgets: the budgets instead (used, reserved, limit, remaining, reset time)`,
   options: {
     store: { type: "string" },
     by: { type: "string" },
     since: { type: "string" },
     until: { type: "string" },
     json: { type: "boolean" },
+    budgets: { type: "boolean" },
   },
   async run(values, args) {
     if (args.length > 0) throw new CliError(`report takes no arguments, not "${args.join(" ")}"`, 2);
+    if (values.budgets) {
+      for (const option of ["by", "since", "until"])
+        if (values[option] !== undefined) throw new CliError(`--budgets shows the budgets as they are now: it takes no --${option}`, 2);
+      return printBudgets(values.store as string | undefined, { json: values.json === true });
+    }
     const by = parseBy(values.by as string | undefined);
     const now = Date.now();
     const since = values.since === undefined ? undefined : parseTime(String(values.since), "--since", now);

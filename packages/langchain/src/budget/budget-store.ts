@@ -17,6 +17,8 @@ export interface BudgetLine {
   forgetAfter: number;
   /** To reserve (in `reserve`) or the amount billed (in `settle`), in the budget's unit; a non-negative integer. */
   amount: number;
+  /** When the period ends (ms since the epoch); null or absent for a run's budget, or when unknown. Stored with the counter for reports. */
+  resetsAt?: number | null;
 }
 
 /** A counter as a store holds it, seen from a line's window (a period that is over counts as 0). */
@@ -29,6 +31,8 @@ export interface BudgetCounterState {
   /** Held by reservations not yet settled, released or expired. */
   reserved: number;
   periodStart: number;
+  /** When the counter's period ends (ms since the epoch), as the newest period's line gave it; null for a run's budget or when unknown. */
+  resetsAt: number | null;
 }
 
 /**
@@ -54,7 +58,7 @@ export interface BudgetStore {
   read(lines: readonly BudgetLine[]): Promise<BudgetCounterState[]>;
   /** Releases every reservation whose `expiresAt` is before `now`; returns how many. Forgets idle counters past `forgetAfter`. */
   expire(now: number): Promise<number>;
-  /** Every counter held (at most `limit`, default 1000), for a report. */
+  /** Every counter held (at most `limit`, default 1000), with its reset time, for a report (`tokenledger report --budgets`). */
   list(limit?: number): Promise<BudgetCounterState[]>;
   /** Reservations held now (for checks: none should remain once every call ended). */
   activeReservations(): Promise<number>;
@@ -74,4 +78,18 @@ export function spentInWindow(
   if (row.periodStart >= line.periodStart) return { previousSpent: row.previousSpent, spent: row.spent };
   if (row.periodStart === line.previousStart) return { previousSpent: row.spent, spent: 0 };
   return { previousSpent: 0, spent: 0 };
+}
+
+/**
+ * The reset time a counter keeps after a line touched it: the newest period's (a line of the same
+ * period that does not know it keeps the stored one; an older period's never overwrites). The SQL
+ * stores compute the same in their statements.
+ */
+export function resetsAfter(
+  row: { periodStart: number; resetsAt: number | null },
+  line: Pick<BudgetLine, "periodStart" | "resetsAt">,
+): number | null {
+  if (line.periodStart > row.periodStart) return line.resetsAt ?? null;
+  if (line.periodStart === row.periodStart) return line.resetsAt ?? row.resetsAt;
+  return row.resetsAt;
 }

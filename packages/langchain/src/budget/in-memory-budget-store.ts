@@ -1,5 +1,5 @@
 import type { BudgetCounterState, BudgetLine, BudgetStore } from "./budget-store.js";
-import { spentInWindow } from "./budget-store.js";
+import { resetsAfter, spentInWindow } from "./budget-store.js";
 
 interface Counter {
   budget: string;
@@ -9,6 +9,7 @@ interface Counter {
   spent: number;
   reserved: number;
   forgetAfter: number;
+  resetsAt: number | null;
 }
 
 interface Held {
@@ -60,6 +61,7 @@ export class InMemoryBudgetStore implements BudgetStore {
         spent: previousSpent + spent,
         reserved: c?.reserved ?? 0,
         periodStart: Math.max(c?.periodStart ?? 0, line.periodStart),
+        resetsAt: c && c.periodStart > line.periodStart ? c.resetsAt : (line.resetsAt ?? c?.resetsAt ?? null),
       };
     });
   }
@@ -84,6 +86,7 @@ export class InMemoryBudgetStore implements BudgetStore {
       spent: c.previousSpent + c.spent,
       reserved: c.reserved,
       periodStart: c.periodStart,
+      resetsAt: c.resetsAt,
     }));
   }
 
@@ -113,11 +116,13 @@ export class InMemoryBudgetStore implements BudgetStore {
         spent: 0,
         reserved: 0,
         forgetAfter: line.forgetAfter,
+        resetsAt: line.resetsAt ?? null,
       };
       this.#counters.set(line.key, c);
       return c;
     }
     const { previousSpent, spent } = spentInWindow(c, line);
+    c.resetsAt = resetsAfter(c, line);
     c.previousSpent = previousSpent;
     c.spent = spent;
     c.periodStart = Math.max(c.periodStart, line.periodStart);

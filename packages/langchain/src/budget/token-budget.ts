@@ -140,7 +140,7 @@ export class TokenBudget {
     await this.#sweep(now);
     const estimate = { inputTokens: this.#estimateInput(request), outputTokens: this.#maxOutput(request) };
     const context = request.context ?? {};
-    const lines: Array<BudgetLine & { limitDef: BudgetLimit; scopeKey: string; resetsAt: number | undefined }> = [];
+    const lines: Array<BudgetLine & { limitDef: BudgetLimit; scopeKey: string }> = [];
     for (const limitDef of this.#limits) {
       const scopeKey = scopeKeyOf(limitDef, context);
       if (scopeKey === undefined) continue;
@@ -149,7 +149,7 @@ export class TokenBudget {
     }
     const id = globalThis.crypto.randomUUID();
     const expiresAt = now + Math.min(this.#ttl, NEVER - now);
-    const storeLines: BudgetLine[] = lines.map(({ limitDef, scopeKey, resetsAt, ...line }) => line);
+    const storeLines: BudgetLine[] = lines.map(({ limitDef, scopeKey, ...line }) => line);
     const refused = await this.store.reserve(id, storeLines, expiresAt);
     if (refused >= 0) {
       const states = await this.store.read(storeLines);
@@ -168,7 +168,7 @@ export class TokenBudget {
         spent: unit(state.spent),
         reserved: unit(state.reserved),
         requested: unit(line.amount),
-        resetsAt: line.resetsAt === undefined ? undefined : new Date(line.resetsAt),
+        resetsAt: line.resetsAt == null ? undefined : new Date(line.resetsAt),
       });
     }
     let done = false;
@@ -183,8 +183,7 @@ export class TokenBudget {
           : bill
             ? amount
             : 0;
-        const { resetsAt, ...line } = this.#line(limitDef, scopeKey, at, spent);
-        return line;
+        return this.#line(limitDef, scopeKey, at, spent);
       });
       await this.store.settle(id, billed);
     };
@@ -209,7 +208,7 @@ export class TokenBudget {
    */
   async status(context: BudgetContext = {}): Promise<BudgetStatus[]> {
     const now = this.#now();
-    const found: Array<{ def: BudgetLimit; scopeKey: string; line: BudgetLine & { resetsAt: number | undefined } }> = [];
+    const found: Array<{ def: BudgetLimit; scopeKey: string; line: BudgetLine }> = [];
     for (const def of this.#limits) {
       let scopeKey: string | undefined;
       try {
@@ -230,7 +229,7 @@ export class TokenBudget {
         limit: def.limit,
         spent: unit(states[i]!.spent),
         reserved: unit(states[i]!.reserved),
-        resetsAt: resetsAt === undefined ? undefined : new Date(resetsAt),
+        resetsAt: resetsAt == null ? undefined : new Date(resetsAt),
       };
     });
   }
@@ -246,8 +245,8 @@ export class TokenBudget {
     await this.store.expire(now);
   }
 
-  /** The store line of one budget for one scope key at `now`, and when its period resets. */
-  #line(def: BudgetLimit, scopeKey: string, now: number, amount: number): BudgetLine & { resetsAt: number | undefined } {
+  /** The store line of one budget for one scope key at `now`, with when its period resets. */
+  #line(def: BudgetLimit, scopeKey: string, now: number, amount: number): BudgetLine {
     const window = periodWindow(def.period, now, def.timeZone);
     // A counter may be forgotten once nothing it holds counts any more: after its period (and the next, for a rolling window).
     const forgetAfter =
@@ -264,7 +263,7 @@ export class TokenBudget {
       previousStart: window.previousStart,
       forgetAfter,
       amount,
-      resetsAt: window.resetsAt,
+      resetsAt: window.resetsAt ?? null,
     };
   }
 

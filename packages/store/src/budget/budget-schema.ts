@@ -7,7 +7,7 @@ export const BUDGET_TABLES = {
   migrations: "tokenledger_budget_migrations",
 } as const;
 
-/** The budget schema's migration steps, in order; a store applies the ones its database lacks. */
+/** The first budget migration step (the tables, `BUDGET_SCHEMA`); `BUDGET_MIGRATIONS` lists every step. */
 export const BUDGET_MIGRATION = "budgets-1";
 
 /**
@@ -39,6 +39,26 @@ export const BUDGET_SCHEMA = [
 ];
 
 /**
+ * The budget schema's migration steps, in order; a store applies, under its lock, each one its
+ * database has not recorded in `tokenledger_budget_migrations` (so each runs once per database).
+ * `budgets-2` keeps each counter's reset time (ms since the epoch; NULL for a run's budget or
+ * when a process that does not know it wrote the row) for reports.
+ */
+export const BUDGET_MIGRATIONS: ReadonlyArray<{ name: string; statements: readonly string[] }> = [
+  { name: BUDGET_MIGRATION, statements: BUDGET_SCHEMA },
+  { name: "budgets-2", statements: [`ALTER TABLE ${BUDGET_TABLES.counters} ADD COLUMN resets_at BIGINT`] },
+];
+
+/**
+ * The reset time a counter keeps after an upsert, in SQL over the row (`c.`) and the line's period
+ * start and reset time: the newest period's; a line of the same period that does not know it
+ * (NULL) keeps the stored one. `@tokenledger/langchain`'s in-memory store computes the same.
+ */
+export function resetsSql(periodStart: string, resetsAt: string): string {
+  return `CASE WHEN ${periodStart} > c.period_start THEN ${resetsAt} WHEN ${periodStart} = c.period_start THEN COALESCE(${resetsAt}, c.resets_at) ELSE c.resets_at END`;
+}
+
+/**
  * What a counter counts as spent seen from a call's window, in SQL over the row's columns (`c.`)
  * and the window's start and previous start: its spending in the same or a later period (a
  * process whose clock is behind never resets it), the previous period's for a rolling window,
@@ -52,22 +72,27 @@ export function spentSql(periodStart: string, previousStart: string): { previous
   };
 }
 
-/** A counter row as the stores' `list` returns it. */
-/** The state of a budget line as read: the line's own limit, the row's spent and reserved (0 when there is no row yet). */
+/**
+ * The state of a budget line as read: the line's own limit, the row's spent and reserved (0 when
+ * there is no row yet), and the line's reset time (the row's when the row is in a later period).
+ */
 export function lineState(
   line: BudgetLine,
-  row: { spent?: unknown; reserved?: unknown; period_start?: unknown } | undefined,
+  row: { spent?: unknown; reserved?: unknown; period_start?: unknown; resets_at?: unknown } | undefined,
 ): BudgetCounterState {
+  const rowStart = Number(row?.period_start ?? 0);
   return {
     key: line.key,
     budget: line.budget,
     limit: line.limit,
     spent: Number(row?.spent ?? 0),
     reserved: Number(row?.reserved ?? 0),
-    periodStart: Math.max(Number(row?.period_start ?? 0), line.periodStart),
+    periodStart: Math.max(rowStart, line.periodStart),
+    resetsAt: row && rowStart > line.periodStart ? nullableMs(row.resets_at) : (line.resetsAt ?? nullableMs(row?.resets_at)),
   };
 }
 
+/** A counter row as the stores' `list` returns it. */
 export function toState(row: Record<string, unknown>): BudgetCounterState {
   return {
     key: String(row.key),
@@ -76,5 +101,11 @@ export function toState(row: Record<string, unknown>): BudgetCounterState {
     spent: Number(row.spent),
     reserved: Number(row.reserved),
     periodStart: Number(row.period_start),
+    resetsAt: nullableMs(row.resets_at),
   };
+}
+
+/** A BIGINT column that may be NULL (pg returns BIGINT as a string). */
+function nullableMs(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
 }

@@ -28,10 +28,20 @@ function lineOf(index: number, now: number, amount: number): BudgetLine {
       previousStart: start - c.rollingMs,
       forgetAfter: start + 2 * c.rollingMs,
       amount,
+      resetsAt: start + c.rollingMs,
     };
   }
   const start = Math.floor(now / c.periodMs) * c.periodMs;
-  return { key: c.key, budget: c.budget, limit: c.limit, periodStart: start, previousStart: -1, forgetAfter: start + c.periodMs, amount };
+  return {
+    key: c.key,
+    budget: c.budget,
+    limit: c.limit,
+    periodStart: start,
+    previousStart: -1,
+    forgetAfter: start + c.periodMs,
+    amount,
+    resetsAt: start + c.periodMs,
+  };
 }
 
 class Reference {
@@ -114,7 +124,14 @@ export async function check(makeStore: () => BudgetStore, ops: Op[]): Promise<vo
       }
       const lines = COUNTERS.map((_, i) => lineOf(i, now, 0));
       const states = await store.read(lines);
-      expect(states.map((s) => [s.spent, s.reserved])).toEqual(lines.map((l) => [ref.spent(l), ref.reserved(l.key)]));
+      expect(states.map((s) => [s.spent, s.reserved, s.resetsAt])).toEqual(
+        lines.map((l) => [ref.spent(l), ref.reserved(l.key), l.resetsAt]),
+      );
+      // Each counter keeps the reset time of its newest period (the one it is in).
+      for (const counter of await store.list()) {
+        const i = COUNTERS.findIndex((c) => c.key === counter.key);
+        expect(counter.resetsAt).toBe(lineOf(i, counter.periodStart, 0).resetsAt);
+      }
       expect(await store.activeReservations()).toBe(ref.held.size);
     }
   } finally {

@@ -1,6 +1,6 @@
 import type { BudgetCounterState, BudgetLine, BudgetStore } from "@tokenledger/langchain";
 import pg from "pg";
-import { BUDGET_MIGRATION, BUDGET_SCHEMA, BUDGET_TABLES, lineState, spentSql, toState } from "./budget-schema.js";
+import { BUDGET_MIGRATIONS, BUDGET_TABLES, lineState, resetsSql, spentSql, toState } from "./budget-schema.js";
 
 const { counters: C, reservations: R, migrations: M } = BUDGET_TABLES;
 
@@ -8,42 +8,43 @@ const { counters: C, reservations: R, migrations: M } = BUDGET_TABLES;
 const RETRYABLE = new Set(["40P01", "40001"]);
 
 const s = spentSql("EXCLUDED.period_start", "EXCLUDED.prev_start");
+const resets = resetsSql("EXCLUDED.period_start", "EXCLUDED.resets_at");
 const RESERVE_SQL = `
 WITH req AS (
-  SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-    AS r(key, budget, lim, ps, pps, forget, amount)
+  SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
+    AS r(key, budget, lim, ps, pps, forget, amount, resets)
 ),
 up AS (
-  INSERT INTO ${C} AS c (key, budget, limit_amount, period_start, prev_start, prev_spent, spent, reserved, forget_after, updated_at)
-  SELECT key, budget, lim, ps, pps, 0, 0, amount, forget, $9 FROM req WHERE amount <= lim ORDER BY key
+  INSERT INTO ${C} AS c (key, budget, limit_amount, period_start, prev_start, prev_spent, spent, reserved, forget_after, updated_at, resets_at)
+  SELECT key, budget, lim, ps, pps, 0, 0, amount, forget, $10, resets FROM req WHERE amount <= lim ORDER BY key
   ON CONFLICT (key) DO UPDATE SET
-    prev_spent = ${s.previous}, spent = ${s.current}, period_start = GREATEST(c.period_start, EXCLUDED.period_start),
+    resets_at = ${resets}, prev_spent = ${s.previous}, spent = ${s.current}, period_start = GREATEST(c.period_start, EXCLUDED.period_start),
     prev_start = EXCLUDED.prev_start, reserved = c.reserved + EXCLUDED.reserved, limit_amount = EXCLUDED.limit_amount,
     forget_after = GREATEST(c.forget_after, EXCLUDED.forget_after), updated_at = EXCLUDED.updated_at
   WHERE ${s.total} + c.reserved + EXCLUDED.reserved <= EXCLUDED.limit_amount
   RETURNING c.key
 ),
 held AS (
-  INSERT INTO ${R} (id, key, amount, expires_at) SELECT $1, req.key, req.amount, $10 FROM req JOIN up ON up.key = req.key
+  INSERT INTO ${R} (id, key, amount, expires_at) SELECT $1, req.key, req.amount, $11 FROM req JOIN up ON up.key = req.key
 )
 SELECT key FROM up`;
 
 const SETTLE_SQL = `
 WITH gone AS (DELETE FROM ${R} WHERE id = $1 RETURNING key, amount),
 a AS (
-  SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-    AS a(key, budget, lim, ps, pps, forget, amount)
+  SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
+    AS a(key, budget, lim, ps, pps, forget, amount, resets)
 )
-INSERT INTO ${C} AS c (key, budget, limit_amount, period_start, prev_start, prev_spent, spent, reserved, forget_after, updated_at)
-SELECT key, budget, lim, ps, pps, 0, amount, 0, forget, $9 FROM a ORDER BY key
+INSERT INTO ${C} AS c (key, budget, limit_amount, period_start, prev_start, prev_spent, spent, reserved, forget_after, updated_at, resets_at)
+SELECT key, budget, lim, ps, pps, 0, amount, 0, forget, $10, resets FROM a ORDER BY key
 ON CONFLICT (key) DO UPDATE SET
-  prev_spent = ${s.previous}, spent = ${s.current} + EXCLUDED.spent, period_start = GREATEST(c.period_start, EXCLUDED.period_start),
+  resets_at = ${resets}, prev_spent = ${s.previous}, spent = ${s.current} + EXCLUDED.spent, period_start = GREATEST(c.period_start, EXCLUDED.period_start),
   reserved = c.reserved - COALESCE((SELECT SUM(g.amount) FROM gone g WHERE g.key = c.key), 0),
   forget_after = GREATEST(c.forget_after, EXCLUDED.forget_after), updated_at = EXCLUDED.updated_at`;
 
 const a = spentSql("a.ps", "a.pps");
 const READ_SQL = `
-SELECT a.i, ${a.total} AS spent, c.reserved, c.period_start
+SELECT a.i, ${a.total} AS spent, c.reserved, c.period_start, c.resets_at
 FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS a(key, ps, pps, i)
 JOIN ${C} AS c ON c.key = a.key`;
 
@@ -58,7 +59,7 @@ SELECT COUNT(DISTINCT id) AS n FROM gone`;
  * budget. A reservation is one statement, a conditional upsert on every budget it touches
  * (`... DO UPDATE SET reserved = reserved + x WHERE spent + reserved + x <= limit RETURNING`) that
  * records the reservation in the same statement; settlement, release and expiry are one
- * statement each too. The tables are created on first use (migration step `budgets-1`).
+ * statement each too. The tables are created on first use (migration steps `budgets-1`, `budgets-2`).
  *
  * @example
  * ```ts
@@ -132,7 +133,7 @@ export class PostgresBudgetStore implements BudgetStore {
 
   async list(limit = 1000): Promise<BudgetCounterState[]> {
     const { rows } = await this.#query(
-      `SELECT key, budget, limit_amount, prev_spent + spent AS spent, reserved, period_start FROM ${C} ORDER BY key LIMIT $1`,
+      `SELECT key, budget, limit_amount, prev_spent + spent AS spent, reserved, period_start, resets_at FROM ${C} ORDER BY key LIMIT $1`,
       [Math.max(0, Math.floor(limit))],
     );
     return rows.map(toState);
@@ -164,17 +165,18 @@ export class PostgresBudgetStore implements BudgetStore {
     }
   }
 
-  /** Applies the budget migration once per database, under an advisory lock (processes may start together). */
+  /** Applies the budget migration steps once per database, under an advisory lock (processes may start together). */
   async #migrate(): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [M]);
       await client.query(`CREATE TABLE IF NOT EXISTS ${M} (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`);
-      const { rows } = await client.query(`SELECT 1 FROM ${M} WHERE name = $1`, [BUDGET_MIGRATION]);
-      if (rows.length === 0) {
-        for (const sql of BUDGET_SCHEMA) await client.query(sql);
-        await client.query(`INSERT INTO ${M} (name, applied_at) VALUES ($1, $2)`, [BUDGET_MIGRATION, Date.now()]);
+      for (const step of BUDGET_MIGRATIONS) {
+        const { rows } = await client.query(`SELECT 1 FROM ${M} WHERE name = $1`, [step.name]);
+        if (rows.length > 0) continue;
+        for (const sql of step.statements) await client.query(sql);
+        await client.query(`INSERT INTO ${M} (name, applied_at) VALUES ($1, $2)`, [step.name, Date.now()]);
       }
       await client.query("COMMIT");
     } catch (error) {
@@ -186,7 +188,7 @@ export class PostgresBudgetStore implements BudgetStore {
   }
 }
 
-/** The lines as the statements' arrays: key, budget, limit, period start, previous start, forget-after, amount. */
+/** The lines as the statements' arrays: key, budget, limit, period start, previous start, forget-after, amount, reset time. */
 function columns(lines: readonly BudgetLine[]): unknown[][] {
   return [
     lines.map((l) => l.key),
@@ -196,5 +198,6 @@ function columns(lines: readonly BudgetLine[]): unknown[][] {
     lines.map((l) => l.previousStart),
     lines.map((l) => l.forgetAfter),
     lines.map((l) => l.amount),
+    lines.map((l) => l.resetsAt ?? null),
   ];
 }

@@ -1,6 +1,6 @@
 import type { BudgetCounterState, BudgetLine, BudgetStore } from "@tokenledger/langchain";
 import Database from "libsql";
-import { BUDGET_MIGRATION, BUDGET_SCHEMA, BUDGET_TABLES, lineState, spentSql, toState } from "./budget-schema.js";
+import { BUDGET_MIGRATIONS, BUDGET_TABLES, lineState, resetsSql, spentSql, toState } from "./budget-schema.js";
 
 type Db = InstanceType<typeof Database>;
 const { counters: C, reservations: R, migrations: M } = BUDGET_TABLES;
@@ -30,19 +30,22 @@ export class SqliteBudgetStore implements BudgetStore {
     if (this.#owned) this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
     this.#write(() => {
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${M} (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`);
-      if (this.db.prepare(`SELECT 1 FROM ${M} WHERE name = ?`).get(BUDGET_MIGRATION)) return;
-      for (const sql of BUDGET_SCHEMA) this.db.exec(sql);
-      this.db.prepare(`INSERT INTO ${M} (name, applied_at) VALUES (?, ?)`).run(BUDGET_MIGRATION, Date.now());
+      for (const step of BUDGET_MIGRATIONS) {
+        if (this.db.prepare(`SELECT 1 FROM ${M} WHERE name = ?`).get(step.name)) continue;
+        for (const sql of step.statements) this.db.exec(sql);
+        this.db.prepare(`INSERT INTO ${M} (name, applied_at) VALUES (?, ?)`).run(step.name, Date.now());
+      }
     });
   }
 
   async reserve(id: string, lines: readonly BudgetLine[], expiresAt: number): Promise<number> {
     const s = spentSql(":ps", ":pps");
+    const r = resetsSql(":ps", ":resets");
     const upsert = this.db.prepare(
-      `INSERT INTO ${C} AS c (key, budget, limit_amount, period_start, prev_start, prev_spent, spent, reserved, forget_after, updated_at)
-       SELECT :key, :budget, :limit, :ps, :pps, 0, 0, :amount, :forget, :now WHERE :amount <= :limit
+      `INSERT INTO ${C} AS c (key, budget, limit_amount, period_start, prev_start, prev_spent, spent, reserved, forget_after, updated_at, resets_at)
+       SELECT :key, :budget, :limit, :ps, :pps, 0, 0, :amount, :forget, :now, :resets WHERE :amount <= :limit
        ON CONFLICT (key) DO UPDATE SET
-         prev_spent = ${s.previous}, spent = ${s.current}, period_start = MAX(c.period_start, :ps), prev_start = :pps,
+         resets_at = ${r}, prev_spent = ${s.previous}, spent = ${s.current}, period_start = MAX(c.period_start, :ps), prev_start = :pps,
          reserved = c.reserved + :amount, limit_amount = :limit, forget_after = MAX(c.forget_after, :forget), updated_at = :now
        WHERE ${s.total} + c.reserved + :amount <= :limit
        RETURNING key`,
@@ -59,6 +62,7 @@ export class SqliteBudgetStore implements BudgetStore {
           pps: line.previousStart,
           amount: line.amount,
           forget: line.forgetAfter,
+          resets: line.resetsAt ?? null,
           now,
         });
         if (!row) throw new Refused(i);
@@ -70,12 +74,13 @@ export class SqliteBudgetStore implements BudgetStore {
 
   async settle(id: string, lines: readonly BudgetLine[]): Promise<void> {
     const s = spentSql(":ps", ":pps");
+    const r = resetsSql(":ps", ":resets");
     const held = this.db.prepare(`DELETE FROM ${R} WHERE id = ? RETURNING key, amount`);
     // An upsert: a counter forgotten meanwhile (its reservation expired, its period over) is made again.
     const update = this.db.prepare(
-      `INSERT INTO ${C} AS c (key, budget, limit_amount, period_start, prev_start, prev_spent, spent, reserved, forget_after, updated_at)
-       VALUES (:key, :budget, :limit, :ps, :pps, 0, :amount, 0, :forget, :now)
-       ON CONFLICT (key) DO UPDATE SET prev_spent = ${s.previous}, spent = ${s.current} + :amount, period_start = MAX(c.period_start, :ps),
+      `INSERT INTO ${C} AS c (key, budget, limit_amount, period_start, prev_start, prev_spent, spent, reserved, forget_after, updated_at, resets_at)
+       VALUES (:key, :budget, :limit, :ps, :pps, 0, :amount, 0, :forget, :now, :resets)
+       ON CONFLICT (key) DO UPDATE SET resets_at = ${r}, prev_spent = ${s.previous}, spent = ${s.current} + :amount, period_start = MAX(c.period_start, :ps),
          reserved = c.reserved - :held, forget_after = MAX(c.forget_after, :forget), updated_at = :now`,
     );
     const now = Date.now();
@@ -91,6 +96,7 @@ export class SqliteBudgetStore implements BudgetStore {
           amount: line.amount,
           held: heldBy.get(line.key) ?? 0,
           forget: line.forgetAfter,
+          resets: line.resetsAt ?? null,
           now,
         });
       }
@@ -100,11 +106,11 @@ export class SqliteBudgetStore implements BudgetStore {
   async read(lines: readonly BudgetLine[]): Promise<BudgetCounterState[]> {
     const s = spentSql(":ps", ":pps");
     const select = this.db.prepare(
-      `SELECT ${s.total} AS spent, c.reserved AS reserved, c.period_start AS period_start FROM ${C} AS c WHERE key = :key`,
+      `SELECT ${s.total} AS spent, c.reserved AS reserved, c.period_start AS period_start, c.resets_at AS resets_at FROM ${C} AS c WHERE key = :key`,
     );
     return lines.map((line) => {
       const row = select.get({ key: line.key, ps: line.periodStart, pps: line.previousStart }) as
-        | { spent: number; reserved: number; period_start: number }
+        | { spent: number; reserved: number; period_start: number; resets_at: number | null }
         | undefined;
       return lineState(line, row);
     });
@@ -129,7 +135,9 @@ export class SqliteBudgetStore implements BudgetStore {
 
   async list(limit = 1000): Promise<BudgetCounterState[]> {
     const rows = this.db
-      .prepare(`SELECT key, budget, limit_amount, prev_spent + spent AS spent, reserved, period_start FROM ${C} ORDER BY key LIMIT ?`)
+      .prepare(
+        `SELECT key, budget, limit_amount, prev_spent + spent AS spent, reserved, period_start, resets_at FROM ${C} ORDER BY key LIMIT ?`,
+      )
       .all(Math.max(0, Math.floor(limit))) as Array<Record<string, unknown>>;
     return rows.map(toState);
   }
