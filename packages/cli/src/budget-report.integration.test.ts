@@ -9,7 +9,7 @@ import { PostgresBudgetStore } from "@tokenledger/store/postgres";
 import { createSqliteStore, SqliteBudgetStore } from "@tokenledger/store/sqlite";
 import Database from "libsql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgres } from "../../store/src/budget/start-postgres.test-helper.js";
+import { startTestPostgres, type TestPostgres } from "../../store/src/postgres/start-postgres.test-helper.js";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const run = promisify(execFile);
@@ -96,16 +96,16 @@ describe("tokenledger report --budgets (the binary, on a SQLite file)", () => {
 });
 
 describe("tokenledger report --budgets (the binary, on PostgreSQL)", () => {
-  let postgres: { url: string; stop: () => Promise<void> } | undefined;
+  let postgres: TestPostgres | undefined;
   beforeAll(async () => {
-    postgres = await startPostgres();
+    postgres = await startTestPostgres();
   }, 120_000);
   afterAll(async () => {
     await postgres?.stop();
   });
 
   it("no budget tables: one line, exit 0; then the counters as TokenBudget.status() says", async () => {
-    const url = postgres!.url;
+    const url = postgres!.connectionString;
     expect((await run(process.execPath, [cli, "report", "--store", url, "--budgets"])).stdout).toBe("no budgets in this store\n");
     const store = new PostgresBudgetStore({ connectionString: url });
     try {

@@ -5,15 +5,15 @@ import type { BudgetLine, BudgetStore } from "@tokenledger/langchain";
 import Database from "libsql";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestPostgres, type TestPostgres } from "../postgres/start-postgres.test-helper.js";
 import { BUDGET_MIGRATION, BUDGET_SCHEMA, BUDGET_TABLES } from "./budget-schema.js";
 import { PostgresBudgetStore } from "./postgres-budget-store.js";
 import { SqliteBudgetStore } from "./sqlite-budget-store.js";
-import { startPostgres } from "./start-postgres.test-helper.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tokenledger-budget-migrations-"));
-let postgres: { url: string; stop: () => Promise<void> } | undefined;
+let postgres: TestPostgres | undefined;
 beforeAll(async () => {
-  postgres = await startPostgres();
+  postgres = await startTestPostgres();
 }, 120_000);
 afterAll(async () => {
   await postgres?.stop();
@@ -75,7 +75,7 @@ describe("budget migration budgets-2 (resets_at) on a budgets-1 database", () =>
   });
 
   it("PostgreSQL: applied once under the advisory lock, by processes starting together", async () => {
-    const pool = new pg.Pool({ connectionString: postgres!.url, max: 1 });
+    const pool = new pg.Pool({ connectionString: postgres!.connectionString, max: 1 });
     try {
       await pool.query(`CREATE TABLE ${BUDGET_TABLES.migrations} (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`);
       for (const sql of BUDGET_SCHEMA) await pool.query(sql);
@@ -84,7 +84,7 @@ describe("budget migration budgets-2 (resets_at) on a budgets-1 database", () =>
     } finally {
       await pool.end();
     }
-    const stores = Array.from({ length: 4 }, () => new PostgresBudgetStore({ connectionString: postgres!.url, max: 2 }));
+    const stores = Array.from({ length: 4 }, () => new PostgresBudgetStore({ connectionString: postgres!.connectionString, max: 2 }));
     try {
       await Promise.all(stores.map((s) => s.activeReservations()));
       const { rows } = await stores[0]!.pool.query(`SELECT name FROM ${BUDGET_TABLES.migrations} ORDER BY name`);

@@ -5,8 +5,8 @@ import { type OpenAIServer, startOpenAIServer, textTokens } from "@tokenledger/o
 import { PostgresBudgetStore } from "@tokenledger/store/postgres";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestPostgres, type TestPostgres } from "../postgres/start-postgres.test-helper.js";
 import { check, op } from "./budget-store-model.test-helper.js";
-import { startPostgres } from "./start-postgres.test-helper.js";
 
 /**
  * The guarantee, proven on a fleet: 6 worker processes x 100 concurrent calls through
@@ -20,13 +20,13 @@ const CALLS = 100;
 const MAX_TOKENS = 20;
 const WORKER = fileURLToPath(new URL("./budget-fleet-worker.test-helper.mjs", import.meta.url));
 
-let pg: Awaited<ReturnType<typeof startPostgres>>;
+let pg: TestPostgres;
 let server: OpenAIServer;
 let slow: OpenAIServer;
 const reply = () => ({ content: " word".repeat(MAX_TOKENS).trim() });
 
 beforeAll(async () => {
-  pg = await startPostgres();
+  pg = await startTestPostgres();
   server = await startOpenAIServer({ reply });
   slow = await startOpenAIServer({ reply, chunkDelayMs: 2000 });
 }, 120_000);
@@ -68,7 +68,7 @@ describe("PostgresBudgetStore: a fleet of processes behaves as one budget", () =
     ];
     const workers = Array.from({ length: WORKERS }, (_, w) =>
       runWorker({
-        PG_URL: pg.url,
+        PG_URL: pg.connectionString,
         BASE_URL: server.baseURL,
         WORKER: String(w),
         CALLS: String(CALLS),
@@ -110,7 +110,7 @@ describe("PostgresBudgetStore: a fleet of processes behaves as one budget", () =
     expect(runs.refusedRuns).toBe(refused.length);
     expect(runs.withBudgets).toBe(ok.length + refused.length);
 
-    const store = new PostgresBudgetStore({ connectionString: pg.url });
+    const store = new PostgresBudgetStore({ connectionString: pg.connectionString });
     const budget = new TokenBudget({ limits, store });
     try {
       for (const user of ["u0", "u1", "u2"]) {
@@ -135,7 +135,7 @@ describe("PostgresBudgetStore: a fleet of processes behaves as one budget", () =
     const limits: BudgetLimit[] = [{ name: "crash-daily", scope: "user", period: "day", quantity: "total", limit: 1_000_000 }];
     const TTL = 3000;
     const w = runWorker({
-      PG_URL: pg.url,
+      PG_URL: pg.connectionString,
       BASE_URL: slow.baseURL,
       WORKER: "doomed",
       CALLS: "30",
@@ -143,7 +143,7 @@ describe("PostgresBudgetStore: a fleet of processes behaves as one budget", () =
       TTL_MS: String(TTL),
       STREAM: "1",
     });
-    const store = new PostgresBudgetStore({ connectionString: pg.url });
+    const store = new PostgresBudgetStore({ connectionString: pg.connectionString });
     const budget = new TokenBudget({ limits, store });
     try {
       // Wait until its calls hold their reservations (the slow server keeps them in flight), then kill it.
@@ -168,7 +168,7 @@ describe("PostgresBudgetStore: a fleet of processes behaves as one budget", () =
   }, 120_000);
 
   it("the same model test as the other stores: reserve / settle / release / expire sequences (fast-check)", async () => {
-    const shared = new PostgresBudgetStore({ connectionString: pg.url, max: 2 });
+    const shared = new PostgresBudgetStore({ connectionString: pg.connectionString, max: 2 });
     // Each sequence on emptied tables, through a store over one shared pool.
     const fresh = () => new PostgresBudgetStore(shared.pool);
     await shared.activeReservations(); // makes the tables
