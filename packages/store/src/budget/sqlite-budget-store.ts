@@ -54,17 +54,7 @@ export class SqliteBudgetStore implements BudgetStore {
     const now = Date.now();
     return this.#write(() => {
       for (const [i, line] of lines.entries()) {
-        const row = upsert.get({
-          key: line.key,
-          budget: line.budget,
-          limit: line.limit,
-          ps: line.periodStart,
-          pps: line.previousStart,
-          amount: line.amount,
-          forget: line.forgetAfter,
-          resets: line.resetsAt ?? null,
-          now,
-        });
+        const row = upsert.get(lineParams(line, now));
         if (!row) throw new Refused(i);
         hold.run(id, line.key, line.amount, expiresAt);
       }
@@ -88,16 +78,8 @@ export class SqliteBudgetStore implements BudgetStore {
       const heldBy = new Map((held.all(id) as Array<{ key: string; amount: number }>).map((r) => [r.key, Number(r.amount)]));
       for (const line of lines) {
         update.run({
-          key: line.key,
-          budget: line.budget,
-          limit: line.limit,
-          ps: line.periodStart,
-          pps: line.previousStart,
-          amount: line.amount,
+          ...lineParams(line, now),
           held: heldBy.get(line.key) ?? 0,
-          forget: line.forgetAfter,
-          resets: line.resetsAt ?? null,
-          now,
         });
       }
     });
@@ -169,4 +151,19 @@ export class SqliteBudgetStore implements BudgetStore {
 /** A budget line refused: the reservation's transaction is rolled back. */
 class Refused {
   constructor(readonly index: number) {}
+}
+
+/** A budget line as the named parameters of the reserve and settle statements. */
+function lineParams(line: BudgetLine, now: number) {
+  return {
+    key: line.key,
+    budget: line.budget,
+    limit: line.limit,
+    ps: line.periodStart,
+    pps: line.previousStart,
+    amount: line.amount,
+    forget: line.forgetAfter,
+    resets: line.resetsAt ?? null,
+    now,
+  };
 }
