@@ -5,28 +5,32 @@
 // handler records as a chat service writes them (attribution, tags, metadata). Wall time: the
 // database works in processes and threads of its own. `pnpm bench` runs this in a process of its
 // own and puts its output in RESULTS.md; `pnpm --filter @tokenledger/bench bench:store` runs it alone.
+// Run ids are UUID v7, as LangChain makes them; one SQLite row takes random ids (UUID v4, a
+// caller's own `runId`), and one writes into a file that already holds a million runs.
 import { randomUUID } from "node:crypto";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { v7 } from "@langchain/core/utils/uuid";
 import { createPostgresStore } from "@tokenledger/store/postgres";
 import { createSqliteStore } from "@tokenledger/store/sqlite";
 import pg from "pg";
 import { startPostgres } from "./start-postgres.mjs";
 
 const BATCHED_RECORDS = 100_000;
+const FULL_FILE_RUNS = 1_000_000;
 const SYNC_CALLS = 2_000;
 const TARGETS = { postgres: 20_000, sqlite: 50_000, syncP50Ms: 2 };
 const dir = mkdtempSync(join(tmpdir(), "tokenledger-bench-store-"));
 chmodSync(dir, 0o755); // the `postgres` user runs the server when we are root
 const failures = [];
 
-function record(i) {
-  const now = Date.now();
+/** A record as a chat service's handler finishes it; `id` makes its run and trace ids. */
+function record(i, id = v7, now = Date.now()) {
   const user = `user-${i % 500}`;
   return {
-    runId: randomUUID(),
-    rootRunId: randomUUID(),
+    runId: id(),
+    rootRunId: id(),
     runName: "ChatOpenAI",
     model: i % 3 ? "gpt-4o-mini" : "gpt-4o",
     responseModel: i % 3 ? "gpt-4o-mini-2024-07-18" : "gpt-4o-2024-08-06",
@@ -104,9 +108,9 @@ function source() {
 }
 
 /** Records/s of batched mode: records arrive in ticks of 2,000 (a busy service), until all are committed. */
-async function batched(store, serverPid) {
-  const records = Array.from({ length: BATCHED_RECORDS }, (_, i) => record(i));
-  await store.write(records.slice(0, 1_000).map((r) => ({ ...r, runId: randomUUID() }))); // warm the connection and statements
+async function batched(store, serverPid, id = v7) {
+  const records = Array.from({ length: BATCHED_RECORDS }, (_, i) => record(i, id));
+  await store.write(records.slice(0, 1_000).map((r) => ({ ...r, runId: id() }))); // warm the connection and statements
   const s = source();
   const detach = store.attach(s, { durability: "batched" });
   const before = store.stats().written;
@@ -172,6 +176,16 @@ try {
 const sqliteStore = await createSqliteStore({ path: join(dir, "ledger.db") });
 const sqliteRate = await batched(sqliteStore);
 await sqliteStore.close();
+const randomIds = await createSqliteStore({ path: join(dir, "random-ids.db") });
+const sqliteRandomIds = await batched(randomIds, undefined, randomUUID);
+await randomIds.close();
+// The runs of three days ago, written in large batches, then the measured ones of today.
+const full = await createSqliteStore({ path: join(dir, "full.db") });
+const past = Date.now() - 3 * 86_400_000;
+for (let i = 0; i < FULL_FILE_RUNS; i += 10_000)
+  await full.write(Array.from({ length: 10_000 }, (_, k) => record(i + k, v7, past + i + k)));
+const sqliteFull = await batched(full);
+await full.close();
 rmSync(dir, { recursive: true, force: true });
 
 const n = (v) => Math.round(v).toLocaleString("en");
@@ -183,6 +197,13 @@ const rows = [
     `>= ${n(TARGETS.postgres)}`,
   ],
   ["SQLite file (WAL, libsql), batched", `${n(sqliteRate.cpu)} records/s`, `${n(sqliteRate.wall)} records/s`, `>= ${n(TARGETS.sqlite)}`],
+  [
+    `SQLite file already holding ${n(FULL_FILE_RUNS)} runs, batched`,
+    `${n(sqliteFull.cpu)} records/s`,
+    `${n(sqliteFull.wall)} records/s`,
+    "-",
+  ],
+  ["SQLite file, random run ids (UUID v4), batched", `${n(sqliteRandomIds.cpu)} records/s`, `${n(sqliteRandomIds.wall)} records/s`, "-"],
   ["PostgreSQL, sync: added per call, p50", "-", `${sync.p50.toFixed(2)} ms`, `<= ${TARGETS.syncP50Ms} ms`],
   ["PostgreSQL, sync: added per call, p99", "-", `${sync.p99.toFixed(2)} ms`, "-"],
   ["PostgreSQL `synchronousCommit: false`, sync: added per call, p50", "-", `${syncRelaxed.p50.toFixed(2)} ms`, "-"],
@@ -200,7 +221,7 @@ console.log(
     "| --- | --- | --- | --- |",
     ...rows.map((r) => `| ${r.join(" | ")} |`),
     "",
-    "Batched: records arrive 2,000 per event-loop tick and are written in batches of 500 (the default), one write at a time; the time runs until the last is committed. Per CPU second: records over the CPU time this process and (PostgreSQL) the server's processes spent, which other load on the machine does not change; wall clock: over the elapsed time. Sync: the wait of each run's end for its record's commit (a single call in flight, so no group commit helps). By default a commit waits for the server's WAL flush to disk (one fdatasync); `synchronousCommit: false` returns before it.",
+    "Batched: records arrive 2,000 per event-loop tick and are written in batches of 2,000 (the default), one write at a time; the time runs until the last is committed. Run and trace ids are UUID v7 as LangChain makes them (they begin with their time, so their index grows at its end); random ids (a caller's own `runId`, UUID v4) land all over it. Per CPU second: records over the CPU time this process and (PostgreSQL) the server's processes spent, which other load on the machine does not change; wall clock: over the elapsed time. Sync: the wait of each run's end for its record's commit (a single call in flight, so no group commit helps). By default a commit waits for the server's WAL flush to disk (one fdatasync); `synchronousCommit: false` returns before it.",
   ].join("\n"),
 );
 for (const f of failures) console.error(f);

@@ -65,7 +65,7 @@ export interface AttachOptions {
   durability?: Durability;
   /** Batched: the longest a record waits before a write. Default 1,000 ms. */
   flushMs?: number;
-  /** Batched: write as soon as this many records wait; also the most one write carries. Default 500. */
+  /** Batched: write as soon as this many records wait; also the most one write (one transaction) carries. Default 2,000 for SQLite, 500 for PostgreSQL. */
   batchSize?: number;
   /** Records held while the store is unreachable; past it, new records are dropped, counted and reported. Default 100,000. */
   maxQueue?: number;

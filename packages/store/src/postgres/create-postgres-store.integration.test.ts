@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeLedgerStore } from "../store/ledger-store.test-helper.js";
+import { MIGRATIONS } from "../sql/index.js";
+import { describeLedgerStore, expectDefaultBatchSize } from "../store/ledger-store.test-helper.js";
 import { sampleRecord } from "../store/sample-records.test-helper.js";
 import { createPostgresStore } from "./create-postgres-store.js";
 import { startTestPostgres, type TestPostgres } from "./start-postgres.test-helper.js";
@@ -35,9 +36,15 @@ describe("createPostgresStore", () => {
     for (const s of stores) await s.close();
     const client = new pg.Client({ connectionString });
     await client.connect();
-    expect((await client.query("SELECT version, name FROM tokenledger_migrations")).rows).toEqual([{ version: 1, name: "runs" }]);
+    expect((await client.query("SELECT version, name FROM tokenledger_migrations ORDER BY version")).rows).toEqual(
+      MIGRATIONS.map(({ version, name }) => ({ version, name })),
+    );
     expect((await client.query("SELECT count(*)::int AS n FROM tokenledger_runs")).rows[0].n).toBe(6);
     await client.end();
+  });
+
+  it("writes 500 records a transaction by default: a batch waits for its 500th record (or flushMs)", async () => {
+    await expectDefaultBatchSize(await createPostgresStore({ connectionString: await freshDatabase() }), 500);
   });
 
   it("uses a pool it is given and leaves it open", async () => {

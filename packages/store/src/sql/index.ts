@@ -1,5 +1,5 @@
 export { oneRecordPerRun, RUN_COLUMNS, toRunRow, UPSERT_CONFLICT, utcDay } from "./run-row.js";
-export { runsStatement, toRecords } from "./runs-sql.js";
+export { dayBeforeStatement, type RunsLookup, runsLookup, runsStatement, toRecords } from "./runs-sql.js";
 export {
   CREATE_MIGRATIONS_TABLE,
   INSERT_VERSION,

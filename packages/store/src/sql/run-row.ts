@@ -69,8 +69,16 @@ export function toRunRow(record: LlmRunRecord, writtenAt: number): unknown[] {
  */
 export const text = (value: string): string => (value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value);
 
+const DAY_MS = 86_400_000;
+/** The day `utcDay` gave last: a batch's records are mostly of one day, whose text is made once. */
+let lastDay = { day: Number.NaN, text: "" };
+
 /** `YYYY-MM-DD` of an epoch-ms time, UTC. */
-export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+export function utcDay(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastDay.day) lastDay = { day, text: new Date(ms).toISOString().slice(0, 10) };
+  return lastDay.text;
+}
 
 /**
  * One record per run id, in first-seen order, the newer winning (see `newerRecord`): one

@@ -1,3 +1,4 @@
+import type { LlmRunRecord } from "@tokenledger/langchain";
 import Database from "libsql";
 import type { LedgerStore } from "../contract/index.js";
 import {
@@ -15,6 +16,11 @@ import { openSqlStore, type SqlDriver } from "../store/index.js";
 /** Rows per INSERT statement (17 parameters each, under SQLite's limit of 32,766). */
 const ROWS_PER_STATEMENT = 50;
 
+/**
+ * Records per write (transaction) by default. Each commit copies every index page it touched to
+ * the log, so more records per commit share those pages; the lock is held that much longer.
+ */
+const BATCH_SIZE = 2_000;
 /** The page cache of the connection, in KiB. */
 const CACHE_KIB = 64 * 1024;
 /** WAL pages (4 KiB by default) after which a commit checkpoints them into the file. */
@@ -75,6 +81,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Le
     return statement;
   };
   const driver: SqlDriver = {
+    batchSize: BATCH_SIZE,
     // Synchronous from BEGIN to COMMIT: a wait for the lock blocks the thread, so nothing of this
     // process may hold the lock across an await.
     async migrate() {
@@ -91,8 +98,11 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Le
       const now = Date.now();
       inTransaction(db, () => {
         for (let i = 0; i < records.length; i += ROWS_PER_STATEMENT) {
-          const chunk = records.slice(i, i + ROWS_PER_STATEMENT);
-          upsertOf(chunk.length).run(chunk.flatMap((record) => toRunRow(record, now)));
+          const rows = Math.min(ROWS_PER_STATEMENT, records.length - i);
+          const params = new Array<unknown>(rows * RUN_COLUMNS.length);
+          let at = 0;
+          for (let r = i; r < i + rows; r++) for (const value of toRunRow(records[r] as LlmRunRecord, now)) params[at++] = value;
+          upsertOf(rows).run(params);
         }
       });
     },

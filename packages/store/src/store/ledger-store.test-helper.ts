@@ -1,9 +1,9 @@
 import type { LlmRunRecord } from "@tokenledger/langchain";
 import fc from "fast-check";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { LedgerStore, UsageDimension, UsageQuery, UsageRow } from "../contract/index.js";
 import { utcDay } from "../sql/index.js";
-import { sampleRecord, sampleRecords, T0 } from "./sample-records.test-helper.js";
+import { DAY, sampleRecord, sampleRecords, T0 } from "./sample-records.test-helper.js";
 
 /** Opens a fresh, empty store (its own file or database) each time. */
 export type OpenStore = () => Promise<LedgerStore>;
@@ -89,6 +89,19 @@ export function describeLedgerStore(name: string, open: OpenStore): void {
           .reverse(),
       );
       expect(await store.runs({ traceId: "no-such-trace" })).toEqual([]);
+    });
+
+    it("reads a user's or thread's runs day by day: limits across days, days without them skipped", async () => {
+      const records = sampleRecords();
+      const carol = sampleRecord({ runId: "carol-1", userId: "carol", threadId: "thread-c", startedAt: T0 - 5 * DAY });
+      await store.write([...records, carol]);
+      const alice = records.filter((r) => r.userId === "alice").sort((a, b) => b.startedAt - a.startedAt);
+      const firstDay = alice.filter((r) => r.startedAt < T0 + DAY).length;
+      for (const limit of [1, alice.length - firstDay, alice.length - firstDay + 1, alice.length, alice.length + 1])
+        expect(await store.runs({ userId: "alice", limit })).toEqual(alice.slice(0, limit));
+      expect(await store.runs({ userId: "carol" })).toEqual([carol]);
+      expect(await store.runs({ threadId: "thread-c" })).toEqual([carol]);
+      expect(await store.runs({ userId: "nobody" })).toEqual([]);
     });
 
     it("answers usage() for every grouping exactly as the records sum up (costs summed exactly)", async () => {
@@ -199,5 +212,52 @@ export function describeLedgerStore(name: string, open: OpenStore): void {
         { numRuns: 25 },
       );
     });
+
+    it("gives a user's newest runs across days as a sort of everything written would (property)", async () => {
+      let round = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ user: fc.constantFrom("a", "b"), second: fc.integer({ min: 0, max: 10 * 86_400 }) }), {
+            maxLength: 40,
+          }),
+          fc.integer({ min: 1, max: 45 }),
+          async (rows, limit) => {
+            round++;
+            // Distinct start times (seconds apart, plus the index), so the order is the times'.
+            const records = rows.map((r, i) =>
+              sampleRecord({ runId: `q${round}-${i}`, userId: `q${round}-${r.user}`, startedAt: T0 + r.second * 1000 + i }),
+            );
+            await store.write(records);
+            for (const user of ["a", "b"]) {
+              const want = records
+                .filter((r) => r.userId === `q${round}-${user}`)
+                .sort((x, y) => y.startedAt - x.startedAt)
+                .slice(0, limit);
+              expect(await store.runs({ userId: `q${round}-${user}`, limit })).toEqual(want);
+            }
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
   });
+}
+
+/** Checks that an attached store writes `size` records at once by default, and closes it. */
+export async function expectDefaultBatchSize(store: LedgerStore, size: number): Promise<void> {
+  let listener: ((record: LlmRunRecord) => unknown) | undefined;
+  const detach = store.attach({
+    onRecord: (l) => {
+      listener = l as (record: LlmRunRecord) => unknown;
+      return () => {};
+    },
+  });
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 50));
+  for (let i = 0; i < size - 1; i++) listener?.(sampleRecord({ runId: `batch-${i}` }));
+  await tick();
+  expect(store.stats()).toMatchObject({ written: 0, queued: size - 1 });
+  listener?.(sampleRecord({ runId: `batch-${size - 1}` }));
+  await vi.waitFor(() => expect(store.stats()).toMatchObject({ written: size, queued: 0 }));
+  await detach();
+  await store.close();
 }

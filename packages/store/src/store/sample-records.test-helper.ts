@@ -1,6 +1,6 @@
 import type { LlmRunRecord } from "@tokenledger/langchain";
 
-const DAY = 86_400_000;
+export const DAY = 86_400_000;
 /** 2026-03-01T00:00:00Z */
 export const T0 = Date.UTC(2026, 2, 1);
 

@@ -1,6 +1,15 @@
 import type { LlmRunRecord } from "@tokenledger/langchain";
 import type { AttachOptions, LedgerStore, RecordSource, RunsQuery, UsageQuery } from "../contract/index.js";
-import { oneRecordPerRun, runsStatement, toRecords, toUsageRows, usageStatement } from "../sql/index.js";
+import {
+  dayBeforeStatement,
+  oneRecordPerRun,
+  runsLookup,
+  runsStatement,
+  type SqlStatement,
+  toRecords,
+  toUsageRows,
+  usageStatement,
+} from "../sql/index.js";
 import { RecordWriter, type WriterStats, writerOptions } from "../writer/index.js";
 import type { SqlDriver } from "./sql-driver.js";
 
@@ -40,7 +49,7 @@ export async function openSqlStore(driver: SqlDriver): Promise<LedgerStore> {
     write,
     attach(handler: RecordSource, options?: AttachOptions) {
       if (closed) throw new Error("the store is closed");
-      const resolved = writerOptions(options);
+      const resolved = writerOptions(options, driver.batchSize);
       const writer = new RecordWriter((records) => write(records), resolved, stats);
       if (writers.size === 0) process.on("beforeExit", onBeforeExit);
       writers.add(writer);
@@ -68,8 +77,17 @@ export async function openSqlStore(driver: SqlDriver): Promise<LedgerStore> {
       return toUsageRows(await driver.all(statement.sql, statement.params), query.by);
     },
     async runs(query: RunsQuery) {
-      const statement = runsStatement(query);
-      return toRecords(await driver.all(statement.sql, statement.params));
+      const lookup = runsLookup(query);
+      const read = (statement: SqlStatement) => driver.all(statement.sql, statement.params);
+      if (lookup.column === "root_run_id") return toRecords(await read(runsStatement(lookup)));
+      // A user's or thread's runs, day by day from the newest, until the limit is reached.
+      const records: LlmRunRecord[] = [];
+      let day = await newestDay(read);
+      while (day !== undefined && records.length < lookup.limit) {
+        records.push(...toRecords(await read(runsStatement({ ...lookup, limit: lookup.limit - records.length }, day))));
+        day = await newestDay(read, day);
+      }
+      return records;
     },
     stats() {
       return { ...stats, queued: [...writers].reduce((sum, w) => sum + w.queued, 0) };
@@ -84,4 +102,10 @@ export async function openSqlStore(driver: SqlDriver): Promise<LedgerStore> {
     },
   };
   return store;
+}
+
+/** The newest day with runs, before `before` when given. */
+async function newestDay(read: (statement: SqlStatement) => Promise<Record<string, unknown>[]>, before?: string) {
+  const day = (await read(dayBeforeStatement(before)))[0]?.day;
+  return typeof day === "string" ? day : undefined;
 }

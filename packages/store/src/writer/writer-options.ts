@@ -4,21 +4,22 @@ import type { WriterOptions } from "./record-writer.js";
 const QUIET_MS = 10_000;
 
 /**
- * `AttachOptions` with the defaults applied; a bad value is one clear `TypeError`.
+ * `AttachOptions` with the defaults applied (`batchSize`: the store's); a bad value is one clear
+ * `TypeError`.
  *
  * @example
  * ```ts
- * writerOptions({ durability: "sync" }).batchSize; // 500
+ * writerOptions({ durability: "sync" }, 500).batchSize; // 500
  * ```
  */
-export function writerOptions(options: AttachOptions = {}): WriterOptions {
+export function writerOptions(options: AttachOptions = {}, batchSize = 500): WriterOptions {
   const durability = options.durability ?? "batched";
   if (durability !== "sync" && durability !== "batched")
     throw new TypeError(`durability must be "sync" or "batched", not ${JSON.stringify(durability)}`);
   return {
     durability,
     flushMs: positive("flushMs", options.flushMs, 1_000),
-    batchSize: positive("batchSize", options.batchSize, 500, true),
+    batchSize: positive("batchSize", options.batchSize, batchSize, true),
     maxQueue: positive("maxQueue", options.maxQueue, 100_000, true),
     retryMs: positive("retryMs", options.retryMs, 250),
     onError: options.onError ?? stderrChannel(),
