@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { benchCalibration } from "./calibration.mjs";
 import { loadCorpora, WORST_CASES } from "./corpora.mjs";
 import { cpuMs, quiesce } from "./cpu-time.mjs";
+import { benchLedgerStart, LEDGER_START_TARGET_MS } from "./ledger-start.mjs";
 import { LIBRARIES } from "./libraries.mjs";
 import { RESULTS, runLine, writeResults } from "./results-file.mjs";
 import { benchTrim } from "./trim.mjs";
@@ -247,12 +248,14 @@ for (const key of ["secondMs", "steadyMs"]) {
   if (recountMedian(key) >= 1) fail(`SLOW re-count (${key}): ${recountMedian(key).toFixed(3)} ms`);
 }
 
-const { rows: trimRows, checks: trimChecks } = await benchTrim(corpora, async (f) => {
+/** CPU ms of one call, after a full collection and once the background threads are idle. */
+const timedCpu = async (f) => {
   quiesce();
   const start = cpuMs();
   await f();
   return cpuMs() - start;
-});
+};
+const { rows: trimRows, checks: trimChecks } = await benchTrim(corpora, timedCpu);
 report(
   `## Trimming a chat history to half its tokens, at most gpt-4o's prompt budget (trimHistory vs @langchain/core trimMessages with a js-tiktoken counter; warm, CPU time)\n\n${table(trimRows)}\n\nKept message counts can differ by a message or two: the js-tiktoken counter given to trimMessages uses a simpler rule (3 per message plus content), trimHistory OpenAI's (role, names, reply priming).`,
 );
@@ -261,6 +264,17 @@ for (const c of trimChecks) {
     fail(`SLOW trim: only ${(c.theirsMs / c.firstMs).toFixed(0)}x trimMessages on 1,000 messages`);
   if (c.n === 100_000 && c.firstMs >= 200) fail(`SLOW trim: 100,000 messages in ${c.firstMs.toFixed(0)} ms`);
 }
+
+const ledgerStart = await benchLedgerStart(corpora, timedCpu);
+report(
+  `## A run's start in the ledger on a long chat with the model's own chat template (CPU ms, each history new)\n\n${table([
+    ["model", "messages", "ledger: the run's start (prompt and context counted)", "countMessages with every message's part"],
+    ...ledgerStart.map((r) => [r.label, r.n.toLocaleString("en"), r.startMs.toFixed(1), r.partsMs.toFixed(1)]),
+  ])}\n\nThe ledger renders the template twice (the prompt, the context alone); every message's part takes one render per prefix.`,
+);
+for (const r of ledgerStart)
+  if (r.n === 1_000 && r.startMs >= LEDGER_START_TARGET_MS)
+    fail(`SLOW ledger start: ${r.label} 1,000 messages in ${r.startMs.toFixed(0)} ms`);
 
 await benchCalibration(report, fail);
 // Token budgets' reserve + settle latency, in a process of its own (it starts a PostgreSQL).

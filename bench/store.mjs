@@ -221,7 +221,7 @@ console.log(
     "| --- | --- | --- | --- |",
     ...rows.map((r) => `| ${r.join(" | ")} |`),
     "",
-    "Batched: records arrive 2,000 per event-loop tick and are written in batches of 2,000 (the default), one write at a time; the time runs until the last is committed. Run and trace ids are UUID v7 as LangChain makes them (they begin with their time, so their index grows at its end); random ids (a caller's own `runId`, UUID v4) land all over it. Per CPU second: records over the CPU time this process and (PostgreSQL) the server's processes spent, which other load on the machine does not change; wall clock: over the elapsed time. Sync: the wait of each run's end for its record's commit (a single call in flight, so no group commit helps). By default a commit waits for the server's WAL flush to disk (one fdatasync); `synchronousCommit: false` returns before it.",
+    "Batched: records arrive 2,000 per event-loop tick and are written in batches of the store's default size (SQLite 2,000, PostgreSQL 500), one write at a time; the time runs until the last is committed. Run and trace ids are UUID v7 as LangChain makes them (they begin with their time, so their index grows at its end); random ids (a caller's own `runId`, UUID v4) land all over it. Per CPU second: records over the CPU time this process and (PostgreSQL) the server's processes spent, which other load on the machine does not change; wall clock: over the elapsed time. Sync: the wait of each run's end for its record's commit (a single call in flight, so no group commit helps). By default a commit waits for the server's WAL flush to disk (one fdatasync); `synchronousCommit: false` returns before it.",
   ].join("\n"),
 );
 for (const f of failures) console.error(f);

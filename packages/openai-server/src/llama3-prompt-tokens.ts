@@ -56,17 +56,17 @@ export function llama3TextTokens(text: string): number {
 }
 
 /**
- * The rendered chat template, generation prompt included: what vLLM tokenizes for a chat request.
- * Throws where the template raises (tools without a user message, several calls in one message),
- * as vLLM answers 400 there.
+ * The rendered chat template, generation prompt included (unless `addGenerationPrompt` is false):
+ * what vLLM tokenizes for a chat request. Throws where the template raises (tools without a user
+ * message, several calls in one message), as vLLM answers 400 there.
  */
-export function llama3Prompt(messages: TemplateMessage[], tools?: WireTool[]): string {
+export function llama3Prompt(messages: TemplateMessage[], tools?: WireTool[], addGenerationPrompt = true): string {
   const { template, bosToken } = llama3();
   return template.render({
     messages,
     tools: tools && tools.length > 0 ? tools : undefined,
     bos_token: bosToken,
-    add_generation_prompt: true,
+    add_generation_prompt: addGenerationPrompt,
     date_string: LLAMA3_DATE,
   });
 }

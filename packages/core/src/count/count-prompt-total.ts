@@ -1,7 +1,7 @@
 import { DEFAULT_MODEL, resolveModelForCount } from "../models/index.js";
 import type { ChatMessage } from "./chat-types.js";
 import { countMessages } from "./count-messages.js";
-import { countTemplatedTotal } from "./count-templated.js";
+import { countTemplatedPrefix, countTemplatedTotal } from "./count-templated.js";
 import { fromLangChainMessages } from "./langchain-messages.js";
 import type { CountMessagesOptions, MessageCount } from "./message-count.js";
 
@@ -32,4 +32,40 @@ export function countPromptTotal(messages: readonly ChatMessage[], opts?: CountM
   }
   const { total, encoding, chatFormat, approximate } = countMessages(messages, opts);
   return { total, encoding, chatFormat, approximate };
+}
+
+/** What `countPromptAndContext` answers: `countPromptTotal`'s, and what the context adds up to. */
+export type PromptAndContext = PromptTotal & {
+  /** The sum of `countMessages`'s `perMessage` over the first `contextEnd` messages. */
+  context: number;
+};
+
+/**
+ * `countPromptTotal`, and what the first `contextEnd` messages (the history before the newest
+ * turn) add up to in `countMessages`'s parts: for a model with its own chat template, two renders
+ * (the whole prompt, and those messages alone) instead of one per prefix, so a run's start costs
+ * time linear in its conversation's length. Never throws.
+ *
+ * @example
+ * ```ts
+ * const { total, context } = countPromptAndContext(messages, messages.length - 1, { model: "meta-llama/Llama-3.1-8B-Instruct" });
+ * ```
+ */
+export function countPromptAndContext(messages: readonly ChatMessage[], contextEnd: number, opts?: CountMessagesOptions): PromptAndContext {
+  try {
+    const model = opts?.model ?? DEFAULT_MODEL;
+    const info = resolveModelForCount(typeof model === "string" ? model : DEFAULT_MODEL);
+    if (info.chatFormat === "template" && Array.isArray(messages)) {
+      const list = fromLangChainMessages(messages as ChatMessage[]);
+      const counted = countTemplatedTotal(list, info, opts?.tools);
+      const context = counted && countTemplatedPrefix(list.slice(0, Math.max(0, contextEnd)), info);
+      if (counted && context !== undefined) return { ...counted, context };
+    }
+  } catch {
+    // Whatever threw is counted (and flagged) by countMessages' guarded path.
+  }
+  const { total, encoding, chatFormat, approximate, perMessage } = countMessages(messages, opts);
+  let context = 0;
+  for (let i = 0; i < Math.min(contextEnd, perMessage.length); i++) context += perMessage[i] ?? 0;
+  return { total, encoding, chatFormat, approximate, context };
 }

@@ -5,7 +5,7 @@ import { loadReference, type Reference } from "../open-weight/reference-tokenize
 import type { TestScale } from "../test-scale.test-helper.js";
 import type { ChatMessage, ToolDefinition } from "./chat-types.js";
 import { countMessages } from "./count-messages.js";
-import { countPromptTotal } from "./count-prompt-total.js";
+import { countPromptAndContext, countPromptTotal } from "./count-prompt-total.js";
 import { countTokens } from "./count-tokens.js";
 
 /** The tests of `count-templated.test.ts` (`UNIT`) and `count-templated.integration.test.ts` (`FULL`). */
@@ -203,6 +203,30 @@ export function defineCountTemplatedTests(scale: TestScale): void {
         fc.property(conversation, fc.array(tool, { maxLength: 2 }), (messages, tools) => {
           const { total, encoding, chatFormat, approximate } = countMessages(messages, { model, tools });
           expect(countPromptTotal(messages, { model, tools })).toEqual({ total, encoding, chatFormat, approximate });
+        }),
+        { numRuns: scale.runs(60) },
+      );
+    });
+
+    it("countPromptAndContext is countPromptTotal, and the first messages as the reference renders them alone", () => {
+      const renderedAlone = (messages: ChatMessage[]) => {
+        try {
+          const text = reference.template.render({ ...reference.tokens, date_string: serverDate(), messages: structuredClone(messages) });
+          return ids(text).length;
+        } catch {
+          return undefined;
+        }
+      };
+      fc.assert(
+        fc.property(conversation, fc.array(tool, { maxLength: 2 }), fc.nat(), (messages, tools, cut) => {
+          const contextEnd = cut % (messages.length + 1);
+          const counted = countPromptAndContext(messages, contextEnd, { model, tools });
+          const { context, ...total } = counted;
+          expect(total).toEqual(countPromptTotal(messages, { model, tools }));
+          const alone = contextEnd === 0 ? 0 : renderedAlone(messages.slice(0, contextEnd));
+          const parts = countMessages(messages, { model, tools }).perMessage.slice(0, contextEnd);
+          // Rendered alone when the template takes the whole prompt and those messages; else the parts' sum.
+          expect(context).toBe(counted.chatFormat === "template" && alone !== undefined ? alone : parts.reduce((a, b) => a + b, 0));
         }),
         { numRuns: scale.runs(60) },
       );

@@ -52,13 +52,29 @@ export function countTemplatedTotal(
   info: ModelInfo,
   tools: ToolDefinition[] | undefined,
 ): Pick<MessageCount, "total" | "encoding" | "chatFormat" | "approximate"> | undefined {
+  return renderAndCount(list, info, { tools: toolListOf(tools), addGenerationPrompt: true });
+}
+
+/**
+ * What the parts of `countTemplated` of the first messages of a conversation add up to: those
+ * messages rendered once, without tools or generation prompt (so an empty list is 0).
+ * `undefined` as for `countTemplatedTotal`.
+ */
+export function countTemplatedPrefix(list: readonly ChatMessage[], info: ModelInfo): number | undefined {
+  return list.length === 0 ? 0 : renderAndCount(list, info, { addGenerationPrompt: false })?.total;
+}
+
+function renderAndCount(
+  list: readonly ChatMessage[],
+  info: ModelInfo,
+  options: Parameters<RenderChat>[1],
+): Pick<MessageCount, "total" | "encoding" | "chatFormat" | "approximate"> | undefined {
   const encoder = registeredEncoder(info.encoding);
   const render = chatTemplateFor(info.encoding);
   if (!encoder || !render) return undefined;
   const { messages, approximate } = templateMessages(list, info.encoding);
   try {
-    const total = encoder.count(render(messages, { tools: toolListOf(tools), addGenerationPrompt: true }));
-    return { total, encoding: encoder.name, chatFormat: "template", approximate };
+    return { total: encoder.count(render(messages, options)), encoding: encoder.name, chatFormat: "template", approximate };
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
-import { countMessages, type ModelPrice, resolveModel } from "@tokenledger/core";
-import { compilePricing, costInPico, findPrice, type PicoPrice } from "@tokenledger/core/internal";
+import { type ModelPrice, resolveModel } from "@tokenledger/core";
+import { compilePricing, costInPico, countPromptTotal, findPrice, type PicoPrice } from "@tokenledger/core/internal";
 import type { TrimCalibration } from "../calibration/index.js";
 import { APPROXIMATE_MARGIN, countedWithoutData, toChatMessage, withApproximateMargin } from "../counters/index.js";
 import { durationMsOr, finitePositiveOr, toToolDefinitions } from "../shared/index.js";
@@ -276,7 +276,7 @@ export class TokenBudget {
       tokens = Math.ceil(request.inputTokens);
     } else {
       const messages = Array.isArray(request.messages) ? request.messages : [];
-      const counted = countMessages(
+      const counted = countPromptTotal(
         messages.map((m) => toChatMessage(m)),
         { model: request.model, tools: toToolDefinitions(request.tools as unknown[] | undefined) },
       );

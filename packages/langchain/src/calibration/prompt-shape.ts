@@ -1,5 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
-import { type ChatMessage, countMessages } from "@tokenledger/core";
+import type { ChatMessage } from "@tokenledger/core";
+import { countPromptTotal } from "@tokenledger/core/internal";
 import { toChatMessage } from "../counters/index.js";
 import { toToolDefinitions } from "../shared/index.js";
 import type { PromptShape } from "./kind-fit.js";
@@ -21,7 +22,7 @@ export function shapeOfPrompt(model: string, messages: readonly BaseMessage[], r
   try {
     const chat: ChatMessage[] = messages.map((m) => toChatMessage(m));
     const tools = toToolDefinitions(rawTools);
-    const whole = total ?? countMessages(chat, { model, tools }).total;
+    const whole = total ?? countPromptTotal(chat, { model, tools }).total;
     const kinds = emptyKinds();
     for (const message of chat) {
       const split = kindTokens(messageText(message), model);

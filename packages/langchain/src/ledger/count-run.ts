@@ -1,6 +1,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
-import { type ChatMessage, countMessages, countTokens } from "@tokenledger/core";
+import { type ChatMessage, countTokens } from "@tokenledger/core";
+import { countPromptAndContext } from "@tokenledger/core/internal";
 import { type MessageFlag, toChatMessage } from "../counters/index.js";
 import { toToolDefinitions } from "../shared/index.js";
 
@@ -29,9 +30,10 @@ export function countPrompt(messages: unknown, rawTools: unknown, model: string)
   try {
     const chat = (Array.isArray(messages) ? (messages as BaseMessage[]) : []).map((m) => toChatMessage(m, flags as Set<MessageFlag>));
     const tools = toToolDefinitions(rawTools, () => flags.add("approximate-count"));
-    const count = countMessages(chat, { model, tools });
+    // Two renders for a model with its own chat template, whatever the history's length.
+    const count = countPromptAndContext(chat, contextEnd(chat), { model, tools });
     if (count.approximate) flags.add("approximate-count");
-    return { estimatedInputTokens: count.total, contextTokens: sum(count.perMessage, contextEnd(chat)), flags };
+    return { estimatedInputTokens: count.total, contextTokens: count.context, flags };
   } catch {
     flags.add("count-failed");
     return { contextTokens: 0, flags };
@@ -64,12 +66,6 @@ export function countOutput(output: LLMResult | undefined, streamed: string[], m
     flags.add("count-failed");
     return 0;
   }
-}
-
-function sum(values: number[], to: number): number {
-  let total = 0;
-  for (let i = 0; i < to; i++) total += values[i] ?? 0;
-  return total;
 }
 
 /** Index of the newest user turn; the context is what comes before it (everything but the last message when no user spoke). */

@@ -1,8 +1,16 @@
 import { InMemoryCache } from "@langchain/core/caches";
-import { AIMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { AIMessage, type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { ChatOpenAI } from "@langchain/openai";
-import { countTokens } from "@tokenledger/core";
-import { type OpenAIServer, promptTokens, startOpenAIServer, type Usage } from "@tokenledger/openai-server";
+import { countTokens, loadEncoding } from "@tokenledger/core";
+import {
+  llama3Prompt,
+  llama3TextTokens,
+  type OpenAIServer,
+  promptTokens,
+  startOpenAIServer,
+  toVllmMessages,
+  type Usage,
+} from "@tokenledger/openai-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { internalSizes } from "./ledger-internals.js";
 import { TokenLedgerHandler } from "./token-ledger-handler.js";
@@ -231,6 +239,41 @@ describe("TokenLedgerHandler under load", () => {
       expect(totals.costUsd).toBe(pico / 1e12);
     } finally {
       await loadServer.close();
+    }
+  });
+});
+
+describe("TokenLedgerHandler on a long chat with a model's own chat template", () => {
+  it("counts a 1,000-message Llama 3.1 chat as vLLM does, context included, in time linear in its length", async () => {
+    await loadEncoding("llama3_1");
+    const vllm = await startOpenAIServer({ counting: "llama3" });
+    try {
+      const model = "meta-llama/Llama-3.1-8B-Instruct";
+      const messages: BaseMessage[] = [new SystemMessage("You answer about towns.")];
+      for (let i = 0; i < 1_000; i++)
+        messages.push(i % 2 ? new AIMessage(`Town ${i} has ${i * 7} people, 天气${i % 10}度.`) : new HumanMessage(`And town ${i}?`));
+      messages.push(new HumanMessage("Which one is largest?"));
+      /** Time spent in the ledger's start handler, where the prompt is counted. */
+      class TimedLedger extends TokenLedgerHandler {
+        startMs = 0;
+        override handleChatModelStart(...args: Parameters<TokenLedgerHandler["handleChatModelStart"]>): void {
+          const start = performance.now();
+          super.handleChatModelStart(...args);
+          this.startMs += performance.now() - start;
+        }
+      }
+      const ledger = new TimedLedger();
+      await chat({ model }, vllm).invoke(messages, { callbacks: [ledger] });
+      const [record] = ledger.records();
+      const sent = toVllmMessages(vllm.requests.at(-1)!.messages);
+      expect(record).toMatchObject({ source: "provider", flags: [] });
+      expect(record!.estimatedInputTokens).toBe(record!.inputTokens);
+      // The context: everything before the newest user turn, rendered alone by the reference.
+      expect(record!.contextTokens).toBe(llama3TextTokens(llama3Prompt(sent.slice(0, -1), undefined, false)));
+      // Rendering each of 1,001 prefixes took seconds here; two renders take a fraction of one.
+      expect(ledger.startMs).toBeLessThan(1_500);
+    } finally {
+      await vllm.close();
     }
   });
 });

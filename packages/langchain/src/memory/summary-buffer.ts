@@ -2,6 +2,7 @@ import type { Callbacks } from "@langchain/core/callbacks/manager";
 import { type BaseMessage, getBufferString, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { countMessages, DEFAULT_MODEL, type ToolDefinition } from "@tokenledger/core";
+import { countPromptTotal } from "@tokenledger/core/internal";
 import { toChatMessage } from "../counters/index.js";
 import { BoundedMap, failureText, finitePositiveOr, toToolDefinitions } from "../shared/index.js";
 import { TrimError, templateRulesOf, trimHistory } from "../trim/index.js";
@@ -354,7 +355,7 @@ export class SummaryBuffer {
       // Two user turns in a row are refused: after a user-role summary, the kept turns start after
       // their first user turn, which is left out of this prompt (not folded: it is folded with the next fold).
       if (rules && head[0]?.getType() === "human" && kept[0]?.getType() === "human") kept = kept.slice(1);
-      promptTokens = countMessages([...sent, ...head, ...kept].map(chat), settings).total;
+      promptTokens = countPromptTotal([...sent, ...head, ...kept].map(chat), settings).total;
       if (!rules || promptTokens <= budget || kept.length === 0 || round >= 20) break;
       space -= promptTokens - budget;
     }

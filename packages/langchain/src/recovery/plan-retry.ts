@@ -1,5 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
-import { countMessages, type ToolDefinition } from "@tokenledger/core";
+import type { ToolDefinition } from "@tokenledger/core";
+import { countPromptTotal } from "@tokenledger/core/internal";
 import type { TrimCalibration } from "../calibration/index.js";
 import { toChatMessage } from "../counters/index.js";
 import type { ContextWindowRefusal } from "./parse-context-window-error.js";
@@ -106,7 +107,7 @@ export function promptCount(
   tools: ToolDefinition[] | undefined,
 ): { total: number; approximate: boolean } {
   try {
-    const count = countMessages(
+    const count = countPromptTotal(
       messages.map((m) => toChatMessage(m)),
       { model, ...(tools?.length ? { tools } : {}) },
     );
