@@ -44,6 +44,7 @@ export {
   type ReportedUsage,
   type RunAttribution,
   type RunLabels,
+  type RunStartEvent,
   TokenLedgerHandler,
   type TokenLedgerOptions,
   type TraceUsage,

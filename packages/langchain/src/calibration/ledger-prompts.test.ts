@@ -3,29 +3,31 @@ import { describe, expect, it } from "vitest";
 import { TokenLedgerHandler } from "../ledger/index.js";
 import { watchPrompts } from "./ledger-prompts.js";
 
+const llm = { lc: 1 as const, type: "not_implemented" as const, id: ["x"] };
+
 describe("watchPrompts", () => {
-  it("keeps what a ledger's runs were sent by run id, runs the ledger's own start first, and restores it on stop", () => {
+  it("keeps what a ledger's runs were sent by run id, through onRunStart, leaving the ledger's own methods alone", () => {
     const ledger = new TokenLedgerHandler();
-    const own = Object.hasOwn(ledger, "handleChatModelStart");
     const before = ledger.handleChatModelStart;
     const { prompts, stop } = watchPrompts(ledger);
+    expect(ledger.handleChatModelStart).toBe(before);
     const sent = [new HumanMessage("Hi")];
     const tools = [{ type: "function", function: { name: "f" } }];
-    ledger.handleChatModelStart({ lc: 1, type: "not_implemented", id: ["x"] }, [sent], "run-1", undefined, {
-      invocation_params: { model: "gpt-4o", tools },
-    });
+    ledger.handleChatModelStart(llm, [sent], "run-1", undefined, { invocation_params: { model: "gpt-4o", tools } });
     expect(prompts.get("run-1")).toEqual({ messages: sent, tools });
+    expect(prompts.get("run-1")?.messages).toBe(sent);
     expect(ledger.pendingCount).toBe(1);
-    expect(() => ledger.handleChatModelStart({ lc: 1, type: "not_implemented", id: ["x"] }, undefined as never, "run-2")).not.toThrow();
-    for (let i = 0; i < 1_500; i++) ledger.handleChatModelStart({ lc: 1, type: "not_implemented", id: ["x"] }, [sent], `many-${i}`);
+    expect(() => ledger.handleChatModelStart(llm, undefined as never, "run-2")).not.toThrow();
+    expect(prompts.has("run-2")).toBe(false);
+    for (let i = 0; i < 1_500; i++) ledger.handleChatModelStart(llm, [sent], `many-${i}`);
     expect(prompts.size).toBe(1_000);
     stop();
     expect(prompts.size).toBe(0);
-    expect(Object.hasOwn(ledger, "handleChatModelStart")).toBe(own);
-    expect(ledger.handleChatModelStart).toBe(before);
+    ledger.handleChatModelStart(llm, [sent], "after-stop");
+    expect(prompts.size).toBe(0);
   });
 
-  it("does nothing to an object that is not a callback handler", () => {
+  it("gives no prompts for a ledger that does not announce its runs' starts", () => {
     const plain = { onRecord: () => () => {} };
     const { prompts, stop } = watchPrompts(plain);
     stop();

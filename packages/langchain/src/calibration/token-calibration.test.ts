@@ -3,9 +3,11 @@ import { countMessages } from "@tokenledger/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toChatMessage } from "../counters/index.js";
-import type { LlmRunRecord } from "../ledger/index.js";
+import { type LlmRunRecord, TokenLedgerHandler } from "../ledger/index.js";
 import { trimHistory } from "../trim/index.js";
 import { calibratedBudget, TokenCalibration } from "./token-calibration.js";
+
+const usage = (input: number, output: number) => ({ input_tokens: input, output_tokens: output, total_tokens: input + output });
 
 const CLAUDE = "claude-sonnet-4-5";
 const exactCount = (messages: BaseMessage[], model: string) =>
@@ -201,37 +203,29 @@ describe("TokenCalibration", () => {
     expect(calibration.stats("claude-x")!.ratio).toBeCloseTo(1.2, 1);
   });
 
-  it("matches the prompts an attached ledger sees start with their records, and detaches cleanly", () => {
+  it("matches the prompts an attached ledger announces (onRunStart) with their records, and detaches cleanly", () => {
     const calibration = new TokenCalibration();
-    const listeners: Array<(record: LlmRunRecord) => void> = [];
-    const ledger = {
-      onRecord(listener: (record: LlmRunRecord) => void) {
-        listeners.push(listener);
-        return () => listeners.splice(listeners.indexOf(listener), 1);
-      },
-      handleChatModelStart(_llm: unknown, _messages: BaseMessage[][], _runId: string) {
-        return "started";
-      },
-    };
-    const original = ledger.handleChatModelStart;
+    const ledger = new TokenLedgerHandler();
     const stop = calibration.attach(ledger);
     const prompt = [new SystemMessage("Be brief."), new HumanMessage("你好，世界")];
-    expect(ledger.handleChatModelStart({}, [prompt], "run-1")).toBe("started");
-    expect(() => ledger.handleChatModelStart({}, null as never, "run-2")).not.toThrow();
-    for (const listener of listeners)
-      listener({
-        runId: "run-1",
-        status: "ok",
-        cached: false,
-        source: "provider",
-        model: CLAUDE,
-        estimatedInputTokens: exactCount(prompt, CLAUDE),
-        reported: { inputTokens: 20, from: "usage_metadata" },
-      } as LlmRunRecord);
+    ledger.handleChatModelStart({ lc: 1, type: "not_implemented", id: ["ChatAnthropic"] }, [prompt], "run-1", undefined, {
+      invocation_params: { model: CLAUDE },
+    });
+    ledger.handleLLMEnd(
+      { generations: [[{ text: "好", message: new AIMessage({ content: "好", usage_metadata: usage(20, 1) }) } as never]] },
+      "run-1",
+    );
+    expect(ledger.getRun("run-1")).toMatchObject({ estimatedInputTokens: exactCount(prompt, CLAUDE), reported: { inputTokens: 20 } });
     expect(Object.keys(calibration.stats(CLAUDE)!.byKind)).toEqual(["cjk"]);
     stop();
-    expect(listeners).toHaveLength(0);
-    expect(ledger.handleChatModelStart).toBe(original);
+    ledger.handleChatModelStart({ lc: 1, type: "not_implemented", id: ["ChatAnthropic"] }, [prompt], "run-2", undefined, {
+      invocation_params: { model: CLAUDE },
+    });
+    ledger.handleLLMEnd(
+      { generations: [[{ text: "好", message: new AIMessage({ content: "好", usage_metadata: usage(20, 1) }) } as never]] },
+      "run-2",
+    );
+    expect(calibration.stats(CLAUDE)!.seen).toBe(1);
   });
 
   it("shrinks trimHistory's budget by the safety factor, and leaves it alone without one", () => {

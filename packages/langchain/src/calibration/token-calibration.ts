@@ -14,7 +14,7 @@ import {
   type Term,
   termsOf,
 } from "./kind-fit.js";
-import { type ObservedPrompt, watchPrompts } from "./ledger-prompts.js";
+import { type ObservedPrompt, type PromptSource, watchPrompts } from "./ledger-prompts.js";
 import { dominantKind, shapeOfPrompt, shapeOfTotal } from "./prompt-shape.js";
 import type { TextKind } from "./text-kinds.js";
 
@@ -229,16 +229,16 @@ export class TokenCalibration implements TrimCalibration {
 
   /**
    * Observes every finished call of a ledger: ok, not cached, with the provider's input tokens
-   * and our estimate. When the ledger is a LangChain callback handler (a `TokenLedgerHandler`),
-   * the prompts it sees start are matched with their records by run id, so that each call is
-   * fitted by its kinds of text. Returns the unsubscribe (which also stops watching prompts).
+   * and our estimate. When the ledger announces its runs' starts (`TokenLedgerHandler.onRunStart`),
+   * their prompts are matched with their records by run id, so that each call is fitted by its
+   * kinds of text. Returns the unsubscribe (which also stops watching prompts).
    *
    * @example
    * ```ts
    * const stop = calibration.attach(ledger);
    * ```
    */
-  attach(ledger: { onRecord(listener: (record: LlmRunRecord) => void): () => void }): () => void {
+  attach(ledger: PromptSource & { onRecord(listener: (record: LlmRunRecord) => void): () => void }): () => void {
     const watch = watchPrompts(ledger);
     this.#watched.add(watch.prompts);
     const unsubscribe = ledger.onRecord((record) => this.observeRecord(record));

@@ -1,6 +1,7 @@
 import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, trimMessages } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { ChatOpenAI } from "@langchain/openai";
+import { loadEncoding } from "@tokenledger/core";
 import { type ChatRequest, startOpenAIServer } from "@tokenledger/openai-server";
 import { ClearToolUsesEdit, contextEditingMiddleware, countTokensApproximately, createAgent, summarizationMiddleware } from "langchain";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -25,8 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const chat = (model = "gpt-4o-mini") =>
-  new ChatOpenAI({ model, apiKey: "test", maxRetries: 0, configuration: { baseURL: server.baseURL } });
+const chat = (model = "gpt-4o-mini", at = server) =>
+  new ChatOpenAI({ model, apiKey: "test", maxRetries: 0, configuration: { baseURL: at.baseURL } });
 
 /** Chinese text: characters/4 undercounts it about fourfold. */
 const history = (): BaseMessage[] => [
@@ -79,6 +80,24 @@ describe("createTokenCounter", () => {
     expect(reported).toBeLessThanOrEqual(maxTokens);
     const oneMore = messages.slice(messages.length - kept.length);
     expect(await reportedPromptTokens([messages[0]!, ...oneMore])).toBeGreaterThan(maxTokens);
+  });
+
+  it("counts a 1,000-message chat for a model with its own template as vLLM does, in time linear in its length", async () => {
+    await loadEncoding("llama3_1");
+    const vllm = await startOpenAIServer({ counting: "llama3" });
+    try {
+      const name = "meta-llama/Llama-3.1-8B-Instruct";
+      const messages: BaseMessage[] = [new SystemMessage("You answer about towns.")];
+      for (let i = 0; i < 1_000; i++)
+        messages.push(i % 2 ? new AIMessage(`Town ${i} has ${i * 7} people.`) : new HumanMessage(`And town ${i}, 天气?`));
+      const reported = await reportedPromptTokens(messages, chat(name, vllm));
+      const start = performance.now();
+      expect(createTokenCounter(name)(messages)).toBe(reported);
+      // Rendering each of 1,001 prefixes took seconds here; the total renders once.
+      expect(performance.now() - start).toBeLessThan(1_500);
+    } finally {
+      await vllm.close();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { countMessages, type ToolDefinition } from "@tokenledger/core";
+import { countPromptTotal } from "@tokenledger/core/internal";
 import { reportOnce, toToolDefinitions } from "../shared/index.js";
 import { countedWithoutData, missingDataMessage, withApproximateMargin } from "./approximate-margin.js";
 import { toChatMessage } from "./to-chat-message.js";
@@ -49,11 +50,11 @@ export function createTokenCounter(model: string | ChatModelLike, options: Token
   const rules: CounterRules = { model: name, tools: toToolDefinitions(options.tools) };
   const counter: MarkedCounter = (messages) => {
     const list = Array.isArray(messages) ? messages : [];
-    const count = countMessages(
-      list.map((m) => toChatMessage(m)),
-      rules,
-    );
-    if (!countedWithoutData(name, count)) return count.total;
+    const chat = list.map((m) => toChatMessage(m));
+    // The total alone: one render for a model with its own chat template, whatever the length.
+    const total = countPromptTotal(chat, rules);
+    if (!countedWithoutData(name, total)) return total.total;
+    const count = countMessages(chat, rules);
     reportOnce(`missing-data:${name}`, "createTokenCounter", () => missingDataMessage(name, count.encoding));
     return withApproximateMargin(count.total, list.length, true, name, { counted: count.tools, definitions: rules.tools });
   };

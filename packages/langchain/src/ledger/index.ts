@@ -9,6 +9,7 @@ export {
   type RecordMetadataValue,
   type RunAttribution,
   type RunLabels,
+  type RunStartEvent,
   TokenLedgerHandler,
   type TokenLedgerOptions,
   type TraceUsage,

@@ -97,6 +97,36 @@ describe("TokenLedgerHandler on bad input", () => {
   });
 });
 
+describe("TokenLedgerHandler.onRunStart", () => {
+  const llm = { lc: 1, type: "not_implemented" as const, id: ["ChatOpenAI"] };
+  it("announces each chat run's start with what it was sent, counting locally or not; a throwing listener is reported, not raised", () => {
+    for (const countLocally of [true, false]) {
+      const events: unknown[] = [];
+      const ledger = new TokenLedgerHandler({ countLocally, onError: (e) => events.push(e.method) });
+      const starts: unknown[] = [];
+      ledger.onRunStart(() => {
+        throw new Error("listener bug");
+      });
+      const stop = ledger.onRunStart((start) => starts.push(start));
+      const sent = [new HumanMessage("Hi")];
+      const tools = [{ type: "function", function: { name: "f", parameters: {} } }];
+      expect(() =>
+        ledger.handleChatModelStart(llm, [sent], "s-1", undefined, { invocation_params: { model: "gpt-4o", tools } }),
+      ).not.toThrow();
+      expect(starts).toEqual([{ runId: "s-1", model: "gpt-4o", messages: sent, tools }]);
+      expect((starts[0] as { messages: unknown }).messages).toBe(sent);
+      expect(events).toEqual(["onRunStart"]);
+      ledger.handleChatModelStart(llm, null as never, "s-2");
+      ledger.handleChatModelStart(llm, [sent], "s-1");
+      expect(starts).toHaveLength(1);
+      stop();
+      ledger.handleChatModelStart(llm, [sent], "s-3");
+      expect(starts).toHaveLength(1);
+      expect(ledger.pendingCount).toBe(3);
+    }
+  });
+});
+
 describe("TokenLedgerHandler attribution and waiting listeners", () => {
   it("records tags, metadata, user and thread from a real invoke, and `invoke` waits for a `wait` listener", async () => {
     const { FakeListChatModel } = await import("@langchain/core/utils/testing");

@@ -81,6 +81,17 @@ export interface RecordListenerOptions {
   wait?: boolean;
 }
 
+/** A chat model run as it starts (`onRunStart`): what it was sent. */
+export interface RunStartEvent {
+  runId: string;
+  /** The model name the run's record will carry. */
+  model: string;
+  /** The messages sent (the first prompt of the call), as LangChain passed them: read them, do not change them. */
+  messages: readonly BaseMessage[];
+  /** The tool definitions sent (`invocation_params.tools`), when any. */
+  tools?: unknown;
+}
+
 /** A model run started, after the model and its input: the positions `CallbackManager` passes at run time. */
 type ModelRunStart = [
   runId: string,
@@ -131,6 +142,8 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
   readonly #closedEarly: BoundedMap<string, { state: LlmRunState; built: BuiltRecord }>;
   /** The sweep timer, set only while runs are in flight (so an idle handler holds no timer). */
   #sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `onRunStart` listeners, each called once per chat model run's start. */
+  readonly #startListeners = new Set<(start: RunStartEvent) => unknown>();
 
   constructor(options: TokenLedgerOptions = {}) {
     super();
@@ -194,12 +207,32 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
     return this.#store.onRecord(listener, options.wait === true);
   }
 
+  /**
+   * Calls `listener` as each chat model run starts, with what it was sent; returns an unsubscribe.
+   * For what must see a prompt before its record (`TokenCalibration.attach` matches them by run
+   * id). A listener that throws is reported to `onError` and otherwise ignored.
+   *
+   * @example
+   * ```ts
+   * const stop = ledger.onRunStart(({ runId, messages }) => sent.set(runId, messages.length));
+   * ```
+   */
+  onRunStart(listener: (start: RunStartEvent) => unknown): () => void {
+    const own = (start: RunStartEvent) => listener(start);
+    this.#startListeners.add(own);
+    return () => {
+      this.#startListeners.delete(own);
+    };
+  }
+
   // Parameter positions are those `CallbackManager` (dist/callbacks/manager.js) passes at run time.
 
   override handleChatModelStart(llm: Serialized, messages: BaseMessage[][], ...start: ModelRunStart): void {
     const started = this.#start("handleChatModelStart", llm, start);
-    if (!started || !this.#countLocally) return;
+    if (!started) return;
     const { state, tools } = started;
+    if (this.#startListeners.size > 0) this.#announceStart(state, messages, tools);
+    if (!this.#countLocally) return;
     this.#safely("handleChatModelStart", state.runId, () => {
       const prompt = countPrompt(messages?.[0], tools, state.model);
       if (prompt.estimatedInputTokens !== undefined) state.estimatedInputTokens = prompt.estimatedInputTokens;
@@ -434,6 +467,24 @@ export class TokenLedgerHandler extends BaseCallbackHandler {
   #problem(state: LlmRunState, method: string, message: string, error?: unknown): void {
     state.flags.add("handler-error");
     this.#report(method, state.runId, message, error);
+  }
+
+  #announceStart(state: LlmRunState, messages: BaseMessage[][], tools: unknown): void {
+    let sent: BaseMessage[] | undefined;
+    try {
+      sent = Array.isArray(messages?.[0]) ? messages[0] : undefined;
+    } catch {
+      // A prompt that cannot be read is not announced.
+    }
+    if (!sent) return;
+    const event: RunStartEvent = { runId: state.runId, model: state.model, messages: sent, ...(tools === undefined ? {} : { tools }) };
+    for (const listener of [...this.#startListeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#report("onRunStart", state.runId, `listener failed: ${errorLine(error)}`, error);
+      }
+    }
   }
 
   #report(method: string, runId: string | undefined, message: string, error?: unknown): void {
