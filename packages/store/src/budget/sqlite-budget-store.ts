@@ -1,5 +1,6 @@
 import type { BudgetCounterState, BudgetLine, BudgetStore } from "@tokenledger/langchain";
 import Database from "libsql";
+import { enterWalMode } from "../sqlite/index.js";
 import { BUDGET_MIGRATIONS, BUDGET_TABLES, lineState, resetsSql, spentSql, toState } from "./budget-schema.js";
 
 type Db = InstanceType<typeof Database>;
@@ -25,9 +26,13 @@ export class SqliteBudgetStore implements BudgetStore {
   constructor(pathOrDatabase: string | Db, options: { busyTimeoutMs?: number } = {}) {
     this.#owned = typeof pathOrDatabase === "string";
     this.db = typeof pathOrDatabase === "string" ? new Database(pathOrDatabase) : pathOrDatabase;
-    this.db.exec(`PRAGMA busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
+    const busy = Math.floor(options.busyTimeoutMs ?? 5000);
+    this.db.exec(`PRAGMA busy_timeout = ${busy}`);
     // WAL with synchronous NORMAL: never corrupt; a power cut may lose the last commits, not reorder them.
-    if (this.#owned) this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+    if (this.#owned) {
+      enterWalMode(this.db, busy);
+      this.db.exec("PRAGMA synchronous = NORMAL");
+    }
     this.#write(() => {
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${M} (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`);
       for (const step of BUDGET_MIGRATIONS) {

@@ -12,6 +12,7 @@ import {
   UPSERT_CONFLICT,
 } from "../sql/index.js";
 import { openSqlStore, type SqlDriver } from "../store/index.js";
+import { enterWalMode } from "./enter-wal-mode.js";
 
 /** Rows per INSERT statement (17 parameters each, under SQLite's limit of 32,766). */
 const ROWS_PER_STATEMENT = 50;
@@ -56,7 +57,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Le
   const db = new Database(options.path);
   try {
     db.exec(`PRAGMA busy_timeout = ${busy}`);
-    if (options.path !== ":memory:") db.exec("PRAGMA journal_mode = WAL");
+    if (options.path !== ":memory:") enterWalMode(db, busy);
     db.exec("PRAGMA synchronous = NORMAL");
     // Random run ids put each batch's index entries on pages all over the indexes: a cache that
     // holds the indexes saves reading them back, and a longer WAL between checkpoints copies a page

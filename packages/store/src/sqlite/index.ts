@@ -1,1 +1,2 @@
 export { createSqliteStore, type SqliteStoreOptions } from "./create-sqlite-store.js";
+export { enterWalMode } from "./enter-wal-mode.js";
