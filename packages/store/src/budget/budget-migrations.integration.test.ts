@@ -95,3 +95,36 @@ describe("budget migration budgets-2 (resets_at) on a budgets-1 database", () =>
     }
   });
 });
+
+describe("a database with a budget step this package does not know (written by a newer one)", () => {
+  const newer = /budget schema step "budgets-99", newer than this @tokenledger\/store knows \(budgets-2\): upgrade it/;
+
+  it("SQLite: refused when the store is made", async () => {
+    const path = join(dir, "newer.db");
+    await new SqliteBudgetStore(path).close();
+    const db = new Database(path);
+    db.prepare(`INSERT INTO ${BUDGET_TABLES.migrations} VALUES ('budgets-99', 0)`).run();
+    db.close();
+    expect(() => new SqliteBudgetStore(path)).toThrow(newer);
+  });
+
+  it("PostgreSQL: refused at the first statement, nothing written", async () => {
+    const admin = new pg.Client({ connectionString: postgres!.connectionString });
+    await admin.connect();
+    await admin.query("CREATE DATABASE budget_newer");
+    await admin.end();
+    const connectionString = postgres!.connectionString.replace(/\/postgres$/, "/budget_newer");
+    const first = new PostgresBudgetStore({ connectionString, max: 1 });
+    await first.activeReservations();
+    await first.pool.query(`INSERT INTO ${BUDGET_TABLES.migrations} VALUES ('budgets-99', 0)`);
+    await first.close();
+    const store = new PostgresBudgetStore({ connectionString, max: 1 });
+    try {
+      await expect(store.reserve("r", [line(day1, 10, day1 + DAY)], day1 + DAY)).rejects.toThrow(newer);
+      const { rows } = await store.pool.query(`SELECT count(*)::int AS n FROM ${BUDGET_TABLES.reservations}`);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});

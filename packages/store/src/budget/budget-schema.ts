@@ -50,6 +50,26 @@ export const BUDGET_MIGRATIONS: ReadonlyArray<{ name: string; statements: readon
 ];
 
 /**
+ * The budget steps a database that has recorded `applied` still needs, in order. A database with a
+ * step this code does not know (written by a newer @tokenledger/store) is refused with one clear
+ * error, as the ledger store refuses a newer schema: an older process must not write to it.
+ *
+ * @example
+ * ```ts
+ * pendingBudgetSteps(["budgets-1"]).map((s) => s.name); // ["budgets-2"]
+ * ```
+ */
+export function pendingBudgetSteps(applied: readonly unknown[]): Array<(typeof BUDGET_MIGRATIONS)[number]> {
+  const names = new Set(applied.map(String));
+  const unknown = [...names].filter((name) => !BUDGET_MIGRATIONS.some((step) => step.name === name));
+  if (unknown.length > 0)
+    throw new Error(
+      `the database has budget schema step ${unknown.map((n) => JSON.stringify(n)).join(", ")}, newer than this @tokenledger/store knows (${BUDGET_MIGRATIONS.at(-1)?.name}): upgrade it`,
+    );
+  return BUDGET_MIGRATIONS.filter((step) => !names.has(step.name));
+}
+
+/**
  * The reset time a counter keeps after an upsert, in SQL over the row (`c.`) and the line's period
  * start and reset time: the newest period's; a line of the same period that does not know it
  * (NULL) keeps the stored one. `@tokenledger/langchain`'s in-memory store computes the same.

@@ -1,6 +1,6 @@
 import type { BudgetCounterState, BudgetLine, BudgetStore } from "@tokenledger/langchain";
 import pg from "pg";
-import { BUDGET_MIGRATIONS, BUDGET_TABLES, lineState, resetsSql, spentSql, toState } from "./budget-schema.js";
+import { BUDGET_TABLES, lineState, pendingBudgetSteps, resetsSql, spentSql, toState } from "./budget-schema.js";
 
 const { counters: C, reservations: R, migrations: M } = BUDGET_TABLES;
 
@@ -172,9 +172,8 @@ export class PostgresBudgetStore implements BudgetStore {
       await client.query("BEGIN");
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [M]);
       await client.query(`CREATE TABLE IF NOT EXISTS ${M} (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`);
-      for (const step of BUDGET_MIGRATIONS) {
-        const { rows } = await client.query(`SELECT 1 FROM ${M} WHERE name = $1`, [step.name]);
-        if (rows.length > 0) continue;
+      const { rows } = await client.query(`SELECT name FROM ${M}`);
+      for (const step of pendingBudgetSteps(rows.map((row) => row.name))) {
         for (const sql of step.statements) await client.query(sql);
         await client.query(`INSERT INTO ${M} (name, applied_at) VALUES ($1, $2)`, [step.name, Date.now()]);
       }

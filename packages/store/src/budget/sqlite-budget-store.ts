@@ -1,7 +1,7 @@
 import type { BudgetCounterState, BudgetLine, BudgetStore } from "@tokenledger/langchain";
 import Database from "libsql";
 import { enterWalMode } from "../sqlite/index.js";
-import { BUDGET_MIGRATIONS, BUDGET_TABLES, lineState, resetsSql, spentSql, toState } from "./budget-schema.js";
+import { BUDGET_TABLES, lineState, pendingBudgetSteps, resetsSql, spentSql, toState } from "./budget-schema.js";
 
 type Db = InstanceType<typeof Database>;
 const { counters: C, reservations: R, migrations: M } = BUDGET_TABLES;
@@ -26,21 +26,27 @@ export class SqliteBudgetStore implements BudgetStore {
   constructor(pathOrDatabase: string | Db, options: { busyTimeoutMs?: number } = {}) {
     this.#owned = typeof pathOrDatabase === "string";
     this.db = typeof pathOrDatabase === "string" ? new Database(pathOrDatabase) : pathOrDatabase;
-    const busy = Math.floor(options.busyTimeoutMs ?? 5000);
-    this.db.exec(`PRAGMA busy_timeout = ${busy}`);
-    // WAL with synchronous NORMAL: never corrupt; a power cut may lose the last commits, not reorder them.
-    if (this.#owned) {
-      enterWalMode(this.db, busy);
-      this.db.exec("PRAGMA synchronous = NORMAL");
-    }
-    this.#write(() => {
-      this.db.exec(`CREATE TABLE IF NOT EXISTS ${M} (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`);
-      for (const step of BUDGET_MIGRATIONS) {
-        if (this.db.prepare(`SELECT 1 FROM ${M} WHERE name = ?`).get(step.name)) continue;
-        for (const sql of step.statements) this.db.exec(sql);
-        this.db.prepare(`INSERT INTO ${M} (name, applied_at) VALUES (?, ?)`).run(step.name, Date.now());
+    try {
+      const busy = Math.floor(options.busyTimeoutMs ?? 5000);
+      this.db.exec(`PRAGMA busy_timeout = ${busy}`);
+      // WAL with synchronous NORMAL: never corrupt; a power cut may lose the last commits, not reorder them.
+      if (this.#owned) {
+        enterWalMode(this.db, busy);
+        this.db.exec("PRAGMA synchronous = NORMAL");
       }
-    });
+      this.#write(() => {
+        this.db.exec(`CREATE TABLE IF NOT EXISTS ${M} (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`);
+        const applied = this.db.prepare(`SELECT name FROM ${M}`).all() as { name: unknown }[];
+        for (const step of pendingBudgetSteps(applied.map((row) => row.name))) {
+          for (const sql of step.statements) this.db.exec(sql);
+          this.db.prepare(`INSERT INTO ${M} (name, applied_at) VALUES (?, ?)`).run(step.name, Date.now());
+        }
+      });
+    } catch (error) {
+      // A file this store opened is closed again; a database it was given stays as it was.
+      if (this.#owned) this.db.close();
+      throw error;
+    }
   }
 
   async reserve(id: string, lines: readonly BudgetLine[], expiresAt: number): Promise<number> {
