@@ -20,18 +20,9 @@ export type PromptTotal = Pick<MessageCount, "total" | "encoding" | "chatFormat"
  * ```
  */
 export function countPromptTotal(messages: readonly ChatMessage[], opts?: CountMessagesOptions): PromptTotal {
-  try {
-    const model = opts?.model ?? DEFAULT_MODEL;
-    const info = resolveModelForCount(typeof model === "string" ? model : DEFAULT_MODEL);
-    if (info.chatFormat === "template" && Array.isArray(messages)) {
-      const counted = countTemplatedTotal(fromLangChainMessages(messages as ChatMessage[]), info, opts?.tools);
-      if (counted) return counted;
-    }
-  } catch {
-    // Whatever threw is counted (and flagged) by countMessages' guarded path.
-  }
-  const { total, encoding, chatFormat, approximate } = countMessages(messages, opts);
-  return { total, encoding, chatFormat, approximate };
+  // An empty context is 0 without a render: the same single render of the whole prompt.
+  const { context: _none, ...total } = countPromptAndContext(messages, 0, opts);
+  return total;
 }
 
 /** What `countPromptAndContext` answers: `countPromptTotal`'s, and what the context adds up to. */
