@@ -1,5 +1,6 @@
 import type { BudgetCounterState, BudgetLine, BudgetStore } from "@tokenledger/langchain";
 import pg from "pg";
+import { inLockedTransaction } from "../postgres/index.js";
 import { BUDGET_TABLES, lineState, pendingBudgetSteps, resetsSql, spentSql, toState } from "./budget-schema.js";
 
 const { counters: C, reservations: R, migrations: M } = BUDGET_TABLES;
@@ -167,23 +168,14 @@ export class PostgresBudgetStore implements BudgetStore {
 
   /** Applies the budget migration steps once per database, under an advisory lock (processes may start together). */
   async #migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [M]);
+    await inLockedTransaction(this.pool, M, async (client) => {
       await client.query(`CREATE TABLE IF NOT EXISTS ${M} (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`);
       const { rows } = await client.query(`SELECT name FROM ${M}`);
       for (const step of pendingBudgetSteps(rows.map((row) => row.name))) {
         for (const sql of step.statements) await client.query(sql);
         await client.query(`INSERT INTO ${M} (name, applied_at) VALUES ($1, $2)`, [step.name, Date.now()]);
       }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 

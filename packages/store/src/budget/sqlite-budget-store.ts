@@ -1,6 +1,6 @@
 import type { BudgetCounterState, BudgetLine, BudgetStore } from "@tokenledger/langchain";
 import Database from "libsql";
-import { enterWalMode } from "../sqlite/index.js";
+import { enterWalMode, inTransaction } from "../sqlite/index.js";
 import { BUDGET_TABLES, lineState, pendingBudgetSteps, resetsSql, spentSql, toState } from "./budget-schema.js";
 
 type Db = InstanceType<typeof Database>;
@@ -146,13 +146,9 @@ export class SqliteBudgetStore implements BudgetStore {
 
   /** Runs `fn` in one write transaction; a `Refused` rolls it back and returns its index. */
   #write<T>(fn: () => T): T | number {
-    this.db.exec("BEGIN IMMEDIATE");
     try {
-      const result = fn();
-      this.db.exec("COMMIT");
-      return result;
+      return inTransaction(this.db, fn);
     } catch (error) {
-      this.db.exec("ROLLBACK");
       if (error instanceof Refused) return error.index;
       throw error;
     }

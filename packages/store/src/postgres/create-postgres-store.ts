@@ -12,6 +12,7 @@ import {
   UPSERT_CONFLICT,
 } from "../sql/index.js";
 import { openSqlStore, type SqlDriver } from "../store/index.js";
+import { inLockedTransaction } from "./in-locked-transaction.js";
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -85,24 +86,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     // Larger batches write slower here (bench/store.mjs), unlike SQLite.
     batchSize: 500,
     async migrate() {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        // One process migrates at a time; the others then see its versions.
-        await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [MIGRATIONS_TABLE]);
+      // One process migrates at a time; the others then see its versions.
+      await inLockedTransaction(pool, MIGRATIONS_TABLE, async (client) => {
         await client.query(CREATE_MIGRATIONS_TABLE);
         const applied = (await client.query(SELECT_VERSIONS)).rows.map((row) => row.version);
         for (const migration of pendingMigrations(applied)) {
           for (const statement of migration.statements) await client.query(statement);
           await client.query(numbered(INSERT_VERSION), [migration.version, migration.name, Date.now()]);
         }
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async upsert(records) {
       const now = Date.now();

@@ -13,6 +13,7 @@ import {
 } from "../sql/index.js";
 import { openSqlStore, type SqlDriver } from "../store/index.js";
 import { enterWalMode } from "./enter-wal-mode.js";
+import { inTransaction } from "./in-transaction.js";
 
 /** Rows per INSERT statement (17 parameters each, under SQLite's limit of 32,766). */
 const ROWS_PER_STATEMENT = 50;
@@ -115,16 +116,4 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Le
     },
   };
   return openSqlStore(driver);
-}
-
-/** Runs `fn` between `BEGIN IMMEDIATE` (the write lock, waited for up to the busy timeout) and `COMMIT`. */
-function inTransaction(db: Database.Database, fn: () => void): void {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    fn();
-    db.exec("COMMIT");
-  } catch (error) {
-    if (db.inTransaction) db.exec("ROLLBACK");
-    throw error;
-  }
 }
