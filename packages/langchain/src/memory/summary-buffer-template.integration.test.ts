@@ -3,7 +3,7 @@ import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, ToolMessage }
 import { loadEncoding } from "@tokenledger/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { summaryBufferMiddleware } from "../middleware/index.js";
-import { loadReference } from "../trim/reference-template.test-helper.js";
+import { loadReference, OPEN_WEIGHT_MODELS } from "../trim/reference-template.test-helper.js";
 import { createSummaryBuffer } from "./create-summary-buffer.js";
 import { SummaryBuffer } from "./summary-buffer.js";
 import { SummaryBufferChatMessageHistory } from "./summary-buffer-history.js";
@@ -14,10 +14,7 @@ import { SummaryBufferChatMessageHistory } from "./summary-buffer-history.js";
  * over its tokenizer_config.json; Mistral's alternation checked as Python's Jinja runs it) and is
  * within the budget by the reference count. The user's system message is never changed.
  */
-const FAMILIES: Array<[string, string]> = [
-  ["gemma3", "google/gemma-3-27b-it"],
-  ["mistral_nemo", "mistralai/Mistral-Nemo-Instruct-2407"],
-];
+const FAMILIES = OPEN_WEIGHT_MODELS.filter(([family]) => family === "gemma3" || family === "mistral_nemo");
 const BUDGETS = [400, 900, 1800];
 
 const summarizer = { invoke: async () => ({ content: "The user asked about context windows of many models; the answers gave sizes." }) };

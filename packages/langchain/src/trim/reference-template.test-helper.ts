@@ -15,6 +15,16 @@ export interface Reference {
   count(messages: BaseMessage[], tools?: ToolDefinition[]): number;
 }
 
+/** One model name per open-weight family, as these tests count for it. */
+export const OPEN_WEIGHT_MODELS: ReadonlyArray<readonly [family: string, model: string]> = [
+  ["llama3", "meta-llama/Meta-Llama-3-8B-Instruct"],
+  ["llama3_1", "meta-llama/Llama-3.1-8B-Instruct"],
+  ["qwen3", "Qwen/Qwen3-32B"],
+  ["deepseek_v3", "deepseek-r1"],
+  ["gemma3", "google/gemma-3-27b-it"],
+  ["mistral_nemo", "mistralai/Mistral-Nemo-Instruct-2407"],
+];
+
 const loaded = new Map<string, Reference>();
 
 /** The reference of a family ("gemma3", "mistral_nemo", ...), built once per test file. */

@@ -2,7 +2,7 @@ import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, ToolMessage }
 import { loadEncoding } from "@tokenledger/core";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadReference } from "./reference-template.test-helper.js";
+import { loadReference, OPEN_WEIGHT_MODELS } from "./reference-template.test-helper.js";
 import { trimHistory } from "./trim-history.js";
 
 /**
@@ -12,14 +12,7 @@ import { trimHistory } from "./trim-history.js";
  * user turn earlier in the history as kept would be over the budget or not render, and it uses at
  * least 90% of a budget of 2,500 or more that the history exceeds.
  */
-const FAMILIES: Array<[string, string]> = [
-  ["llama3", "meta-llama/Meta-Llama-3-8B-Instruct"],
-  ["llama3_1", "meta-llama/Llama-3.1-8B-Instruct"],
-  ["qwen3", "Qwen/Qwen3-32B"],
-  ["deepseek_v3", "deepseek-r1"],
-  ["gemma3", "google/gemma-3-27b-it"],
-  ["mistral_nemo", "mistralai/Mistral-Nemo-Instruct-2407"],
-];
+const FAMILIES = OPEN_WEIGHT_MODELS;
 /** Each run trims a history of up to 500 messages and renders the reference a few times. */
 const RUNS = 25;
 

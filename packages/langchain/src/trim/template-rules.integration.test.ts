@@ -2,7 +2,7 @@ import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, ToolMessage }
 import { loadEncoding } from "@tokenledger/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { contextWindowMiddleware } from "../middleware/index.js";
-import { loadReference } from "./reference-template.test-helper.js";
+import { loadReference, OPEN_WEIGHT_MODELS } from "./reference-template.test-helper.js";
 import { trimHistory, trimHistoryAsync } from "./trim-history.js";
 
 /**
@@ -14,10 +14,7 @@ import { trimHistory, trimHistoryAsync } from "./trim-history.js";
  * Mistral's alternation check (`selectattr("tool_calls", "undefined")`) selects nothing under
  * @huggingface/jinja, while Python's Jinja (vLLM) raises: `alternates` checks it as Python does.
  */
-const FAMILIES: Array<[string, string]> = [
-  ["gemma3", "google/gemma-3-27b-it"],
-  ["mistral_nemo", "mistralai/Mistral-Nemo-Instruct-2407"],
-];
+const FAMILIES = OPEN_WEIGHT_MODELS.filter(([family]) => family === "gemma3" || family === "mistral_nemo");
 const BUDGETS = [200, 400, 700, 1500, 3000];
 
 /** Mistral NeMo's check as Python's Jinja runs it: after a first system message, user and assistant (tool calls and answers aside) alternate, user first. */

@@ -3,6 +3,7 @@ import { countMessages, loadEncoding, type ToolDefinition } from "@tokenledger/c
 import { countPromptTotal } from "@tokenledger/core/internal";
 import { describe, expect, it } from "vitest";
 import { toChatMessage } from "../counters/index.js";
+import { OPEN_WEIGHT_MODELS } from "./reference-template.test-helper.js";
 import { TrimError } from "./trim-error.js";
 import { trimHistory } from "./trim-history.js";
 
@@ -15,14 +16,7 @@ import { trimHistory } from "./trim-history.js";
  * double this file's time). Never over the budget. Not loaded is the state of a fresh test file
  * before `loadEncoding` (the packages are installed in this repository).
  */
-const FAMILIES: Array<[string, string]> = [
-  ["llama3", "meta-llama/Meta-Llama-3-8B-Instruct"],
-  ["llama3_1", "meta-llama/Llama-3.1-8B-Instruct"],
-  ["qwen3", "Qwen/Qwen3-32B"],
-  ["deepseek_v3", "deepseek-r1"],
-  ["gemma3", "google/gemma-3-27b-it"],
-  ["mistral_nemo", "mistralai/Mistral-Nemo-Instruct-2407"],
-];
+const FAMILIES = OPEN_WEIGHT_MODELS;
 
 let seed = 30;
 const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
